@@ -1,0 +1,93 @@
+package backend
+
+import (
+	"context"
+	"os/exec"
+)
+
+// Backend is a source of WSL data and the actions on it. Every method that does I/O takes a
+// context and must return promptly when it is cancelled; implementations are safe for use from
+// several goroutines. A front end calls them from its own goroutines (in the TUI: tea.Cmds),
+// never from its render loop.
+type Backend interface {
+	// Info describes the backend and the host (versions, default distro). Cheap after the first call.
+	Info(ctx context.Context) (Info, error)
+	// Capabilities says which actions this backend can perform now, and why not otherwise.
+	Capabilities() Capabilities
+
+	// Distros lists the registered distros. An empty list is a valid answer (local has none).
+	Distros(ctx context.Context) ([]Distro, error)
+	// Sample takes one observation. CPU percentages are relative to the previous call.
+	Sample(ctx context.Context) (Sample, error)
+	// Mounts lists the mounts of a distro ("" = the default, or the local machine).
+	Mounts(ctx context.Context, distro string) ([]Mount, error)
+	// Processes lists the processes of a distro ("" = the default, or the local machine).
+	Processes(ctx context.Context, distro string) ([]Process, error)
+
+	Start(ctx context.Context, distro string) error
+	Terminate(ctx context.Context, distro string) error
+	// Shutdown stops every distro and the VM; force is wsl --shutdown --force.
+	Shutdown(ctx context.Context, force bool) error
+	SetDefault(ctx context.Context, distro string) error
+	Reclaim(ctx context.Context, mode ReclaimMode) (ReclaimResult, error)
+	KillProcess(ctx context.Context, distro string, pid int) error
+	// ShellCommand returns the command that opens an interactive shell in the distro; the caller
+	// runs it with the terminal handed over (tea.ExecProcess).
+	ShellCommand(distro string) (*exec.Cmd, error)
+
+	// Close releases what the backend holds (probes, kept-alive distros, timers).
+	Close() error
+}
+
+// Action names what a front end may ask of a backend.
+type Action string
+
+const (
+	ActStart      Action = "start"
+	ActTerminate  Action = "terminate"
+	ActShutdown   Action = "shutdown"
+	ActSetDefault Action = "set-default"
+	ActReclaim    Action = "reclaim"
+	ActKill       Action = "kill"
+	ActShell      Action = "shell"
+	ActExport     Action = "export"
+	ActImport     Action = "import"
+	ActUnregister Action = "unregister"
+)
+
+// Capability is whether an action is possible and, if not, why.
+type Capability struct {
+	OK     bool
+	Reason string // why not, in one short line; empty when OK
+}
+
+// Capabilities maps each action to whether the backend can do it. An action that is absent is
+// unsupported.
+type Capabilities map[Action]Capability
+
+// Can is a supported capability.
+func Can() Capability { return Capability{OK: true} }
+
+// Cannot is an unsupported capability with its reason.
+func Cannot(reason string) Capability { return Capability{Reason: reason} }
+
+// Check returns nil when the action is possible, else an *Error of kind KindUnsupported with the
+// reason.
+func (c Capabilities) Check(a Action) error {
+	cp, ok := c[a]
+	if !ok {
+		return &Error{Kind: KindUnsupported, Op: string(a), Message: "not supported by this backend"}
+	}
+	if !cp.OK {
+		return &Error{Kind: KindUnsupported, Op: string(a), Message: cp.Reason}
+	}
+	return nil
+}
+
+// Reason is the reason an action is unavailable, or "" when it is available.
+func (c Capabilities) Reason(a Action) string {
+	if err := c.Check(a); err != nil {
+		return err.(*Error).Message
+	}
+	return ""
+}
