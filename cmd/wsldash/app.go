@@ -1,10 +1,21 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/demo"
+	"github.com/wsldash/wsldash/backend/local"
 )
+
+// version is set at build time (-ldflags "-X main.version=…", see .goreleaser.yaml).
+var version = "dev"
 
 // app holds the global flags and opens the chosen backend.
 type app struct {
@@ -12,24 +23,100 @@ type app struct {
 	demo        bool          // --demo
 	refresh     time.Duration // --refresh
 	wslExe      string        // --wsl-exe
+	theme       string        // --theme
 	json        bool          // --json (per command)
+
+	// Seams for tests: the demo's clock and wait, and where output goes.
+	demoOptions func() demo.Options
+	insideWSL   func() bool
 }
 
-func newApp() *app { return &app{backendName: "auto", refresh: time.Second} }
+func newApp() *app {
+	return &app{backendName: "auto", refresh: time.Second}
+}
 
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "wsldash",
-		Short:         "A terminal dashboard for WSL2",
+		Use:   "wsldash",
+		Short: "A terminal dashboard for WSL2: distros, VM memory and reclaim, mounts, processes",
+		Long: `wsldash shows your WSL2 distros, the VM's memory and CPU over time as Windows and Linux see
+them, when memory comes back (and why it doesn't), mounts and processes; start, stop and reclaim
+from the keyboard. Without a subcommand it opens the dashboard.`,
+		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDashboard(cmd, a)
+		},
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.backendName, "backend", a.backendName, "backend: auto, wsl, local or demo")
 	pf.BoolVar(&a.demo, "demo", false, "use the simulated WSL host (same as --backend demo)")
-	pf.DurationVar(&a.refresh, "refresh", a.refresh, "refresh interval (250ms, 1s, 5s)")
+	pf.DurationVar(&a.refresh, "refresh", a.refresh, "refresh interval, a Go duration (250ms, 1s, 5s)")
 	pf.StringVar(&a.wslExe, "wsl-exe", "", "path of wsl.exe (default: $WSLDASH_WSL_EXE, PATH, then the standard place)")
+	root.Flags().StringVar(&a.theme, "theme", "", "colour theme (default, catppuccin-mocha, dracula, nord, gruvbox, solarized-light)")
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if a.refresh < 50*time.Millisecond {
+			return fmt.Errorf("--refresh %v is too short: use 50ms or more (1s is the default)", a.refresh)
+		}
+		return nil
+	}
+	addBackendCommands(root, a)
 	addWSLCommands(root, a)
 	addConfigCommands(root, a)
 	return root
+}
+
+// chosen resolves --backend/--demo and auto.
+func (a *app) chosen() (string, error) {
+	name := strings.ToLower(a.backendName)
+	if a.demo {
+		if name != "auto" && name != "demo" {
+			return "", fmt.Errorf("--demo and --backend %s contradict each other", a.backendName)
+		}
+		return "demo", nil
+	}
+	switch name {
+	case "wsl", "local", "demo":
+		return name, nil
+	case "auto", "":
+		inside := isInsideWSL
+		if a.insideWSL != nil {
+			inside = a.insideWSL
+		}
+		if runtime.GOOS == "windows" || inside() {
+			return "wsl", nil
+		}
+		return "local", nil
+	}
+	return "", fmt.Errorf("unknown backend %q: use auto, wsl, local or demo", a.backendName)
+}
+
+// open opens the chosen backend. The caller closes it.
+func (a *app) open(ctx context.Context) (backend.Backend, error) {
+	name, err := a.chosen()
+	if err != nil {
+		return nil, err
+	}
+	switch name {
+	case "demo":
+		opts := demo.Options{Speed: 10, Warmup: 10 * time.Minute, Seed: 1}
+		if a.demoOptions != nil {
+			opts = a.demoOptions()
+		}
+		return demo.New(opts), nil
+	case "local":
+		return local.New(local.Options{}), nil
+	default:
+		return openWSLBackend(a)
+	}
+}
+
+// warnDemo says on stderr that the data is simulated, for outputs (JSON arrays) that have no room
+// for a label.
+func warnDemo(cmd *cobra.Command, b backend.Backend) {
+	if info, err := b.Info(cmd.Context()); err == nil && info.Simulated {
+		fmt.Fprintf(cmd.ErrOrStderr(), "wsldash: %s\n", info.Label)
+	}
 }

@@ -1,0 +1,411 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/sampler"
+)
+
+// addBackendCommands adds the verbs every backend serves: list, stats, mounts, ps and the
+// lifecycle actions.
+func addBackendCommands(root *cobra.Command, a *app) {
+	root.AddCommand(
+		listCmd(a), statsCmd(a), mountsCmd(a), psCmd(a),
+		actionCmd(a, "start NAME", "Start a distro (and the VM if needed)", func(ctx context.Context, b backend.Backend, n string) error { return b.Start(ctx, n) }),
+		actionCmd(a, "terminate NAME", "Terminate a running distro", func(ctx context.Context, b backend.Backend, n string) error { return b.Terminate(ctx, n) }),
+		actionCmd(a, "set-default NAME", "Make a distro the default", func(ctx context.Context, b backend.Backend, n string) error { return b.SetDefault(ctx, n) }),
+		shutdownCmd(a), reclaimCmd(a),
+	)
+}
+
+// withBackend opens the backend for one command and closes it after.
+func withBackend(cmd *cobra.Command, a *app, f func(backend.Backend) error) error {
+	b, err := a.open(cmd.Context())
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	return f(b)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	return enc.Encode(v)
+}
+
+func listCmd(a *app) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "List the distros (state, WSL version, default, disk)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withBackend(cmd, a, func(b backend.Backend) error {
+				ds, err := b.Distros(cmd.Context())
+				if err != nil {
+					return err
+				}
+				out := cmd.OutOrStdout()
+				if asJSON {
+					warnDemo(cmd, b)
+					return writeJSON(out, ds)
+				}
+				printLabel(cmd, b)
+				if len(ds) == 0 {
+					fmt.Fprintln(out, "no distros")
+					return nil
+				}
+				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "\tNAME\tSTATE\tVERSION\tDISK\t")
+				for _, d := range ds {
+					mark := " "
+					if d.Default {
+						mark = "*"
+					}
+					disk := "-"
+					if d.DiskBytes > 0 {
+						disk = humanBytes(uint64(d.DiskBytes))
+					}
+					held := ""
+					if d.Held {
+						held = "held by wsldash"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", mark, d.Name, d.State, d.Version, disk, held)
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	return c
+}
+
+// printLabel prints the backend's label above human output when it is simulated.
+func printLabel(cmd *cobra.Command, b backend.Backend) {
+	if info, err := b.Info(cmd.Context()); err == nil && info.Simulated {
+		fmt.Fprintf(cmd.OutOrStdout(), "[%s]\n", info.Label)
+	}
+}
+
+// sampleJSON is the stable `stats --json` contract (README "JSON contract").
+type sampleJSON struct {
+	Type           string              `json:"type"` // "sample"
+	Time           string              `json:"time"` // RFC 3339
+	Backend        string              `json:"backend"`
+	Simulated      bool                `json:"simulated,omitempty"`
+	Guest          backend.GuestMemory `json:"guest"`
+	CPUPercent     float64             `json:"cpu_percent"`
+	MemoryPressure *backend.Pressure   `json:"memory_pressure,omitempty"`
+	Host           *backend.HostView   `json:"host,omitempty"`
+	// Error is set when this sample could not be taken (the VM is stopped, wsl.exe timed out);
+	// the watch goes on.
+	Error string `json:"error,omitempty"`
+}
+
+const rfc3339Milli = "2006-01-02T15:04:05.000Z07:00"
+
+func toJSON(info backend.Info, s backend.Sample, err error) sampleJSON {
+	j := sampleJSON{Type: "sample", Time: s.Time.Format(rfc3339Milli), Backend: info.Backend, Simulated: info.Simulated,
+		Guest: s.Guest, CPUPercent: round1(s.CPUPercent), MemoryPressure: s.MemoryPressure, Host: s.Host}
+	if err != nil {
+		j.Error = err.Error()
+	}
+	return j
+}
+
+func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
+
+func statsCmd(a *app) *cobra.Command {
+	var asJSON, watch bool
+	var count int
+	c := &cobra.Command{
+		Use:   "stats",
+		Short: "Print the VM's memory and CPU (guest and host views); --watch to stream",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withBackend(cmd, a, func(b backend.Backend) error {
+				ctx := cmd.Context()
+				info, err := b.Info(ctx)
+				if err != nil {
+					return err
+				}
+				out := cmd.OutOrStdout()
+				if !asJSON {
+					printLabel(cmd, b)
+				}
+				if !watch {
+					// CPU is a rate: take a first sample to have something to compare with.
+					if _, err := b.Sample(ctx); err != nil && !errors.Is(err, backend.ErrNotRunning) {
+						return err
+					}
+					wait(ctx, min(a.refresh, 250*time.Millisecond))
+					s, err := b.Sample(ctx)
+					if err != nil {
+						return err
+					}
+					if asJSON {
+						return writeJSON(out, toJSON(info, s, nil))
+					}
+					printSample(out, s, true)
+					return nil
+				}
+				return watchStats(ctx, a, b, info, out, asJSON, count)
+			})
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON (one object per line with --watch)")
+	c.Flags().BoolVarP(&watch, "watch", "w", false, "print a sample every --refresh until interrupted")
+	c.Flags().IntVar(&count, "count", 0, "with --watch, stop after this many samples (0 = until interrupted)")
+	return c
+}
+
+// watchStats prints a sample every a.refresh. A failed sample is reported and the watch goes on.
+func watchStats(ctx context.Context, a *app, b backend.Backend, info backend.Info, out io.Writer, asJSON bool, count int) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	t := time.NewTicker(a.refresh)
+	defer t.Stop()
+	sm := sampler.New(b, 0)
+	n := 0
+	first := true
+	err := sm.Run(ctx, t.C, func(s backend.Sample, err error) {
+		if asJSON {
+			if err != nil && s.Time.IsZero() {
+				s.Time = time.Now()
+			}
+			writeJSON(out, toJSON(info, s, err))
+		} else if err != nil {
+			fmt.Fprintf(out, "%s  %v\n", time.Now().Format("15:04:05"), err)
+		} else {
+			if first {
+				fmt.Fprintln(out, "TIME      USED       CACHE      FREE       AVAIL      CPU     VM PROCESS")
+				first = false
+			}
+			printSample(out, s, false)
+		}
+		n++
+		if count > 0 && n >= count {
+			cancel()
+		}
+	})
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+func printSample(out io.Writer, s backend.Sample, long bool) {
+	g := s.Guest
+	if !long {
+		vm := "-"
+		if s.Host != nil && s.Host.VMProcessBytes > 0 {
+			vm = fmt.Sprintf("%s %s", s.Host.VMProcess, humanBytes(s.Host.VMProcessBytes))
+		}
+		fmt.Fprintf(out, "%s  %-9s  %-9s  %-9s  %-9s  %5.1f%%  %s\n", s.Time.Format("15:04:05"),
+			humanBytes(g.UsedBytes), humanBytes(g.CacheBytes), humanBytes(g.FreeBytes), humanBytes(g.AvailableBytes), s.CPUPercent, vm)
+		return
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "time\t%s\n", s.Time.Format(time.RFC3339))
+	fmt.Fprintf(tw, "guest memory\t%s total, %s used, %s page cache (%s reclaimable), %s free, %s available\n",
+		humanBytes(g.TotalBytes), humanBytes(g.UsedBytes), humanBytes(g.CacheBytes), humanBytes(g.Reclaimable()), humanBytes(g.FreeBytes), humanBytes(g.AvailableBytes))
+	fmt.Fprintf(tw, "swap\t%s of %s free\n", humanBytes(g.SwapFreeBytes), humanBytes(g.SwapTotalBytes))
+	fmt.Fprintf(tw, "cpu\t%.1f%%\n", s.CPUPercent)
+	if s.MemoryPressure != nil {
+		fmt.Fprintf(tw, "memory pressure\t%.2f%% (10 s), %.2f%% (60 s)\n", s.MemoryPressure.Avg10, s.MemoryPressure.Avg60)
+	}
+	if h := s.Host; h != nil {
+		if h.VMProcess != "" {
+			fmt.Fprintf(tw, "host: %s\t%s, %.1f%% cpu\n", h.VMProcess, humanBytes(h.VMProcessBytes), h.VMCPUPercent)
+		}
+		if h.TotalBytes > 0 {
+			fmt.Fprintf(tw, "host memory\t%s available of %s\n", humanBytes(h.AvailableBytes), humanBytes(h.TotalBytes))
+		}
+		if h.Note != "" {
+			fmt.Fprintf(tw, "host note\t%s\n", h.Note)
+		}
+	}
+	tw.Flush()
+}
+
+func mountsCmd(a *app) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "mounts [DISTRO]",
+		Short: "List a distro's mounts (drvfs/9p, virtiofs, disks); local: this machine",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withBackend(cmd, a, func(b backend.Backend) error {
+				ms, err := b.Mounts(cmd.Context(), firstArg(args))
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					warnDemo(cmd, b)
+					return writeJSON(cmd.OutOrStdout(), ms)
+				}
+				printLabel(cmd, b)
+				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "KIND\tTARGET\tSOURCE\tTYPE\tOPTIONS")
+				for _, m := range ms {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Kind, m.Target, m.Source, m.FSType, truncate(m.Options, 60))
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	return c
+}
+
+func psCmd(a *app) *cobra.Command {
+	var asJSON bool
+	var limit int
+	c := &cobra.Command{
+		Use:   "ps [DISTRO]",
+		Short: "List a distro's processes by CPU; local: this machine",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withBackend(cmd, a, func(b backend.Backend) error {
+				ctx := cmd.Context()
+				// CPU % is a rate over two scans.
+				if _, err := b.Processes(ctx, firstArg(args)); err != nil {
+					return err
+				}
+				wait(ctx, min(a.refresh, 250*time.Millisecond))
+				ps, err := b.Processes(ctx, firstArg(args))
+				if err != nil {
+					return err
+				}
+				if limit > 0 && len(ps) > limit {
+					ps = ps[:limit]
+				}
+				if asJSON {
+					warnDemo(cmd, b)
+					return writeJSON(cmd.OutOrStdout(), ps)
+				}
+				printLabel(cmd, b)
+				out := cmd.OutOrStdout()
+				fmt.Fprintf(out, "%7s  %-10s %6s %10s  %s\n", "PID", "USER", "CPU%", "RSS", "NAME")
+				for _, p := range ps {
+					fmt.Fprintf(out, "%7d  %-10s %6.1f %10s  %s\n", p.PID, truncate(p.User, 10), p.CPUPercent, humanBytes(p.RSSBytes), p.Name)
+				}
+				return nil
+			})
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	c.Flags().IntVarP(&limit, "limit", "n", 0, "show at most this many processes (0 = all)")
+	return c
+}
+
+func actionCmd(a *app, use, short string, f func(context.Context, backend.Backend, string) error) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withBackend(cmd, a, func(b backend.Backend) error {
+				return f(cmd.Context(), b, args[0])
+			})
+		},
+	}
+}
+
+func shutdownCmd(a *app) *cobra.Command {
+	var force bool
+	c := &cobra.Command{
+		Use:   "shutdown",
+		Short: "Stop every distro and the WSL VM (wsl --shutdown)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withBackend(cmd, a, func(b backend.Backend) error { return b.Shutdown(cmd.Context(), force) })
+		},
+	}
+	c.Flags().BoolVar(&force, "force", false, "terminate the VM even if an operation is in progress (can lose data)")
+	return c
+}
+
+func reclaimCmd(a *app) *cobra.Command {
+	var mode string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "reclaim",
+		Short: "Give the VM's page cache back to Windows now (drop caches, gradual, compact)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m := backend.ReclaimMode(strings.ToLower(mode))
+			switch m {
+			case backend.ReclaimDropCache, backend.ReclaimGradual, backend.ReclaimCompact:
+			default:
+				return fmt.Errorf("--mode %q: use dropcache, gradual or compact", mode)
+			}
+			return withBackend(cmd, a, func(b backend.Backend) error {
+				res, err := b.Reclaim(cmd.Context(), m)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(cmd.OutOrStdout(), struct {
+						backend.ReclaimResult
+						Freed uint64 `json:"freed_bytes"`
+					}{res, res.Freed()})
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s on %s: page cache %s → %s (%s freed)\n", res.Mode, res.Where,
+					humanBytes(res.CacheBefore), humanBytes(res.CacheAfter), humanBytes(res.Freed()))
+				return nil
+			})
+		},
+	}
+	c.Flags().StringVar(&mode, "mode", "dropcache", "dropcache, gradual or compact")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
+	return c
+}
+
+func firstArg(args []string) string {
+	if len(args) > 0 {
+		return args[0]
+	}
+	return ""
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-1] + "…"
+}
+
+// humanBytes prints binary units, as WSL and Task Manager do.
+func humanBytes(v uint64) string {
+	const unit = 1024
+	if v < unit {
+		return strconv.FormatUint(v, 10) + " B"
+	}
+	f, i := float64(v), 0
+	for f >= unit && i < 4 {
+		f /= unit
+		i++
+	}
+	return fmt.Sprintf("%.1f %ciB", f, "KMGT"[i-1])
+}
+
+func wait(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}

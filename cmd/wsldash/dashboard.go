@@ -1,0 +1,28 @@
+package main
+
+import (
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wsldash/wsldash/tui"
+)
+
+// runDashboard opens the TUI on the chosen backend.
+func runDashboard(cmd *cobra.Command, a *app) error {
+	b, err := a.open(cmd.Context())
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	var refresh = a.refresh
+	if !cmd.Flags().Changed("refresh") {
+		refresh = 0 // the config file's, else 1s
+	}
+	return tui.Run(cmd.Context(), tui.Options{
+		Backend: b,
+		Refresh: refresh,
+		Theme:   a.theme,
+		NoColor: os.Getenv("NO_COLOR") != "",
+	})
+}
