@@ -1,0 +1,365 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/tui/chart"
+)
+
+// dialog is a yes/no confirmation; the root model owns it and interprets the answer.
+type dialog struct {
+	title string
+	body  string
+	yes   bool // the focused button
+	op    op
+}
+
+var verbs = map[backend.Action][2]string{ // action -> (pending label, done message)
+	backend.ActStart:      {"starting", "started"},
+	backend.ActTerminate:  {"stopping", "terminated"},
+	backend.ActSetDefault: {"setting default", "is now the default"},
+	backend.ActShutdown:   {"shutting down", "WSL VM shut down"},
+	backend.ActReclaim:    {"reclaiming", "reclaimed"},
+	backend.ActKill:       {"killing", "killed"},
+}
+
+func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := &m.keys
+	if msg.String() == "ctrl+c" {
+		return m, tea.Quit
+	}
+	if m.dialog != nil {
+		return m, m.onDialogKey(msg)
+	}
+	if m.filtering {
+		return m, m.onFilterKey(msg)
+	}
+	if m.showHelp {
+		switch {
+		case key.Matches(msg, k.Quit):
+			return m, tea.Quit
+		case key.Matches(msg, k.Help, k.Cancel):
+			m.showHelp = false
+		}
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+	case key.Matches(msg, k.ViewOverview):
+		return m, m.setView(ViewOverview)
+	case key.Matches(msg, k.ViewMemory):
+		return m, m.setView(ViewMemory)
+	case key.Matches(msg, k.ViewProcesses):
+		return m, m.setView(ViewProcesses)
+	case key.Matches(msg, k.ViewMounts):
+		return m, m.setView(ViewMounts)
+	case key.Matches(msg, k.FocusNext):
+		m.cycleFocus(1)
+	case key.Matches(msg, k.FocusPrev):
+		m.cycleFocus(-1)
+	case key.Matches(msg, k.Up):
+		return m, m.move(m.focus, -1)
+	case key.Matches(msg, k.Down):
+		return m, m.move(m.focus, 1)
+	case key.Matches(msg, k.PageUp):
+		return m, m.move(m.focus, -m.paneRows(m.focus))
+	case key.Matches(msg, k.PageDown):
+		return m, m.move(m.focus, m.paneRows(m.focus))
+	case key.Matches(msg, k.Top):
+		return m, m.move(m.focus, -m.paneLen(m.focus))
+	case key.Matches(msg, k.Bottom):
+		return m, m.move(m.focus, m.paneLen(m.focus))
+	case key.Matches(msg, k.Filter):
+		m.filtering = true
+		m.focus = PaneDistros
+		return m, m.filter.Focus()
+	case key.Matches(msg, k.Start):
+		return m, m.distroAction(backend.ActStart)
+	case key.Matches(msg, k.Terminate):
+		return m, m.distroAction(backend.ActTerminate)
+	case key.Matches(msg, k.SetDefault):
+		return m, m.distroAction(backend.ActSetDefault)
+	case key.Matches(msg, k.Shell):
+		return m, m.shell()
+	case key.Matches(msg, k.Shutdown):
+		if m.refuse(backend.ActShutdown) {
+			return m, nil
+		}
+		m.dialog = &dialog{title: "Shut down WSL?",
+			body: "Every running distro stops and the VM shuts down (wsl --shutdown).",
+			op:   op{act: backend.ActShutdown}}
+	case key.Matches(msg, k.Reclaim):
+		if m.refuse(backend.ActReclaim) {
+			return m, nil
+		}
+		body := "Drop the guest's page cache now so Windows gets the memory back."
+		if s, ok := m.hist.Last(); ok {
+			body += fmt.Sprintf("\nAbout %s of cache can be dropped.", chart.HumanBytes(float64(s.Guest.Reclaimable())))
+		}
+		m.dialog = &dialog{title: "Reclaim memory?", body: body, op: op{act: backend.ActReclaim}}
+	case key.Matches(msg, k.Kill):
+		if m.refuse(backend.ActKill) {
+			return m, nil
+		}
+		if m.pCursor >= len(m.procs) {
+			m.setFlash(flashInfo, "no process selected")
+			return m, nil
+		}
+		p := m.procs[m.pCursor]
+		where := m.procsFor
+		if where == "" {
+			where = "this machine"
+		}
+		m.dialog = &dialog{title: "Kill process?",
+			body: fmt.Sprintf("Send SIGKILL to %s (pid %d) in %s.", p.Name, p.PID, where),
+			op:   op{act: backend.ActKill, distro: m.procsFor, pid: p.PID, name: p.Name}}
+	}
+	return m, nil
+}
+
+func (m *Model) onDialogKey(msg tea.KeyPressMsg) tea.Cmd {
+	d := m.dialog
+	switch s := msg.String(); {
+	case s == "left" || s == "right" || s == "tab" || s == "shift+tab" || s == "h" || s == "l":
+		d.yes = !d.yes
+	case s == "enter":
+		m.dialog = nil
+		if d.yes {
+			return m.startAction(d.op)
+		}
+	case key.Matches(msg, m.keys.Confirm):
+		m.dialog = nil
+		return m.startAction(d.op)
+	case key.Matches(msg, m.keys.Cancel):
+		m.dialog = nil
+	}
+	return nil
+}
+
+func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		m.filtering = false
+		m.filter.Blur()
+		m.filter.SetValue("")
+		m.refilter()
+		return m.selectionChanged()
+	case "enter":
+		m.filtering = false
+		m.filter.Blur()
+		m.refilter()
+		m.cursor = 0
+		m.clampPane(PaneDistros)
+		return m.selectionChanged()
+	}
+	before := m.filter.Value()
+	var cmd tea.Cmd
+	m.filter, cmd = m.filter.Update(msg)
+	if m.filter.Value() != before {
+		m.refilter()
+	}
+	return tea.Batch(cmd, m.selectionChanged())
+}
+
+// selectionChanged fetches details when the cursor now points at another distro.
+func (m *Model) selectionChanged() tea.Cmd {
+	before := m.selected
+	m.syncSelected()
+	if m.selected != before {
+		return m.fetchDetails(true)
+	}
+	return nil
+}
+
+func (m *Model) setView(v View) tea.Cmd {
+	m.view = v
+	switch v {
+	case ViewProcesses:
+		m.focus = PaneProcs
+	case ViewMounts:
+		m.focus = PaneMounts
+	default:
+		m.focus = PaneDistros
+	}
+	m.relayout()
+	return nil
+}
+
+func (m *Model) cycleFocus(dir int) {
+	var vis []Pane
+	for _, p := range focusable {
+		if m.layout.Visible(p) {
+			vis = append(vis, p)
+		}
+	}
+	if len(vis) == 0 {
+		return
+	}
+	i := 0
+	for j, p := range vis {
+		if p == m.focus {
+			i = j
+		}
+	}
+	m.focus = vis[(i+dir+len(vis))%len(vis)]
+}
+
+// refuse shows why an action is unavailable and reports whether it is.
+func (m *Model) refuse(a backend.Action) bool {
+	if r := m.caps.Reason(a); r != "" {
+		m.setFlash(flashErr, fmt.Sprintf("%s: %s", a, r))
+		return true
+	}
+	return false
+}
+
+func (m *Model) distroAction(a backend.Action) tea.Cmd {
+	if m.refuse(a) {
+		return nil
+	}
+	d, ok := m.selectedDistro()
+	if !ok {
+		m.setFlash(flashInfo, "no distro selected")
+		return nil
+	}
+	switch {
+	case d.State.Busy():
+		m.setFlash(flashInfo, fmt.Sprintf("%s is %s", d.Name, strings.ToLower(string(d.State))))
+		return nil
+	case a == backend.ActStart && d.State == backend.StateRunning:
+		m.setFlash(flashInfo, d.Name+" is already running")
+		return nil
+	case a == backend.ActTerminate && d.State == backend.StateStopped:
+		m.setFlash(flashInfo, d.Name+" is not running")
+		return nil
+	case a == backend.ActSetDefault && d.Default:
+		m.setFlash(flashInfo, d.Name+" is already the default")
+		return nil
+	}
+	return m.startAction(op{act: a, distro: d.Name})
+}
+
+// startAction marks the target pending and runs the action in a Cmd.
+func (m *Model) startAction(o op) tea.Cmd {
+	if p, busy := m.pending[o.key()]; busy {
+		m.setFlash(flashInfo, "still "+p.label+"…")
+		return nil
+	}
+	id := m.nextID()
+	m.pending[o.key()] = pendingOp{id: id, act: o.act, label: verbs[o.act][0]}
+	return tea.Batch(actionCmd(m.ctx, m.be, id, o), m.startSpinner())
+}
+
+func (m *Model) onAction(msg actionMsg) tea.Cmd {
+	p, ok := m.pending[msg.key]
+	if !ok || p.id != msg.id {
+		return nil // stale
+	}
+	delete(m.pending, msg.key)
+	if msg.err != nil {
+		m.setFlash(flashErr, errText(msg.err))
+		return m.refreshList()
+	}
+	done := verbs[msg.act][1]
+	switch msg.act {
+	case backend.ActShutdown:
+		m.setFlash(flashOK, done)
+	case backend.ActReclaim:
+		r := msg.reclaim
+		where := ""
+		if r.Where != "" {
+			where = " in " + r.Where
+		}
+		m.setFlash(flashOK, fmt.Sprintf("reclaimed %s of page cache%s (%s → %s)", chart.HumanBytes(float64(r.Freed())),
+			where, chart.HumanBytes(float64(r.CacheBefore)), chart.HumanBytes(float64(r.CacheAfter))))
+		m.addMarker("reclaim")
+	case backend.ActKill:
+		m.setFlash(flashOK, fmt.Sprintf("%s %s (pid %d)", done, msg.target, msg.pid))
+		return tea.Batch(m.refreshList(), m.fetchDetails(true))
+	default:
+		m.setFlash(flashOK, msg.target+" "+done)
+	}
+	cmds := []tea.Cmd{m.refreshList()}
+	if msg.act == backend.ActSetDefault || msg.act == backend.ActShutdown {
+		cmds = append(cmds, m.refreshInfo())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) shell() tea.Cmd {
+	if m.refuse(backend.ActShell) {
+		return nil
+	}
+	d, ok := m.selectedDistro()
+	name := d.Name
+	if !ok && len(m.distros) > 0 {
+		m.setFlash(flashInfo, "no distro selected")
+		return nil
+	}
+	c, err := m.be.ShellCommand(name)
+	if err != nil {
+		m.setFlash(flashErr, errText(err))
+		return nil
+	}
+	return tea.ExecProcess(c, func(err error) tea.Msg { return shellDoneMsg{distro: name, err: err} })
+}
+
+// addMarker remembers an event at the newest sample, for the memory graph.
+func (m *Model) addMarker(label string) {
+	if s, ok := m.hist.Last(); ok {
+		m.cache.markers = append(m.cache.markers, timedMarker{t: s.Time, label: label})
+		if len(m.cache.markers) > 16 {
+			m.cache.markers = m.cache.markers[1:]
+		}
+	}
+}
+
+func (m *Model) onClick(ms tea.Mouse) tea.Cmd {
+	if m.dialog != nil || m.showHelp || m.layout.TooSmall || ms.Button != tea.MouseLeft {
+		return nil
+	}
+	p := m.layout.PaneAt(ms.X, ms.Y)
+	if p == PaneNone {
+		return nil
+	}
+	isList := p == PaneDistros || p == PaneProcs || p == PaneMounts
+	if !isList {
+		return nil
+	}
+	m.focus = p
+	r := m.layout.Rect(p)
+	row := ms.Y - r.Y - 2 // top border, header
+	if row < 0 || row >= m.paneRows(p) {
+		return nil
+	}
+	cur, off := m.cursorOf(p)
+	if idx := *off + row; idx < m.paneLen(p) {
+		return m.move(p, idx-*cur)
+	}
+	return nil
+}
+
+func (m *Model) onWheel(ms tea.Mouse) tea.Cmd {
+	if m.dialog != nil || m.showHelp || m.layout.TooSmall {
+		return nil
+	}
+	p := m.layout.PaneAt(ms.X, ms.Y)
+	if p != PaneDistros && p != PaneProcs && p != PaneMounts {
+		return nil
+	}
+	switch ms.Button {
+	case tea.MouseWheelUp:
+		return m.move(p, -1)
+	case tea.MouseWheelDown:
+		return m.move(p, 1)
+	}
+	return nil
+}

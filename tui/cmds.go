@@ -1,0 +1,166 @@
+package tui
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/wsldash/wsldash/backend"
+)
+
+// Every async result carries the id of its request; Update drops results whose id is not the
+// one it is waiting for. The closures capture copies of their inputs, never the model.
+
+type infoMsg struct {
+	id   uint64
+	info backend.Info
+	err  error
+}
+
+type distrosMsg struct {
+	id      uint64
+	distros []backend.Distro
+	err     error
+}
+
+type sampleMsg struct {
+	id     uint64
+	sample backend.Sample
+	err    error
+}
+
+type procsMsg struct {
+	id     uint64
+	distro string
+	procs  []backend.Process
+	err    error
+}
+
+type mountsMsg struct {
+	id     uint64
+	distro string
+	mounts []backend.Mount
+	err    error
+}
+
+type actionMsg struct {
+	id      uint64
+	key     string // the pending map's key
+	act     backend.Action
+	target  string // distro (or process name for kill)
+	pid     int
+	err     error
+	reclaim backend.ReclaimResult
+}
+
+type shellDoneMsg struct {
+	distro string
+	err    error
+}
+
+// Timeouts keep a hung backend from holding a request slot forever.
+const (
+	fetchTimeout  = 15 * time.Second
+	actionTimeout = 2 * time.Minute
+)
+
+func infoCmd(ctx context.Context, be backend.Backend, id uint64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+		defer cancel()
+		info, err := be.Info(ctx)
+		return infoMsg{id: id, info: info, err: err}
+	}
+}
+
+func distrosCmd(ctx context.Context, be backend.Backend, id uint64) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+		defer cancel()
+		ds, err := be.Distros(ctx)
+		return distrosMsg{id: id, distros: ds, err: err}
+	}
+}
+
+func sampleCmd(ctx context.Context, be backend.Backend, id uint64, refresh time.Duration) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, max(fetchTimeout, 3*refresh))
+		defer cancel()
+		s, err := be.Sample(ctx)
+		return sampleMsg{id: id, sample: s, err: err}
+	}
+}
+
+func procsCmd(ctx context.Context, be backend.Backend, id uint64, distro string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+		defer cancel()
+		ps, err := be.Processes(ctx, distro)
+		// Busiest first; sorting here keeps Update and View cheap.
+		slices.SortStableFunc(ps, func(a, b backend.Process) int {
+			if c := cmp.Compare(b.CPUPercent, a.CPUPercent); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(b.RSSBytes, a.RSSBytes); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.PID, b.PID)
+		})
+		return procsMsg{id: id, distro: distro, procs: ps, err: err}
+	}
+}
+
+func mountsCmd(ctx context.Context, be backend.Backend, id uint64, distro string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+		defer cancel()
+		ms, err := be.Mounts(ctx, distro)
+		return mountsMsg{id: id, distro: distro, mounts: ms, err: err}
+	}
+}
+
+// op is an action the user asked for.
+type op struct {
+	act    backend.Action
+	distro string
+	pid    int
+	name   string // process name, for messages
+}
+
+func (o op) key() string {
+	switch o.act {
+	case backend.ActShutdown, backend.ActReclaim:
+		return vmKey
+	case backend.ActKill:
+		return pidKey(o.pid)
+	}
+	return o.distro
+}
+
+func actionCmd(ctx context.Context, be backend.Backend, id uint64, o op) tea.Cmd {
+	key := o.key()
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, actionTimeout)
+		defer cancel()
+		msg := actionMsg{id: id, key: key, act: o.act, target: o.distro, pid: o.pid}
+		switch o.act {
+		case backend.ActStart:
+			msg.err = be.Start(ctx, o.distro)
+		case backend.ActTerminate:
+			msg.err = be.Terminate(ctx, o.distro)
+		case backend.ActSetDefault:
+			msg.err = be.SetDefault(ctx, o.distro)
+		case backend.ActShutdown:
+			msg.err = be.Shutdown(ctx, false)
+		case backend.ActReclaim:
+			msg.reclaim, msg.err = be.Reclaim(ctx, backend.ReclaimDropCache)
+		case backend.ActKill:
+			msg.target = o.name
+			msg.err = be.KillProcess(ctx, o.distro, o.pid)
+		}
+		return msg
+	}
+}

@@ -1,0 +1,182 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/demo"
+	"github.com/wsldash/wsldash/backend/sampler"
+	"github.com/wsldash/wsldash/tui/internal/fake"
+)
+
+// t0 is the fixed time every test starts at.
+var t0 = time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
+
+// armedMsg stands for a timer the model asked for; the harness never lets timers run.
+type armedMsg struct{ msg tea.Msg }
+
+// harness drives a Model the way a Program would, synchronously: every Cmd the model returns is
+// run at once and its message fed back, except timers (recorded in armed) and Quit (quit).
+type harness struct {
+	t     testing.TB
+	m     Model
+	clock *sampler.FixedClock
+	armed []tea.Msg
+	quit  bool
+	execs int
+}
+
+type harnessOpt func(*Options)
+
+func withTheme(name string) harnessOpt { return func(o *Options) { o.Theme = name } }
+func noColor() harnessOpt              { return func(o *Options) { o.NoColor = true } }
+func withKeys(k map[string][]string) harnessOpt {
+	return func(o *Options) { o.Config.Keys = k }
+}
+
+func newHarness(t testing.TB, be backend.Backend, w, h int, opts ...harnessOpt) *harness {
+	t.Helper()
+	o := Options{Backend: be, Clock: sampler.NewFixedClock(t0), Config: DefaultConfig(), Refresh: time.Second}
+	for _, f := range opts {
+		f(&o)
+	}
+	clock := o.Clock.(*sampler.FixedClock)
+	hs := &harness{t: t, clock: clock}
+	hs.m = New(o)
+	hs.m.tick = func(_ time.Duration, msg tea.Msg) tea.Cmd {
+		return func() tea.Msg { return armedMsg{msg} }
+	}
+	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
+	hs.run(hs.m.Init())
+	return hs
+}
+
+// demoBackend is the demo on the harness's fixed clock: actions advance the clock instead of
+// sleeping.
+func demoBackend(clock *sampler.FixedClock) *demo.Backend {
+	return demo.New(demo.Options{Seed: 7, Clock: clock, Warmup: 5 * time.Minute,
+		Wait: func(ctx context.Context, d time.Duration) error { clock.Advance(d); return nil }})
+}
+
+// newDemoHarness runs the model on the demo backend sharing the harness clock.
+func newDemoHarness(t testing.TB, w, h int, opts ...harnessOpt) *harness {
+	clock := sampler.NewFixedClock(t0)
+	be := demoBackend(clock)
+	return newHarness(t, be, w, h, append([]harnessOpt{func(o *Options) { o.Clock = clock }}, opts...)...)
+}
+
+func (h *harness) send(msg tea.Msg) {
+	h.t.Helper()
+	nm, cmd := h.m.Update(msg)
+	h.m = nm.(Model)
+	h.run(cmd)
+}
+
+func (h *harness) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			h.run(c)
+		}
+	case armedMsg:
+		h.armed = append(h.armed, msg.msg)
+	case tea.QuitMsg:
+		h.quit = true
+	default:
+		if strings.Contains(fmt.Sprintf("%T", msg), "execMsg") {
+			h.execs++ // tea.ExecProcess: a real Program would hand the terminal over here
+			return
+		}
+		h.send(msg)
+	}
+}
+
+// key sends one key press: "s", "enter", "esc", "ctrl+c", "tab", "shift+tab", "up", …
+func (h *harness) key(k string) {
+	h.t.Helper()
+	h.send(keyMsg(k))
+}
+
+func (h *harness) typeText(s string) {
+	for _, r := range s {
+		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEsc}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)
+	if len(r) != 1 {
+		panic("keyMsg: unknown key " + k)
+	}
+	return tea.KeyPressMsg{Code: r[0], Text: k}
+}
+
+// tick fires the refresh timer once, advancing the clock by the refresh interval.
+func (h *harness) tick() {
+	h.clock.Advance(h.m.refresh)
+	h.send(tickMsg{})
+}
+
+func (h *harness) screen() string { return ansi.Strip(h.m.View().Content) }
+
+// selectDistro moves the distro cursor to name.
+func (h *harness) selectDistro(name string) {
+	h.t.Helper()
+	for i, r := range h.m.rows {
+		if h.m.distros[r].Name == name {
+			h.send(tea.KeyPressMsg{Code: 'g', Text: "g"})
+			for j := 0; j < i; j++ {
+				h.key("j")
+			}
+			if h.m.selected != name {
+				h.t.Fatalf("selected %q, want %q", h.m.selected, name)
+			}
+			return
+		}
+	}
+	h.t.Fatalf("no distro %q in %v", name, h.m.distros)
+}
+
+func (h *harness) distro(name string) backend.Distro {
+	for _, d := range h.m.distros {
+		if d.Name == name {
+			return d
+		}
+	}
+	h.t.Fatalf("no distro %q", name)
+	return backend.Distro{}
+}
+
+func newFakeHarness(t testing.TB, w, h int, opts ...harnessOpt) (*harness, *fake.Backend) {
+	be := fake.New()
+	return newHarness(t, be, w, h, opts...), be
+}

@@ -1,0 +1,191 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+
+	"github.com/wsldash/wsldash/backend"
+)
+
+// KeyMap is every key binding of the dashboard. It is data: the footer, the `?` screen and the
+// config file's [keys] table are all generated from it, so help never drifts from behaviour.
+type KeyMap struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	FocusNext, FocusPrev                    key.Binding
+	Filter                                  key.Binding
+
+	Start, Terminate, SetDefault, Shell key.Binding
+	Shutdown, Reclaim, Kill             key.Binding
+
+	ViewOverview, ViewMemory, ViewProcesses, ViewMounts key.Binding
+	Help, Quit                                          key.Binding
+
+	// In dialogs.
+	Confirm, Cancel key.Binding
+}
+
+// DefaultKeyMap is the built-in key map.
+func DefaultKeyMap() KeyMap {
+	b := func(help string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keyHelp(keys), help))
+	}
+	return KeyMap{
+		Up:       b("up", "up", "k"),
+		Down:     b("down", "down", "j"),
+		PageUp:   b("page up", "pgup", "ctrl+u"),
+		PageDown: b("page down", "pgdown", "ctrl+d"),
+		Top:      b("first", "home", "g"),
+		Bottom:   b("last", "end", "G"),
+
+		FocusNext: b("next pane", "tab"),
+		FocusPrev: b("previous pane", "shift+tab"),
+		Filter:    b("filter", "/"),
+
+		Start:      b("start", "s"),
+		Terminate:  b("terminate", "t"),
+		SetDefault: b("set default", "d"),
+		Shell:      b("shell", "enter"),
+		Shutdown:   b("shutdown", "S"),
+		Reclaim:    b("reclaim", "r"),
+		Kill:       b("kill", "x"),
+
+		ViewOverview:  b("overview", "1"),
+		ViewMemory:    b("memory", "2"),
+		ViewProcesses: b("processes", "3"),
+		ViewMounts:    b("mounts", "4"),
+		Help:          b("help", "?"),
+		Quit:          b("quit", "q", "ctrl+c"),
+
+		Confirm: b("confirm", "y", "enter"),
+		Cancel:  b("cancel", "n", "esc"),
+	}
+}
+
+// binding is one entry of the key map with its config name and, for actions a backend may not
+// support, the backend action that gates it.
+type binding struct {
+	Name   string
+	B      *key.Binding
+	Action backend.Action // "" when always available
+}
+
+// bindings lists the key map in help order.
+func (k *KeyMap) bindings() []binding {
+	return []binding{
+		{"up", &k.Up, ""}, {"down", &k.Down, ""}, {"page_up", &k.PageUp, ""}, {"page_down", &k.PageDown, ""},
+		{"top", &k.Top, ""}, {"bottom", &k.Bottom, ""},
+		{"focus_next", &k.FocusNext, ""}, {"focus_prev", &k.FocusPrev, ""}, {"filter", &k.Filter, ""},
+		{"start", &k.Start, backend.ActStart}, {"terminate", &k.Terminate, backend.ActTerminate},
+		{"set_default", &k.SetDefault, backend.ActSetDefault}, {"shell", &k.Shell, backend.ActShell},
+		{"shutdown", &k.Shutdown, backend.ActShutdown}, {"reclaim", &k.Reclaim, backend.ActReclaim},
+		{"kill", &k.Kill, backend.ActKill},
+		{"view_overview", &k.ViewOverview, ""}, {"view_memory", &k.ViewMemory, ""},
+		{"view_processes", &k.ViewProcesses, ""}, {"view_mounts", &k.ViewMounts, ""},
+		{"help", &k.Help, ""}, {"quit", &k.Quit, ""},
+		{"confirm", &k.Confirm, ""}, {"cancel", &k.Cancel, ""},
+	}
+}
+
+// helpGroups is the full help screen, in columns.
+func (k *KeyMap) helpGroups() []helpGroup {
+	return []helpGroup{
+		{"Move", []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.FocusNext, &k.FocusPrev, &k.Filter}},
+		{"Distro", []*key.Binding{&k.Start, &k.Terminate, &k.SetDefault, &k.Shell}},
+		{"VM", []*key.Binding{&k.Shutdown, &k.Reclaim, &k.Kill}},
+		{"Views", []*key.Binding{&k.ViewOverview, &k.ViewMemory, &k.ViewProcesses, &k.ViewMounts, &k.Help, &k.Quit}},
+		{"Dialogs", []*key.Binding{&k.Confirm, &k.Cancel}},
+	}
+}
+
+type helpGroup struct {
+	Title string
+	Keys  []*key.Binding
+}
+
+// shortHelp is the footer.
+func (k *KeyMap) shortHelp() []*key.Binding {
+	return []*key.Binding{&k.Start, &k.Terminate, &k.Shell, &k.SetDefault, &k.Filter, &k.Reclaim, &k.Shutdown, &k.Help, &k.Quit}
+}
+
+// actionOf returns the backend action that gates b, if any.
+func (k *KeyMap) actionOf(b *key.Binding) backend.Action {
+	for _, e := range k.bindings() {
+		if e.B == b {
+			return e.Action
+		}
+	}
+	return ""
+}
+
+// ActionNames are the names usable in the config file's [keys] table.
+func ActionNames() []string {
+	km := DefaultKeyMap()
+	var out []string
+	for _, e := range km.bindings() {
+		out = append(out, e.Name)
+	}
+	return out
+}
+
+// Apply rebinds actions from the config file's [keys] table (action -> keys). Unknown actions,
+// empty key lists and a key bound to two actions of the main screen are errors.
+func (k *KeyMap) Apply(over map[string][]string) error {
+	byName := map[string]*key.Binding{}
+	for _, e := range k.bindings() {
+		byName[e.Name] = e.B
+	}
+	for _, name := range sortedKeys(over) {
+		b, ok := byName[name]
+		if !ok {
+			return fmt.Errorf("unknown action %q (known: %s)", name, strings.Join(ActionNames(), ", "))
+		}
+		keys := over[name]
+		if len(keys) == 0 {
+			return fmt.Errorf("action %q: no keys", name)
+		}
+		for _, s := range keys {
+			if strings.TrimSpace(s) == "" || strings.ContainsAny(s, " \t") {
+				return fmt.Errorf("action %q: bad key %q (use names like \"s\", \"ctrl+s\", \"enter\", \"space\")", name, s)
+			}
+		}
+		b.SetKeys(keys...)
+		b.SetHelp(keyHelp(keys), b.Help().Desc)
+	}
+	seen := map[string]string{}
+	for _, e := range k.bindings() {
+		if e.Name == "confirm" || e.Name == "cancel" {
+			continue // dialog keys live in their own scope
+		}
+		for _, s := range e.B.Keys() {
+			if other, dup := seen[s]; dup {
+				return fmt.Errorf("key %q is bound to both %q and %q", s, other, e.Name)
+			}
+			seen[s] = e.Name
+		}
+	}
+	return nil
+}
+
+// keyHelp is the key column of help: the first two keys, pretty-printed.
+func keyHelp(keys []string) string {
+	var parts []string
+	for _, s := range keys {
+		if len(parts) == 2 || (s == "ctrl+c" && len(keys) > 1) {
+			continue
+		}
+		switch s {
+		case "up":
+			s = "↑"
+		case "down":
+			s = "↓"
+		case "enter":
+			s = "⏎"
+		case "shift+tab":
+			s = "S-tab"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "/")
+}

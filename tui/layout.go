@@ -1,0 +1,123 @@
+package tui
+
+// View is one full-screen arrangement of the panes.
+type View int
+
+const (
+	ViewOverview View = iota
+	ViewMemory
+	ViewProcesses
+	ViewMounts
+)
+
+func (v View) String() string {
+	return [...]string{"overview", "memory", "processes", "mounts"}[v]
+}
+
+// Pane names a region of the screen.
+type Pane int
+
+const (
+	PaneNone Pane = iota
+	PaneDistros
+	PaneMemory
+	PaneCPU
+	PaneProcs
+	PaneMounts
+	paneCount
+)
+
+func (p Pane) String() string {
+	return [...]string{"none", "distros", "memory", "cpu", "processes", "mounts"}[p]
+}
+
+// focusable are the panes that take the keyboard, in tab order.
+var focusable = []Pane{PaneDistros, PaneProcs, PaneMounts}
+
+// Rect is a cell rectangle.
+type Rect struct{ X, Y, W, H int }
+
+// Empty reports whether r has no cells.
+func (r Rect) Empty() bool { return r.W <= 0 || r.H <= 0 }
+
+// Contains reports whether the cell (x, y) is inside r.
+func (r Rect) Contains(x, y int) bool {
+	return !r.Empty() && x >= r.X && x < r.X+r.W && y >= r.Y && y < r.Y+r.H
+}
+
+// Minimum usable terminal size.
+const (
+	MinWidth  = 60
+	MinHeight = 15
+)
+
+// Layout is where everything goes for one terminal size and view. Hidden panes have an empty
+// Rect. Header, Footer and the visible panes tile the screen exactly.
+type Layout struct {
+	Width, Height  int
+	View           View
+	TooSmall       bool
+	Header, Footer Rect
+	Panes          [paneCount]Rect
+}
+
+// Rect is the rectangle of pane p (empty when hidden).
+func (l Layout) Rect(p Pane) Rect { return l.Panes[p] }
+
+// Visible reports whether pane p is on screen.
+func (l Layout) Visible(p Pane) bool { return !l.Panes[p].Empty() }
+
+// PaneAt is the pane under the cell (x, y), or PaneNone.
+func (l Layout) PaneAt(x, y int) Pane {
+	for p := PaneDistros; p < paneCount; p++ {
+		if l.Panes[p].Contains(x, y) {
+			return p
+		}
+	}
+	return PaneNone
+}
+
+// ComputeLayout is a pure function of the terminal size and the view.
+func ComputeLayout(w, h int, v View) Layout {
+	l := Layout{Width: max(w, 0), Height: max(h, 0), View: v}
+	if w < MinWidth || h < MinHeight {
+		l.TooSmall = true
+		return l
+	}
+	l.Header = Rect{0, 0, w, 1}
+	l.Footer = Rect{0, h - 1, w, 1}
+	top, bh := 1, h-2
+	leftW := max(w*45/100, min(46, w/2))
+	rightW := w - leftW
+	set := func(p Pane, r Rect) { l.Panes[p] = r }
+
+	switch v {
+	case ViewMemory:
+		memH := bh * 62 / 100
+		set(PaneMemory, Rect{0, top, w, memH})
+		set(PaneDistros, Rect{0, top + memH, leftW, bh - memH})
+		set(PaneCPU, Rect{leftW, top + memH, rightW, bh - memH})
+	case ViewProcesses, ViewMounts:
+		dh := min(max(bh*30/100, 5), 14)
+		set(PaneDistros, Rect{0, top, w, dh})
+		p := PaneProcs
+		if v == ViewMounts {
+			p = PaneMounts
+		}
+		set(p, Rect{0, top + dh, w, bh - dh})
+	default:
+		topH := max(bh*55/100, 6)
+		set(PaneDistros, Rect{0, top, leftW, topH})
+		set(PaneProcs, Rect{0, top + topH, leftW, bh - topH})
+		set(PaneMemory, Rect{leftW, top, rightW, topH})
+		rem := bh - topH
+		if rem >= 16 {
+			cpuH := rem * 45 / 100
+			set(PaneCPU, Rect{leftW, top + topH, rightW, cpuH})
+			set(PaneMounts, Rect{leftW, top + topH + cpuH, rightW, rem - cpuH})
+		} else {
+			set(PaneCPU, Rect{leftW, top + topH, rightW, rem})
+		}
+	}
+	return l
+}

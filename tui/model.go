@@ -1,0 +1,600 @@
+package tui
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/sampler"
+	"github.com/wsldash/wsldash/themes"
+)
+
+// Options configure the dashboard.
+type Options struct {
+	Backend backend.Backend
+	Refresh time.Duration // sample interval (default: the config's, else 1s)
+	Theme   string        // "" = from the config file, else a themes.Names() name
+	Config  *Config       // nil = LoadConfig(ConfigPath())
+	Clock   sampler.Clock // nil = the system clock (tests inject a FixedClock)
+	NoColor bool          // no colours at all (NO_COLOR)
+}
+
+// Run runs the dashboard until the user quits (nil) or ctx ends (nil). It restores the terminal
+// in every case. A bad config file or theme name is an error before anything is drawn.
+func Run(ctx context.Context, opts Options) error {
+	if opts.Backend == nil {
+		return fmt.Errorf("tui: no backend")
+	}
+	if opts.Config == nil {
+		path, err := ConfigPath()
+		if err != nil {
+			return err
+		}
+		if opts.Config, err = LoadConfig(path); err != nil {
+			return err
+		}
+	}
+	if _, err := themes.Get(cmp.Or(opts.Theme, opts.Config.Theme), true); err != nil {
+		return err
+	}
+	m := New(opts)
+	m.ctx = ctx
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	_, err := p.Run()
+	if err != nil && ctx.Err() != nil {
+		return nil // cancelled by the caller (a signal): a normal way to leave
+	}
+	return err
+}
+
+// Model is the root model: it owns focus, layout, dialogs, the sample history and every
+// request in flight. Panes are plain renderers over its state.
+type Model struct {
+	ctx     context.Context
+	be      backend.Backend
+	clock   sampler.Clock
+	refresh time.Duration
+	// tick schedules msg after d. Tests replace it so that no timer ever runs.
+	tick func(d time.Duration, msg tea.Msg) tea.Cmd
+
+	keys      KeyMap
+	themeName string
+	isDark    bool
+	noColor   bool
+	styles    *Styles
+
+	width, height int
+	layout        Layout
+	view          View
+	focus         Pane
+	showHelp      bool
+	dialog        *dialog
+
+	now  time.Time
+	info backend.Info
+	caps backend.Capabilities
+
+	distros  []backend.Distro
+	rows     []int  // indices into distros that pass the filter
+	cursor   int    // index into rows
+	dOff     int    // first table row shown
+	selected string // the selected distro's name, kept across refreshes
+	listErr  string
+
+	filter    textinput.Model
+	filtering bool
+
+	hist      *sampler.History
+	sampleErr string
+
+	procs     []backend.Process
+	pCursor   int
+	pOff      int
+	procsFor  string
+	procsErr  string
+	mounts    []backend.Mount
+	mCursor   int
+	mOff      int
+	mountsFor string
+	mountsErr string
+
+	seq     uint64
+	req     requests
+	pending map[string]pendingOp // by target: distro name, vmKey, or pidKey(pid)
+
+	spinFrame int
+	spinning  bool
+	flash     flash
+	ticks     int
+
+	cache *renderCache
+}
+
+// requests holds the id of the request in flight of each kind (0 = none). A result whose id is
+// not the current one is stale and dropped.
+type requests struct{ info, list, sample, procs, mounts uint64 }
+
+type pendingOp struct {
+	id    uint64
+	act   backend.Action
+	label string
+}
+
+type flashKind int
+
+const (
+	flashInfo flashKind = iota
+	flashOK
+	flashErr
+)
+
+type flash struct {
+	text  string
+	kind  flashKind
+	until time.Time
+}
+
+const (
+	vmKey = "\x00vm"
+	// fetchEvery is how many refresh ticks pass between process/mount refreshes.
+	fetchEvery   = 3
+	flashFor     = 5 * time.Second
+	flashErrFor  = 10 * time.Second
+	spinInterval = 120 * time.Millisecond
+)
+
+func pidKey(pid int) string { return fmt.Sprintf("\x00pid:%d", pid) }
+
+// backfiller is implemented by backends that can open on a history (the demo).
+type backfiller interface{ Backfill() []backend.Sample }
+
+// New builds the root model. It does no I/O beyond reading the config file when opts.Config is
+// nil; Init starts the first requests.
+func New(opts Options) Model {
+	cfg := opts.Config
+	var cfgErr error
+	if cfg == nil {
+		cfg = DefaultConfig()
+		if path, err := ConfigPath(); err == nil {
+			if c, err := LoadConfig(path); err == nil {
+				cfg = c
+			} else {
+				cfgErr = err
+			}
+		}
+	}
+	clock := opts.Clock
+	if clock == nil {
+		clock = sampler.SystemClock{}
+	}
+	refresh := cmp.Or(opts.Refresh, cfg.Refresh.Duration, DefaultRefresh)
+	refresh = max(refresh, MinRefresh)
+	m := Model{
+		ctx:       context.Background(),
+		be:        opts.Backend,
+		clock:     clock,
+		refresh:   refresh,
+		tick:      realTick,
+		keys:      DefaultKeyMap(),
+		themeName: cmp.Or(opts.Theme, cfg.Theme, themes.DefaultName),
+		isDark:    true,
+		noColor:   opts.NoColor,
+		focus:     PaneDistros,
+		now:       clock.Now(),
+		hist:      sampler.NewHistory(sampler.DefaultCapacity),
+		pending:   map[string]pendingOp{},
+		cache:     &renderCache{},
+	}
+	if m.be == nil {
+		m.be = nopBackend{}
+	}
+	if err := m.keys.Apply(cfg.Keys); err != nil {
+		cfgErr = err
+		m.keys = DefaultKeyMap()
+	}
+	if _, err := themes.Get(m.themeName, true); err != nil {
+		cfgErr = err
+		m.themeName = themes.DefaultName
+	}
+	m.caps = m.be.Capabilities()
+	m.filter = textinput.New()
+	m.filter.Prompt = "/"
+	m.filter.Placeholder = "filter distros"
+	m.filter.CharLimit = 64
+	m.applyStyles()
+	if bf, ok := m.be.(backfiller); ok {
+		for _, s := range bf.Backfill() {
+			m.hist.Add(s)
+		}
+	}
+	if cfgErr != nil {
+		m.setFlash(flashErr, "config: "+cfgErr.Error())
+	}
+	m.req.info = m.nextID()
+	m.req.list = m.nextID()
+	m.req.sample = m.nextID()
+	m.req.procs = m.nextID()
+	m.req.mounts = m.nextID()
+	m.layout = ComputeLayout(0, 0, m.view)
+	return m
+}
+
+func realTick(d time.Duration, msg tea.Msg) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+}
+
+func (m *Model) nextID() uint64 { m.seq++; return m.seq }
+
+// applyStyles rebuilds the styles from the theme and pushes them into the bubbles.
+func (m *Model) applyStyles() {
+	p, err := themes.Get(m.themeName, m.isDark)
+	if err != nil {
+		p = themes.Default(m.isDark)
+	}
+	st := NewStyles(p, m.noColor)
+	m.styles = &st
+	m.filter.SetStyles(st.Input)
+	m.cache.invalidate()
+}
+
+type tickMsg struct{}
+type spinMsg struct{}
+
+// Init asks for the terminal background and starts the first requests and the refresh loop.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(
+		tea.RequestBackgroundColor,
+		infoCmd(m.ctx, m.be, m.req.info),
+		distrosCmd(m.ctx, m.be, m.req.list),
+		sampleCmd(m.ctx, m.be, m.req.sample, m.refresh),
+		procsCmd(m.ctx, m.be, m.req.procs, ""),
+		mountsCmd(m.ctx, m.be, m.req.mounts, ""),
+		m.tick(m.refresh, tickMsg{}),
+	)
+}
+
+// Update handles one message. It never blocks: all I/O is in the returned Cmds.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.relayout()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		if dark := msg.IsDark(); dark != m.isDark {
+			m.isDark = dark
+			m.applyStyles()
+		}
+		return m, nil
+	case tickMsg:
+		return m, m.onTick()
+	case spinMsg:
+		if len(m.pending) == 0 {
+			m.spinning = false
+			return m, nil
+		}
+		m.spinFrame = (m.spinFrame + 1) % len(spinnerFrames.Frames)
+		return m, m.tick(spinInterval, spinMsg{})
+	case infoMsg:
+		if msg.id != m.req.info {
+			return m, nil
+		}
+		m.req.info = 0
+		if msg.err == nil {
+			m.info = msg.info
+			m.cache.invalidate()
+		}
+		return m, nil
+	case distrosMsg:
+		return m, m.onDistros(msg)
+	case sampleMsg:
+		if msg.id != m.req.sample {
+			return m, nil
+		}
+		m.req.sample = 0
+		if msg.err != nil {
+			m.sampleErr = errText(msg.err)
+			return m, nil
+		}
+		m.sampleErr = ""
+		s := msg.sample
+		if s.Time.IsZero() {
+			s.Time = m.clock.Now()
+		}
+		m.hist.Add(s)
+		return m, nil
+	case procsMsg:
+		if msg.id != m.req.procs {
+			return m, nil
+		}
+		m.req.procs = 0
+		m.procsFor = msg.distro
+		if msg.err != nil {
+			m.procsErr = errText(msg.err)
+			m.procs = nil
+		} else {
+			m.procsErr = ""
+			keep := m.selectedPID()
+			m.procs = msg.procs
+			m.pCursor = 0
+			for i, p := range m.procs {
+				if p.PID == keep {
+					m.pCursor = i
+				}
+			}
+		}
+		m.clampPane(PaneProcs)
+		return m, nil
+	case mountsMsg:
+		if msg.id != m.req.mounts {
+			return m, nil
+		}
+		m.req.mounts = 0
+		m.mountsFor = msg.distro
+		if msg.err != nil {
+			m.mountsErr = errText(msg.err)
+			m.mounts = nil
+		} else {
+			m.mountsErr = ""
+			m.mounts = msg.mounts
+		}
+		m.clampPane(PaneMounts)
+		return m, nil
+	case actionMsg:
+		return m, m.onAction(msg)
+	case shellDoneMsg:
+		if msg.err != nil {
+			m.setFlash(flashErr, fmt.Sprintf("shell %s: %s", msg.distro, errText(msg.err)))
+		}
+		return m, m.refreshList()
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	case tea.MouseClickMsg:
+		return m, m.onClick(msg.Mouse())
+	case tea.MouseWheelMsg:
+		return m, m.onWheel(msg.Mouse())
+	}
+	return m, nil
+}
+
+func (m *Model) relayout() {
+	m.layout = ComputeLayout(m.width, m.height, m.view)
+	m.filter.SetWidth(max(m.width-32, 8))
+	if !m.layout.Visible(m.focus) {
+		m.focus = PaneDistros
+	}
+	for _, p := range focusable {
+		m.clampPane(p)
+	}
+	m.cache.invalidate()
+}
+
+func (m *Model) onTick() tea.Cmd {
+	m.now = m.clock.Now()
+	m.ticks++
+	if m.flash.text != "" && !m.now.Before(m.flash.until) {
+		m.flash = flash{}
+	}
+	cmds := []tea.Cmd{m.tick(m.refresh, tickMsg{})}
+	if m.req.sample == 0 {
+		m.req.sample = m.nextID()
+		cmds = append(cmds, sampleCmd(m.ctx, m.be, m.req.sample, m.refresh))
+	}
+	if m.req.list == 0 {
+		m.req.list = m.nextID()
+		cmds = append(cmds, distrosCmd(m.ctx, m.be, m.req.list))
+	}
+	if m.ticks%fetchEvery == 0 {
+		cmds = append(cmds, m.fetchDetails(false))
+	}
+	return tea.Batch(cmds...)
+}
+
+// fetchDetails asks for the processes and mounts of the selected distro. With force, a request
+// in flight is superseded (its result will be dropped); without, it is left alone.
+func (m *Model) fetchDetails(force bool) tea.Cmd {
+	var cmds []tea.Cmd
+	name := m.selected
+	if force || m.req.procs == 0 {
+		m.req.procs = m.nextID()
+		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, name))
+	}
+	if force || m.req.mounts == 0 {
+		m.req.mounts = m.nextID()
+		cmds = append(cmds, mountsCmd(m.ctx, m.be, m.req.mounts, name))
+	}
+	return tea.Batch(cmds...)
+}
+
+// refreshList asks for the distro list now, superseding a request in flight.
+func (m *Model) refreshList() tea.Cmd {
+	m.req.list = m.nextID()
+	return distrosCmd(m.ctx, m.be, m.req.list)
+}
+
+func (m *Model) refreshInfo() tea.Cmd {
+	m.req.info = m.nextID()
+	return infoCmd(m.ctx, m.be, m.req.info)
+}
+
+func (m *Model) onDistros(msg distrosMsg) tea.Cmd {
+	if msg.id != m.req.list {
+		return nil
+	}
+	m.req.list = 0
+	if msg.err != nil {
+		m.listErr = errText(msg.err)
+		return nil
+	}
+	m.listErr = ""
+	m.distros = msg.distros
+	before := m.selected
+	m.refilter()
+	if m.selected != before {
+		return m.fetchDetails(true)
+	}
+	return nil
+}
+
+// refilter recomputes the visible rows, keeping the selected distro when it is still shown.
+func (m *Model) refilter() {
+	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	m.rows = m.rows[:0]
+	for i, d := range m.distros {
+		if q == "" || strings.Contains(strings.ToLower(d.Name), q) {
+			m.rows = append(m.rows, i)
+		}
+	}
+	m.cursor = 0
+	for i, r := range m.rows {
+		if m.distros[r].Name == m.selected {
+			m.cursor = i
+		}
+	}
+	m.syncSelected()
+	m.clampPane(PaneDistros)
+}
+
+func (m *Model) syncSelected() {
+	if d, ok := m.selectedDistro(); ok {
+		m.selected = d.Name
+	} else {
+		m.selected = ""
+	}
+}
+
+func (m *Model) selectedDistro() (backend.Distro, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.rows) {
+		return backend.Distro{}, false
+	}
+	return m.distros[m.rows[m.cursor]], true
+}
+
+func (m *Model) selectedPID() int {
+	if m.pCursor >= 0 && m.pCursor < len(m.procs) {
+		return m.procs[m.pCursor].PID
+	}
+	return 0
+}
+
+func (m *Model) setFlash(k flashKind, text string) {
+	d := flashFor
+	if k == flashErr {
+		d = flashErrFor
+	}
+	m.flash = flash{text: text, kind: k, until: m.clock.Now().Add(d)}
+}
+
+// errText is an error for the status line: one line, WSL's code included (backend.Error puts it
+// in parentheses; other errors get it appended when CodeOf finds one).
+func errText(err error) string {
+	s := err.Error()
+	if code := backend.CodeOf(err); code != "" && !strings.Contains(s, code) {
+		s += " (" + code + ")"
+	}
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// paneLen is the number of rows of a list pane; paneRows how many fit on screen.
+func (m *Model) paneLen(p Pane) int {
+	switch p {
+	case PaneDistros:
+		return len(m.rows)
+	case PaneProcs:
+		return len(m.procs)
+	case PaneMounts:
+		return len(m.mounts)
+	}
+	return 0
+}
+
+func (m *Model) paneRows(p Pane) int { return max(m.layout.Rect(p).H-3, 1) }
+
+func (m *Model) cursorOf(p Pane) (cur, off *int) {
+	switch p {
+	case PaneProcs:
+		return &m.pCursor, &m.pOff
+	case PaneMounts:
+		return &m.mCursor, &m.mOff
+	}
+	return &m.cursor, &m.dOff
+}
+
+// clampPane keeps a pane's cursor in range and on screen.
+func (m *Model) clampPane(p Pane) {
+	cur, off := m.cursorOf(p)
+	n, vis := m.paneLen(p), m.paneRows(p)
+	*cur = min(max(*cur, 0), max(n-1, 0))
+	if *cur < *off {
+		*off = *cur
+	}
+	if *cur >= *off+vis {
+		*off = *cur - vis + 1
+	}
+	*off = min(max(*off, 0), max(n-vis, 0))
+}
+
+// move moves the cursor of pane p by delta rows; moving the distro cursor changes the selection,
+// which fetches that distro's processes and mounts.
+func (m *Model) move(p Pane, delta int) tea.Cmd {
+	cur, _ := m.cursorOf(p)
+	*cur += delta
+	m.clampPane(p)
+	if p == PaneDistros {
+		before := m.selected
+		m.syncSelected()
+		if m.selected != before {
+			return m.fetchDetails(true)
+		}
+	}
+	return nil
+}
+
+func (m *Model) startSpinner() tea.Cmd {
+	if m.spinning {
+		return nil
+	}
+	m.spinning = true
+	return m.tick(spinInterval, spinMsg{})
+}
+
+// nopBackend stands in for a nil Backend so that nothing panics.
+type nopBackend struct{}
+
+func (nopBackend) err() error {
+	return &backend.Error{Kind: backend.KindUnsupported, Message: "no backend"}
+}
+func (n nopBackend) Info(context.Context) (backend.Info, error) {
+	return backend.Info{Label: "none"}, nil
+}
+func (n nopBackend) Capabilities() backend.Capabilities                      { return backend.Capabilities{} }
+func (n nopBackend) Distros(context.Context) ([]backend.Distro, error)       { return nil, nil }
+func (n nopBackend) Sample(context.Context) (backend.Sample, error)          { return backend.Sample{}, n.err() }
+func (n nopBackend) Mounts(context.Context, string) ([]backend.Mount, error) { return nil, nil }
+func (n nopBackend) Processes(context.Context, string) ([]backend.Process, error) {
+	return nil, nil
+}
+func (n nopBackend) Start(context.Context, string) error     { return n.err() }
+func (n nopBackend) Terminate(context.Context, string) error { return n.err() }
+func (n nopBackend) Shutdown(context.Context, bool) error    { return n.err() }
+func (n nopBackend) SetDefault(context.Context, string) error {
+	return n.err()
+}
+func (n nopBackend) Reclaim(context.Context, backend.ReclaimMode) (backend.ReclaimResult, error) {
+	return backend.ReclaimResult{}, n.err()
+}
+func (n nopBackend) KillProcess(context.Context, string, int) error { return n.err() }
+func (n nopBackend) ShellCommand(string) (*exec.Cmd, error)         { return nil, n.err() }
+func (n nopBackend) Close() error                                   { return nil }
+
+var _ backend.Backend = nopBackend{}

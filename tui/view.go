@@ -1,0 +1,774 @@
+package tui
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/tui/chart"
+)
+
+// renderCache holds what View reuses between frames: chart buffers, series slices, the screen's
+// row builders. It is behind a pointer so the value-typed Model can update it from View.
+type renderCache struct {
+	mem, cpu                           chart.Chart
+	used, cache, free, vm, cpuv, vmcpu []float64
+	markers                            []timedMarker
+	chartMarkers                       []chart.Marker
+	rows                               []strings.Builder
+	out                                strings.Builder
+	borderW                            int
+	hline                              [2]string // styled "─" runs of borderW, unfocused/focused
+}
+
+type timedMarker struct {
+	t     time.Time
+	label string
+}
+
+func (c *renderCache) invalidate() { c.borderW = -1 }
+
+// View draws the screen. It does no I/O and reuses the render cache.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "wsldash"
+	if m.info.Simulated {
+		v.WindowTitle += " — demo"
+	}
+	if p := m.styles.Palette; !m.noColor && !p.Adaptive {
+		v.BackgroundColor = p.Bg
+		v.ForegroundColor = p.Fg
+	}
+	return v
+}
+
+func (m *Model) render() string {
+	l := m.layout
+	w, h := l.Width, l.Height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	if l.TooSmall {
+		return m.renderTooSmall(w, h)
+	}
+	c := m.cache
+	if cap(c.rows) < h {
+		c.rows = make([]strings.Builder, h)
+	}
+	c.rows = c.rows[:h]
+	for i := range c.rows {
+		c.rows[i].Reset()
+	}
+	c.rows[0].WriteString(m.renderHeader(w))
+	c.rows[h-1].WriteString(m.renderFooter(w))
+
+	if m.showHelp {
+		m.renderHelp(Rect{0, 1, w, h - 2})
+	} else {
+		// Panes in x order, so that each screen row is written left to right.
+		for _, p := range [...]Pane{PaneDistros, PaneProcs, PaneMemory, PaneCPU, PaneMounts} {
+			if r := l.Rect(p); !r.Empty() {
+				m.renderPane(p, r)
+			}
+		}
+	}
+	c.out.Reset()
+	for i := range c.rows {
+		if i > 0 {
+			c.out.WriteByte('\n')
+		}
+		c.out.WriteString(c.rows[i].String())
+	}
+	s := c.out.String()
+	if m.dialog != nil {
+		s = m.overlayDialog(s, w, h)
+	}
+	return s
+}
+
+func (m *Model) renderTooSmall(w, h int) string {
+	lines := []string{"Terminal too small", fmt.Sprintf("%d×%d, need %d×%d", w, h, MinWidth, MinHeight), "q quits"}
+	top := max((h-len(lines))/2, 0)
+	var b strings.Builder
+	for y := 0; y < h; y++ {
+		if y > 0 {
+			b.WriteByte('\n')
+		}
+		i := y - top
+		if i < 0 || i >= len(lines) {
+			continue
+		}
+		t := ansi.Truncate(lines[i], w, "")
+		pad := max((w-ansi.StringWidth(t))/2, 0)
+		b.WriteString(strings.Repeat(" ", pad))
+		if i == 0 {
+			b.WriteString(m.styles.TooSmall.Render(t))
+		} else {
+			b.WriteString(t)
+		}
+	}
+	return b.String()
+}
+
+// fit truncates s (which may hold ANSI) to w cells and pads it with spaces to exactly w.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	if sw < w {
+		s += spaces(w - sw)
+	}
+	return s
+}
+
+const spaceRun = "                                                                                                                                "
+
+func spaces(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if n <= len(spaceRun) {
+		return spaceRun[:n]
+	}
+	return strings.Repeat(" ", n)
+}
+
+// col pads or truncates plain text to w cells, left aligned (right aligned with right).
+func col(s string, w int, right bool) string {
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	if right {
+		return spaces(w-sw) + s
+	}
+	return s + spaces(w-sw)
+}
+
+func (m *Model) renderHeader(w int) string {
+	st := m.styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render(" wsldash"))
+	if m.info.Simulated {
+		b.WriteString(" ")
+		b.WriteString(st.Badge.Render(" DEMO "))
+	}
+	sep := st.HeaderMuted.Render(" · ")
+	label := m.info.Label
+	if label == "" {
+		label = m.info.Backend
+	}
+	parts := make([]string, 0, 5)
+	if label != "" {
+		parts = append(parts, st.HeaderInfo.Render(label))
+	}
+	if m.info.WSLVersion != "" {
+		parts = append(parts, st.HeaderMuted.Render("WSL ")+st.HeaderInfo.Render(m.info.WSLVersion))
+	}
+	if m.info.KernelVersion != "" {
+		parts = append(parts, st.HeaderMuted.Render("kernel ")+st.HeaderInfo.Render(m.info.KernelVersion))
+	}
+	if def := m.defaultDistro(); def != "" {
+		parts = append(parts, st.HeaderMuted.Render("default ")+st.HeaderInfo.Render(def))
+	}
+	if m.info.Hostname != "" && m.info.Backend == "local" {
+		parts = append(parts, st.HeaderInfo.Render(m.info.Hostname))
+	}
+	if len(parts) > 0 {
+		b.WriteString("  ")
+		b.WriteString(strings.Join(parts, sep))
+	}
+	clock := st.Clock.Render(m.now.Format("15:04:05") + " ")
+	left := b.String()
+	room := w - ansi.StringWidth(clock) - 1
+	if room < 10 {
+		return fit(left, w)
+	}
+	return fit(left, room) + " " + clock
+}
+
+func (m *Model) defaultDistro() string {
+	for _, d := range m.distros {
+		if d.Default {
+			return d.Name
+		}
+	}
+	return m.info.DefaultDistro
+}
+
+func (m *Model) renderFooter(w int) string {
+	st := m.styles
+	if m.filtering {
+		hint := st.FooterDesc.Render("   enter keep · esc clear")
+		return fit(" "+m.filter.View()+hint, w)
+	}
+	var b strings.Builder
+	b.WriteString(" ")
+	if m.flash.text != "" {
+		fs := st.MsgInfo
+		switch m.flash.kind {
+		case flashOK:
+			fs = st.MsgOK
+		case flashErr:
+			fs = st.MsgErr
+		}
+		b.WriteString(fs.Render(m.flash.text))
+		b.WriteString("   ")
+	}
+	for i, kb := range m.keys.shortHelp() {
+		if i > 0 {
+			b.WriteString("  ")
+		}
+		b.WriteString(m.keyChip(kb, false))
+	}
+	return fit(b.String(), w)
+}
+
+// keyChip renders "key desc"; keys whose action the backend cannot do are dimmed.
+func (m *Model) keyChip(kb *key.Binding, full bool) string {
+	st := m.styles
+	h := kb.Help()
+	if a := m.keys.actionOf(kb); a != "" && m.caps.Reason(a) != "" {
+		return st.FooterDisabled.Render(h.Key + " " + h.Desc)
+	}
+	if full {
+		return st.Help.FullKey.Render(h.Key) + " " + st.Help.FullDesc.Render(h.Desc)
+	}
+	return st.Help.ShortKey.Render(h.Key) + " " + st.Help.ShortDesc.Render(h.Desc)
+}
+
+// paneBox writes a bordered pane: the title (and a note) in the top border, body lines inside.
+func (m *Model) paneBox(r Rect, p Pane, title, note string, body []string) {
+	st := m.styles
+	focused := m.focus == p
+	bs := st.Border
+	ts := st.PaneTitle
+	if focused {
+		bs, ts = st.BorderFocus, st.PaneTitleFocus
+	}
+	iw := r.W - 2
+	rows := m.cache.rows
+	// Top border: ╭─ Title ─ note ───╮
+	t := ts.Render(title)
+	tw := ansi.StringWidth(t)
+	head := bs.Render("╭─") + " " + t + " "
+	used := 2 + 1 + tw + 1
+	if note != "" && used+4 < r.W {
+		nt := st.PaneNote.Render(ansi.Truncate(note, r.W-used-4, "…"))
+		head += bs.Render("─") + " " + nt + " "
+		used += 3 + ansi.StringWidth(nt)
+	}
+	if used > r.W-1 {
+		head = ansi.Truncate(head, r.W-1, "")
+		used = r.W - 1
+	}
+	rows[r.Y].WriteString(head)
+	rows[r.Y].WriteString(bs.Render(strings.Repeat("─", r.W-1-used) + "╮"))
+	side := bs.Render("│")
+	for i := 0; i < r.H-2; i++ {
+		row := &rows[r.Y+1+i]
+		row.WriteString(side)
+		if i < len(body) {
+			row.WriteString(fit(body[i], iw))
+		} else {
+			row.WriteString(spaces(iw))
+		}
+		row.WriteString(side)
+	}
+	rows[r.Y+r.H-1].WriteString(bs.Render("╰" + strings.Repeat("─", max(r.W-2, 0)) + "╯"))
+}
+
+func (m *Model) renderPane(p Pane, r Rect) {
+	switch p {
+	case PaneDistros:
+		m.renderDistros(r)
+	case PaneProcs:
+		m.renderProcs(r)
+	case PaneMounts:
+		m.renderMounts(r)
+	case PaneMemory:
+		m.renderMemory(r)
+	case PaneCPU:
+		m.renderCPU(r)
+	}
+}
+
+// selRow styles a whole row as selected (focused or not).
+func (m *Model) selRow(s string, w int, p Pane) string {
+	st := m.styles.SelectedDim
+	if m.focus == p {
+		st = m.styles.Selected
+	}
+	return st.Render(col(s, w, false))
+}
+
+func (m *Model) spinner() string {
+	return m.styles.Spinner.Render(spinnerFrames.Frames[m.spinFrame%len(spinnerFrames.Frames)])
+}
+
+func (m *Model) renderDistros(r Rect) {
+	st := m.styles
+	iw := r.W - 2
+	// Columns: marker 2, name flex, state 13, ver 4, disk 9, held 5.
+	const stateW, verW, diskW, heldW = 13, 4, 9, 5
+	showDisk := iw >= 2+14+stateW+verW+diskW
+	showHeld := iw >= 2+16+stateW+verW+diskW+heldW
+	nameW := iw - 2 - stateW - verW
+	if showDisk {
+		nameW -= diskW
+	}
+	if showHeld {
+		nameW -= heldW
+	}
+	nameW = max(nameW, 4)
+	body := make([]string, 0, r.H-2)
+	hdr := "  " + col("NAME", nameW, false) + col("STATE", stateW, false) + col("WSL", verW, false)
+	if showDisk {
+		hdr += col("DISK", diskW-1, true) + " "
+	}
+	if showHeld {
+		hdr += col("", heldW, false)
+	}
+	body = append(body, st.TableHeader.Render(hdr))
+	vis := m.paneRows(PaneDistros)
+	for i := m.dOff; i < len(m.rows) && i < m.dOff+vis; i++ {
+		d := m.distros[m.rows[i]]
+		sel := i == m.cursor
+		name := d.Name
+		if d.Default {
+			name += " ★"
+		}
+		stateText, stStyle := m.stateCell(d)
+		disk := "—"
+		if d.DiskBytes > 0 {
+			disk = chart.HumanBytes(float64(d.DiskBytes))
+		}
+		held := ""
+		if d.Held {
+			held = "held"
+		}
+		mark := "  "
+		if sel {
+			mark = "▸ "
+		}
+		rest := col(strconv.Itoa(d.Version), verW, false)
+		if showDisk {
+			rest += col(disk, diskW-1, true) + " "
+		}
+		if showHeld {
+			rest += col(held, heldW, false)
+		}
+		if sel {
+			sst := st.SelectedDim
+			if m.focus == PaneDistros {
+				sst = st.Selected
+			}
+			body = append(body, sst.Render(mark+col(name, nameW-1, false)+" ")+
+				stStyle.Inherit(sst).Render(col(stateText, stateW, false))+sst.Render(rest))
+			continue
+		}
+		body = append(body, st.Cell.Render(mark+col(name, nameW-1, false)+" ")+
+			stStyle.Render(col(stateText, stateW, false))+st.Muted.Render(rest))
+	}
+	if len(m.rows) == 0 {
+		msg := "no distros"
+		switch {
+		case m.listErr != "":
+			msg = m.listErr
+		case m.filter.Value() != "":
+			msg = "no distro matches “" + m.filter.Value() + "”"
+		case m.req.list != 0 && m.distros == nil:
+			msg = "loading…"
+		case m.info.Backend == "local":
+			msg = "this machine has no WSL distros"
+		}
+		body = append(body, st.Muted.Render("  "+msg))
+	}
+	note := fmt.Sprintf("%d", len(m.distros))
+	if q := m.filter.Value(); q != "" && !m.filtering {
+		note = fmt.Sprintf("filter “%s” %d/%d", q, len(m.rows), len(m.distros))
+	}
+	if m.listErr != "" && len(m.rows) > 0 {
+		note = m.listErr
+	}
+	m.paneBox(r, PaneDistros, "Distros", note, body)
+}
+
+// stateCell is the state column: a pending action's spinner, else a coloured dot and the state.
+func (m *Model) stateCell(d backend.Distro) (string, lipgloss.Style) {
+	st := m.styles
+	if p, ok := m.pending[d.Name]; ok {
+		return spinnerFrames.Frames[m.spinFrame%len(spinnerFrames.Frames)] + " " + p.label + "…", st.Pending
+	}
+	if _, ok := m.pending[vmKey]; ok && d.State == backend.StateRunning {
+		if p := m.pending[vmKey]; p.act == backend.ActShutdown {
+			return spinnerFrames.Frames[m.spinFrame%len(spinnerFrames.Frames)] + " stopping…", st.Pending
+		}
+	}
+	dot := "○ "
+	switch {
+	case d.State == backend.StateRunning:
+		dot = "● "
+	case d.State.Busy():
+		dot = "◌ "
+	}
+	return dot + string(d.State), st.stateStyle(d.State)
+}
+
+func (m *Model) detailFor() string {
+	if m.selected != "" {
+		return m.selected
+	}
+	if m.info.Backend == "local" {
+		return "this machine"
+	}
+	return ""
+}
+
+func (m *Model) renderProcs(r Rect) {
+	st := m.styles
+	iw := r.W - 2
+	const pidW, userW, cpuW, rssW = 8, 10, 7, 10
+	showUser := iw >= 2+pidW+userW+cpuW+rssW+12
+	nameW := iw - 2 - pidW - cpuW - rssW
+	if showUser {
+		nameW -= userW
+	}
+	nameW = max(nameW, 4)
+	body := make([]string, 0, r.H-2)
+	hdr := "  " + col("PID", pidW-2, true) + "  "
+	if showUser {
+		hdr += col("USER", userW, false)
+	}
+	hdr += col("CPU%", cpuW-1, true) + " " + col("RSS", rssW-1, true) + " " + "NAME"
+	body = append(body, st.TableHeader.Render(hdr))
+	vis := m.paneRows(PaneProcs)
+	for i := m.pOff; i < len(m.procs) && i < m.pOff+vis; i++ {
+		p := m.procs[i]
+		mark := "  "
+		if i == m.pCursor {
+			mark = "▸ "
+		}
+		line := mark + col(strconv.Itoa(p.PID), pidW-2, true) + "  "
+		if showUser {
+			line += col(p.User, userW-1, false) + " "
+		}
+		line += col(strconv.FormatFloat(p.CPUPercent, 'f', 1, 64), cpuW-1, true) + " " +
+			col(chart.HumanBytes(float64(p.RSSBytes)), rssW-1, true) + " "
+		name := p.Name
+		if pd, ok := m.pending[pidKey(p.PID)]; ok {
+			name = spinnerFrames.Frames[m.spinFrame%len(spinnerFrames.Frames)] + " " + pd.label + "… " + name
+		}
+		line += col(name, nameW, false)
+		if i == m.pCursor {
+			body = append(body, m.selRow(line, iw, PaneProcs))
+		} else {
+			body = append(body, st.Cell.Render(line))
+		}
+	}
+	if len(m.procs) == 0 {
+		msg := "no processes"
+		switch {
+		case m.procsErr != "":
+			msg = m.procsErr
+		case m.req.procs != 0:
+			msg = "loading…"
+		}
+		body = append(body, st.Muted.Render("  "+msg))
+	}
+	note := m.detailFor()
+	if len(m.procs) > 0 {
+		note += fmt.Sprintf(" · %d", len(m.procs))
+	}
+	m.paneBox(r, PaneProcs, "Processes", note, body)
+}
+
+func (m *Model) renderMounts(r Rect) {
+	st := m.styles
+	iw := r.W - 2
+	const typeW, kindW = 10, 9
+	flex := max(iw-2-typeW-kindW, 8)
+	targetW := flex / 2
+	srcW := flex - targetW
+	body := make([]string, 0, r.H-2)
+	body = append(body, st.TableHeader.Render("  "+col("TARGET", targetW, false)+col("SOURCE", srcW, false)+
+		col("TYPE", typeW, false)+col("KIND", kindW, false)))
+	vis := m.paneRows(PaneMounts)
+	for i := m.mOff; i < len(m.mounts) && i < m.mOff+vis; i++ {
+		mt := m.mounts[i]
+		mark := "  "
+		if i == m.mCursor {
+			mark = "▸ "
+		}
+		line := mark + col(mt.Target, targetW-1, false) + " " + col(mt.Source, srcW-1, false) + " " +
+			col(mt.FSType, typeW-1, false) + " " + col(string(mt.Kind), kindW, false)
+		if i == m.mCursor {
+			body = append(body, m.selRow(line, iw, PaneMounts))
+		} else {
+			body = append(body, st.Cell.Render(line))
+		}
+	}
+	if len(m.mounts) == 0 {
+		msg := "no mounts"
+		switch {
+		case m.mountsErr != "":
+			msg = m.mountsErr
+		case m.req.mounts != 0:
+			msg = "loading…"
+		}
+		body = append(body, st.Muted.Render("  "+msg))
+	}
+	m.paneBox(r, PaneMounts, "Mounts", m.detailFor(), body)
+}
+
+// chartLines splits a chart's output into body lines, appending to body.
+func chartLines(body []string, s string) []string {
+	for {
+		line, rest, ok := strings.Cut(s, "\n")
+		body = append(body, line)
+		if !ok {
+			return body
+		}
+		s = rest
+	}
+}
+
+func (m *Model) swatch(clr lipgloss.Style, label, value string) string {
+	st := m.styles
+	return clr.Render("■") + " " + st.Muted.Render(label) + " " + st.Cell.Render(value)
+}
+
+func (m *Model) renderMemory(r Rect) {
+	st := m.styles
+	c := m.cache
+	iw, ih := r.W-2, r.H-2
+	body := make([]string, 0, ih)
+	last, ok := m.hist.Last()
+	note := ""
+	if ok {
+		g := last.Guest
+		note = fmt.Sprintf("%s of %s used", chart.HumanBytes(float64(g.UsedBytes)), chart.HumanBytes(float64(g.TotalBytes)))
+		if hv := last.Host; hv != nil && hv.VMProcessBytes > 0 {
+			note += fmt.Sprintf(" · Windows sees %s", chart.HumanBytes(float64(hv.VMProcessBytes)))
+		}
+		leg := m.swatch(m.seriesStyle(st.Used), "used", chart.HumanBytes(float64(g.UsedBytes))) + "  " +
+			m.swatch(m.seriesStyle(st.Cache), "cache", chart.HumanBytes(float64(g.CacheBytes))) + "  " +
+			m.swatch(m.seriesStyle(st.Free), "free", chart.HumanBytes(float64(g.FreeBytes)))
+		if hv := last.Host; hv != nil && hv.VMProcessBytes > 0 {
+			name := hv.VMProcess
+			if name == "" {
+				name = "vmmem"
+			}
+			leg += "  " + m.seriesStyle(st.VM).Render("━") + " " + st.Muted.Render(name) + " " +
+				st.Cell.Render(chart.HumanBytes(float64(hv.VMProcessBytes)))
+		}
+		if rc := g.Reclaimable(); rc > 0 && iw > 100 {
+			leg += "  " + st.Muted.Render("reclaimable ") + st.Cell.Render(chart.HumanBytes(float64(rc)))
+		}
+		body = append(body, " "+leg)
+	}
+	if m.sampleErr != "" {
+		note = m.sampleErr
+	}
+	gh := ih - len(body)
+	if !ok {
+		body = append(body, st.Muted.Render("  waiting for the first sample…"))
+	} else if gh > 0 {
+		total := 0.0
+		c.used = m.hist.Series(c.used[:0], func(s backend.Sample) float64 { return float64(s.Guest.UsedBytes) })
+		c.cache = m.hist.Series(c.cache[:0], func(s backend.Sample) float64 { return float64(s.Guest.CacheBytes) })
+		c.free = m.hist.Series(c.free[:0], func(s backend.Sample) float64 { return float64(s.Guest.FreeBytes) })
+		series := []chart.Series{
+			{Name: "used", Values: c.used, Color: st.Used},
+			{Name: "cache", Values: c.cache, Color: st.Cache},
+			{Name: "free", Values: c.free, Color: st.Free},
+		}
+		total = float64(last.Guest.TotalBytes)
+		if last.Host != nil && last.Host.VMProcessBytes > 0 {
+			c.vm = m.hist.Series(c.vm[:0], func(s backend.Sample) float64 {
+				if s.Host == nil || s.Host.VMProcessBytes == 0 {
+					return nan
+				}
+				return float64(s.Host.VMProcessBytes)
+			})
+			for _, v := range c.vm {
+				if v > total {
+					total = v
+				}
+			}
+			series = append(series, chart.Series{Name: "vm", Values: c.vm, Color: st.VM, Line: true})
+		}
+		c.chartMarkers = c.chartMarkers[:0]
+		if len(c.markers) > 0 {
+			n := m.hist.Len()
+			first := m.hist.At(0).Time
+			for _, mk := range c.markers {
+				if mk.t.Before(first) {
+					continue
+				}
+				for i := n - 1; i >= 0; i-- {
+					if !m.hist.At(i).Time.After(mk.t) {
+						c.chartMarkers = append(c.chartMarkers, chart.Marker{Index: i, Label: mk.label})
+						break
+					}
+				}
+			}
+		}
+		out := c.mem.Render(chart.Options{
+			Width: iw, Height: gh, Min: 0, Max: chart.NiceMax(total, true), Stacked: true, Bytes: true,
+			Step: m.refresh, Markers: c.chartMarkers, AxisStyle: st.Axis, MarkerStyle: st.MsgInfo, NoColor: st.NoColor,
+		}, series...)
+		body = chartLines(body, out)
+	}
+	m.paneBox(r, PaneMemory, "Memory", note, body)
+}
+
+func (m *Model) renderCPU(r Rect) {
+	st := m.styles
+	c := m.cache
+	iw, ih := r.W-2, r.H-2
+	body := make([]string, 0, ih)
+	last, ok := m.hist.Last()
+	note := ""
+	if ok {
+		note = fmt.Sprintf("%.0f%%", last.CPUPercent)
+		leg := m.swatch(m.seriesStyle(st.CPU), "guest", fmt.Sprintf("%.1f%%", last.CPUPercent))
+		hostCPU := last.Host != nil && last.Host.VMCPUPercent > 0
+		if hostCPU {
+			leg += "  " + m.seriesStyle(st.VM).Render("━") + " " + st.Muted.Render("host VM") + " " +
+				st.Cell.Render(fmt.Sprintf("%.1f%%", last.Host.VMCPUPercent))
+		}
+		if ps := last.MemoryPressure; ps != nil && iw > 60 {
+			leg += "  " + st.Muted.Render("mem pressure ") + st.Cell.Render(fmt.Sprintf("%.1f%%", ps.Avg10))
+		}
+		body = append(body, " "+leg)
+		if gh := ih - 1; gh > 0 {
+			c.cpuv = m.hist.Series(c.cpuv[:0], func(s backend.Sample) float64 { return s.CPUPercent })
+			series := []chart.Series{{Name: "cpu", Values: c.cpuv, Color: st.CPU}}
+			if hostCPU {
+				c.vmcpu = m.hist.Series(c.vmcpu[:0], func(s backend.Sample) float64 {
+					if s.Host == nil {
+						return nan
+					}
+					return s.Host.VMCPUPercent
+				})
+				series = append(series, chart.Series{Name: "host", Values: c.vmcpu, Color: st.VM, Line: true})
+			}
+			out := c.cpu.Render(chart.Options{
+				Width: iw, Height: gh, Min: 0, Max: 100, YFormat: pct,
+				Step: m.refresh, AxisStyle: st.Axis, NoColor: st.NoColor,
+			}, series...)
+			body = chartLines(body, out)
+		}
+	} else {
+		body = append(body, st.Muted.Render("  waiting for the first sample…"))
+	}
+	m.paneBox(r, PaneCPU, "CPU", note, body)
+}
+
+func pct(v float64) string { return strconv.Itoa(int(v+0.5)) + "%" }
+
+var nan = math.NaN()
+
+func (m *Model) seriesStyle(c color.Color) lipgloss.Style {
+	if m.styles.NoColor || c == nil {
+		return lipgloss.NewStyle()
+	}
+	return lipgloss.NewStyle().Foreground(c)
+}
+
+// renderHelp draws the full key map (generated from KeyMap) in the body area.
+func (m *Model) renderHelp(r Rect) {
+	st := m.styles
+	var cols []string
+	for _, g := range m.keys.helpGroups() {
+		lines := []string{st.PaneTitleFocus.Render(g.Title)}
+		kw := 0
+		for _, kb := range g.Keys {
+			kw = max(kw, ansi.StringWidth(kb.Help().Key))
+		}
+		for _, kb := range g.Keys {
+			h := kb.Help()
+			reason := ""
+			if a := m.keys.actionOf(kb); a != "" {
+				reason = m.caps.Reason(a)
+			}
+			if reason != "" {
+				lines = append(lines, st.FooterDisabled.Render(col(h.Key, kw, false)+"  "+h.Desc)+
+					st.Muted.Render(" — "+reason))
+				continue
+			}
+			lines = append(lines, st.Help.FullKey.Render(col(h.Key, kw, false))+"  "+st.Help.FullDesc.Render(h.Desc))
+		}
+		cols = append(cols, strings.Join(lines, "\n"))
+	}
+	// Lay the groups out in as many columns as fit.
+	var grid []string
+	var row []string
+	roww := 0
+	for _, cblock := range cols {
+		bw := lipgloss.Width(cblock) + 4
+		if roww+bw > r.W-4 && len(row) > 0 {
+			grid = append(grid, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, roww = nil, 0
+		}
+		row = append(row, lipgloss.NewStyle().PaddingRight(4).Render(cblock))
+		roww += bw
+	}
+	if len(row) > 0 {
+		grid = append(grid, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	foot := st.Muted.Render("Mouse: click selects a row and focuses its pane, the wheel scrolls.\n" +
+		"Dimmed keys are not available on this backend; pressing one says why.\n" +
+		"Rebind keys in config.toml: [keys] start = [\"s\"] (see `wsldash config path`).")
+	content := strings.Join(grid, "\n\n") + "\n\n" + foot
+	body := strings.Split(lipgloss.NewStyle().Padding(1, 2).Render(content), "\n")
+	m.paneBox(r, PaneNone, "Help", "? or esc closes", body)
+}
+
+// overlayDialog draws the confirm dialog centred over the screen.
+func (m *Model) overlayDialog(base string, w, h int) string {
+	st := m.styles
+	d := m.dialog
+	yes, no := st.Button.Render("Yes"), st.ButtonActive.Render("No")
+	if d.yes {
+		yes, no = st.ButtonActive.Render("Yes"), st.Button.Render("No")
+	}
+	bw := min(max(44, ansi.StringWidth(d.title)+8), w-4)
+	inner := bw - st.Dialog.GetHorizontalFrameSize()
+	hint := st.Muted.Render("y yes · n/esc no")
+	content := st.DialogTitle.Render(d.title) + "\n\n" + lipgloss.NewStyle().Width(inner).Render(d.body) + "\n\n" +
+		yes + "  " + no + "   " + hint
+	box := st.Dialog.Width(bw).Render(content)
+	lines := strings.Split(base, "\n")
+	bl := strings.Split(box, "\n")
+	x := max((w-lipgloss.Width(box))/2, 0)
+	y := max((h-len(bl))/2, 0)
+	for i, b := range bl {
+		if y+i >= len(lines) {
+			break
+		}
+		ln := lines[y+i]
+		bwid := ansi.StringWidth(b)
+		left := ansi.Truncate(ln, x, "")
+		right := ansi.TruncateLeft(ln, x+bwid, "")
+		lines[y+i] = left + "\x1b[m" + b + "\x1b[m" + right
+	}
+	return strings.Join(lines, "\n")
+}
