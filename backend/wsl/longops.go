@@ -1,0 +1,400 @@
+package wsl
+
+import (
+	"archive/tar"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/wsl/wslexe"
+	"github.com/wsldash/wsldash/backend/wsl/wslout"
+)
+
+// begin marks a long operation on distro; a second one at the same time is KindBusy.
+func (b *Backend) begin(op, distro string) (func(), error) {
+	k := key(distro)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if cur, ok := b.busy[k]; ok {
+		return nil, &backend.Error{Kind: backend.KindBusy, Op: op, Distro: distro, Message: fmt.Sprintf("%s is already in progress", cur)}
+	}
+	b.busy[k] = op
+	return func() {
+		b.mu.Lock()
+		delete(b.busy, k)
+		b.listOK = false
+		b.mu.Unlock()
+	}, nil
+}
+
+// runLong runs a long wsl.exe command without the per-call timeout, polling onTick every
+// PollInterval while it runs. Cancelling ctx kills it.
+func (b *Backend) runLong(ctx context.Context, op string, onTick func(), args ...string) error {
+	proc, err := b.run.Start(ctx, args...)
+	if err != nil {
+		return err
+	}
+	outc := make(chan []byte, 1)
+	go func() {
+		out, _ := io.ReadAll(io.LimitReader(proc.Stdout(), 1<<20))
+		io.Copy(io.Discard, proc.Stdout())
+		outc <- out
+	}()
+	tick := time.NewTicker(b.opts.PollInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-proc.Done():
+			code, _ := proc.Wait()
+			out := <-outc
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if code != 0 {
+				return wslexe.ExitError(op, wslexe.Result{Stdout: out, Stderr: proc.Stderr(), ExitCode: code})
+			}
+			return nil
+		case <-tick.C:
+			if onTick != nil {
+				onTick()
+			}
+		case <-ctx.Done():
+			proc.Stop()
+			return ctx.Err()
+		}
+	}
+}
+
+// Export runs `wsl.exe --export NAME FILE` (a tar). progress, if set, gets the bytes written so
+// far, polled from the file's size, and the final size. Cancelling ctx kills wsl.exe and removes
+// the partial file; so does a failure.
+func (b *Backend) Export(ctx context.Context, name, file string, progress func(written int64)) error {
+	if err := b.checkName("export", name); err != nil {
+		return err
+	}
+	done, err := b.begin("export", name)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return b.export(ctx, name, file, progress)
+}
+
+func (b *Backend) export(ctx context.Context, name, file string, progress func(int64)) error {
+	wf, err := b.opts.WinPath(file)
+	if err != nil {
+		return &backend.Error{Kind: backend.KindFailed, Op: "export", Distro: name, Message: err.Error(), Err: err}
+	}
+	last := int64(-1)
+	report := func() {
+		if progress == nil {
+			return
+		}
+		if st, err := os.Stat(file); err == nil && st.Size() != last {
+			last = st.Size()
+			progress(last)
+		}
+	}
+	if err := b.runLong(ctx, "export", report, "--export", name, wf); err != nil {
+		os.Remove(file)
+		return withDistro(err, name)
+	}
+	report()
+	return nil
+}
+
+// Import runs `wsl.exe --import NAME DIR FILE [--version N]` (version 0 = WSL's default).
+func (b *Backend) Import(ctx context.Context, name, dir, file string, version int) error {
+	if err := b.checkName("import", name); err != nil {
+		return err
+	}
+	done, err := b.begin("import", name)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return b.importDistro(ctx, name, dir, file, version)
+}
+
+func (b *Backend) importDistro(ctx context.Context, name, dir, file string, version int) error {
+	wd, err := b.opts.WinPath(dir)
+	if err == nil {
+		file, err = b.opts.WinPath(file)
+	}
+	if err != nil {
+		return &backend.Error{Kind: backend.KindFailed, Op: "import", Distro: name, Message: err.Error(), Err: err}
+	}
+	args := []string{"--import", name, wd, file}
+	if version == 1 || version == 2 {
+		args = append(args, "--version", strconv.Itoa(version))
+	} else if version != 0 {
+		return &backend.Error{Kind: backend.KindFailed, Op: "import", Distro: name, Message: fmt.Sprintf("version must be 1 or 2, not %d", version)}
+	}
+	return withDistro(b.runLong(ctx, "import", nil, args...), name)
+}
+
+// Clone copies src to newName: export to a temporary tar next to dir, import into dir, remove the
+// tar. dir "" is os.UserCacheDir()/wsldash/distros/NEW (outside WSL only: inside, pass a folder on
+// a Windows drive).
+func (b *Backend) Clone(ctx context.Context, src, newName, dir string, progress func(int64)) error {
+	if err := b.checkName("clone", src); err != nil {
+		return err
+	}
+	if err := b.checkName("clone", newName); err != nil {
+		return err
+	}
+	if dir == "" {
+		if b.inside {
+			return &backend.Error{Kind: backend.KindFailed, Op: "clone", Distro: src, Message: "inside WSL the target folder must be given (a folder on a Windows drive)"}
+		}
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return &backend.Error{Kind: backend.KindFailed, Op: "clone", Message: err.Error(), Err: err}
+		}
+		dir = filepath.Join(cache, "wsldash", "distros", newName)
+	}
+	doneSrc, err := b.begin("clone", src)
+	if err != nil {
+		return err
+	}
+	defer doneSrc()
+	doneNew, err := b.begin("clone", newName)
+	if err != nil {
+		return err
+	}
+	defer doneNew()
+	if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
+		return &backend.Error{Kind: backend.KindFailed, Op: "clone", Message: err.Error(), Err: err}
+	}
+	tmp := filepath.Join(filepath.Dir(filepath.Clean(dir)), fmt.Sprintf(".wsldash-clone-%s-%d.tar", src, time.Now().UnixNano()))
+	defer os.Remove(tmp)
+	if err := b.export(ctx, src, tmp, progress); err != nil {
+		return err
+	}
+	version := 0
+	if ds, err := b.Distros(ctx); err == nil {
+		for _, d := range ds {
+			if strings.EqualFold(d.Name, src) {
+				version = d.Version
+			}
+		}
+	}
+	return b.importDistro(ctx, newName, dir, tmp, version)
+}
+
+// TrashEntry is one unregistered distro kept as an archive.
+type TrashEntry struct {
+	Name     string    `json:"name"`
+	Version  int       `json:"version"`
+	Archive  string    `json:"archive"`
+	Bytes    int64     `json:"bytes"`
+	Trashed  time.Time `json:"trashed"`
+	BasePath string    `json:"base_path,omitempty"`
+}
+
+// TrashDir is where archives go.
+func (b *Backend) TrashDir() (string, error) {
+	if b.opts.TrashDir != "" {
+		return b.opts.TrashDir, nil
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", &backend.Error{Kind: backend.KindFailed, Op: "trash", Message: "no cache folder for the trash: " + err.Error(), Err: err}
+	}
+	return filepath.Join(cache, "wsldash", "trash"), nil
+}
+
+// Trash is the only way this package unregisters a distro: export it to the trash folder, check
+// the archive (non-empty, a readable tar header), and only then `wsl.exe --unregister`. If the
+// unregister fails the archive stays in the trash (it is a valid backup) and the error is returned.
+func (b *Backend) Trash(ctx context.Context, name string, progress func(int64)) (TrashEntry, error) {
+	var e TrashEntry
+	if err := b.checkName("unregister", name); err != nil {
+		return e, err
+	}
+	dir, err := b.TrashDir()
+	if err != nil {
+		return e, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return e, &backend.Error{Kind: backend.KindFailed, Op: "unregister", Message: err.Error(), Err: err}
+	}
+	done, err := b.begin("unregister", name)
+	if err != nil {
+		return e, err
+	}
+	defer done()
+	e = TrashEntry{Name: name, Trashed: time.Now().UTC()}
+	ds, err := b.Distros(ctx)
+	if err != nil {
+		return e, err
+	}
+	found := false
+	for _, d := range ds {
+		if strings.EqualFold(d.Name, name) {
+			e.Name, e.Version, e.BasePath, found = d.Name, d.Version, d.BasePath, true
+		}
+	}
+	if !found {
+		return e, &backend.Error{Kind: backend.KindNotFound, Op: "unregister", Distro: name, Message: "no such distro"}
+	}
+	base := fmt.Sprintf("%s.%d", e.Name, e.Trashed.UnixNano())
+	e.Archive = filepath.Join(dir, base+".tar")
+	b.letGo(e.Name)
+	if err := b.export(ctx, e.Name, e.Archive, progress); err != nil {
+		return e, err
+	}
+	n, err := verifyTar(e.Archive)
+	if err != nil {
+		os.Remove(e.Archive)
+		return e, &backend.Error{Kind: backend.KindFailed, Op: "unregister", Distro: e.Name,
+			Message: "the export is not a usable archive, so the distro was NOT unregistered: " + err.Error(), Err: err}
+	}
+	e.Bytes = n
+	meta, _ := json.MarshalIndent(e, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, base+".json"), meta, 0o644); err != nil {
+		return e, &backend.Error{Kind: backend.KindFailed, Op: "unregister", Distro: e.Name, Message: "writing the trash entry: " + err.Error(), Err: err}
+	}
+	if _, err := b.run.Run(ctx, "--unregister", e.Name); err != nil {
+		return e, withDistro(err, e.Name)
+	}
+	return e, nil
+}
+
+// verifyTar checks that path is a non-empty tar whose first header reads; it returns the size.
+func verifyTar(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	if st.Size() == 0 {
+		return 0, errors.New("the archive is empty")
+	}
+	if _, err := tar.NewReader(f).Next(); err != nil {
+		return 0, fmt.Errorf("the archive has no readable tar header: %w", err)
+	}
+	return st.Size(), nil
+}
+
+// TrashList lists the trash, newest first.
+func (b *Backend) TrashList() ([]TrashEntry, error) {
+	dir, err := b.TrashDir()
+	if err != nil {
+		return nil, err
+	}
+	metas, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	out := []TrashEntry{}
+	for _, m := range metas {
+		raw, err := os.ReadFile(m)
+		if err != nil {
+			continue
+		}
+		var e TrashEntry
+		if json.Unmarshal(raw, &e) != nil || !wslout.ValidName(e.Name) {
+			continue
+		}
+		if st, err := os.Stat(e.Archive); err != nil || st.IsDir() {
+			continue
+		}
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Trashed.After(out[j].Trashed) })
+	return out, nil
+}
+
+func (b *Backend) trashFind(op, name string) (TrashEntry, error) {
+	es, err := b.TrashList()
+	if err != nil {
+		return TrashEntry{}, err
+	}
+	for _, e := range es {
+		if strings.EqualFold(e.Name, name) {
+			return e, nil
+		}
+	}
+	return TrashEntry{}, &backend.Error{Kind: backend.KindNotFound, Op: op, Distro: name, Message: "not in the trash"}
+}
+
+func removeEntry(e TrashEntry) error {
+	meta := strings.TrimSuffix(e.Archive, ".tar") + ".json"
+	err1 := os.Remove(e.Archive)
+	err2 := os.Remove(meta)
+	return errors.Join(err1, err2)
+}
+
+// RestoreDir is where TrashRestore imports a distro: a "distros" folder next to the trash.
+func (b *Backend) RestoreDir(name string) (string, error) {
+	dir, err := b.TrashDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(filepath.Clean(dir)), "distros", name), nil
+}
+
+// TrashRestore imports the newest trashed archive of name back under that name (into
+// RestoreDir(name)) and then removes it from the trash.
+func (b *Backend) TrashRestore(ctx context.Context, name string) error {
+	if err := b.checkName("restore", name); err != nil {
+		return err
+	}
+	e, err := b.trashFind("restore", name)
+	if err != nil {
+		return err
+	}
+	done, err := b.begin("restore", e.Name)
+	if err != nil {
+		return err
+	}
+	defer done()
+	dir, err := b.RestoreDir(e.Name)
+	if err != nil {
+		return err
+	}
+	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
+		dir = fmt.Sprintf("%s.%d", dir, time.Now().UnixNano())
+	}
+	if err := b.importDistro(ctx, e.Name, dir, e.Archive, e.Version); err != nil {
+		return err
+	}
+	if err := removeEntry(e); err != nil {
+		return &backend.Error{Kind: backend.KindFailed, Op: "restore", Distro: e.Name, Message: "restored, but the trash entry could not be removed: " + err.Error(), Err: err}
+	}
+	return nil
+}
+
+// TrashPurge deletes every trashed archive of name for good.
+func (b *Backend) TrashPurge(name string) error {
+	es, err := b.TrashList()
+	if err != nil {
+		return err
+	}
+	n := 0
+	var errs []error
+	for _, e := range es {
+		if strings.EqualFold(e.Name, name) {
+			errs = append(errs, removeEntry(e))
+			n++
+		}
+	}
+	if n == 0 {
+		return &backend.Error{Kind: backend.KindNotFound, Op: "purge", Distro: name, Message: "not in the trash"}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return &backend.Error{Kind: backend.KindFailed, Op: "purge", Distro: name, Message: err.Error(), Err: err}
+	}
+	return nil
+}

@@ -1,0 +1,424 @@
+// Package wsl is the backend for real WSL: it drives wsl.exe (package wslexe, parsers in
+// package wslout) from Windows or from inside any WSL distro.
+//
+// Cost model. wsl.exe is slow to start (tens of milliseconds, more through interop), so:
+//   - Distros runs `wsl.exe -l -v` at most once per Options.ListTTL (2 s by default) and serves
+//     the cached answer in between; `-l -v` never boots the VM.
+//   - Sample never spawns wsl.exe per sample. Inside WSL it reads /proc directly. From Windows it
+//     keeps ONE long-lived probe, `wsl.exe -d X --exec sh -c <loop>`, that prints /proc/meminfo,
+//     the cpu lines of /proc/stat and /proc/pressure/memory every Options.ProbeInterval, and
+//     Sample returns the newest frame.
+//   - Mounts and Processes of another distro cost one wsl.exe call each, only when asked.
+//
+// Never starting a distro to look at it. The probe runs only in a distro that is already
+// Running (the default distro if it runs, else the first running one). Being a wsl.exe client,
+// the probe keeps that distro alive, so it is shown as Held and Release(distro) lets go of it:
+// the probe stops and the distro is not picked again automatically, even if it is the only one
+// running, until the user starts it (Start) or asks to watch it again (Watch). When no distro
+// can be probed Sample returns zeros and a KindNotRunning error.
+//
+// Unregistering exists only as Trash: export to the trash folder, verify the archive, then
+// `wsl.exe --unregister`. TrashRestore imports it back; TrashPurge deletes the archive. There is
+// deliberately no other path to `--unregister` in this package.
+package wsl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/procfs"
+	"github.com/wsldash/wsldash/backend/winhost"
+	"github.com/wsldash/wsldash/backend/wsl/wslexe"
+	"github.com/wsldash/wsldash/backend/wsl/wslout"
+)
+
+// HostSource is what the Windows host can tell beyond wsl.exe: the registry registrations
+// (base path, disk, default distro), the size of a disk file, and the host's view of the VM. On
+// Windows New uses a winhost-backed source when Options.Host is nil.
+type HostSource interface {
+	Registrations() ([]winhost.Registration, error)
+	DiskUsage(path string) (int64, error)
+	Sample(ctx context.Context) (*backend.HostView, error)
+}
+
+// Options configure New. The zero value discovers everything.
+type Options struct {
+	WSLExe   string        // "" = discover (see wslexe.Find)
+	Timeout  time.Duration // per wsl.exe call, default 10s
+	ListTTL  time.Duration // reuse the last `-l -v` for this long, default 2s
+	ProcRoot string        // "" = "/proc"; inside WSL guest data is read from here
+	Inside   *bool         // nil = detect (IsInsideWSL)
+	Host     HostSource    // nil = none (on Windows: the winhost source)
+
+	// ProbeInterval is how often the probe prints a frame, default 1s.
+	ProbeInterval time.Duration
+	// TrashDir holds unregistered distros' archives, default os.UserCacheDir()/wsldash/trash.
+	TrashDir string
+	// Now is the clock used for the list TTL and sample times (tests inject one), default time.Now.
+	Now func() time.Time
+	// PollInterval is how often long operations report progress, default 250ms.
+	PollInterval time.Duration
+	// WinPath turns a local path into one wsl.exe understands. Default: identity on Windows, and
+	// `wslpath -w` inside WSL.
+	WinPath func(path string) (string, error)
+	// OnCall sees every wsl.exe invocation (argv and duration).
+	OnCall func(wslexe.Call)
+}
+
+// Backend implements backend.Backend over wsl.exe.
+type Backend struct {
+	opts   Options
+	run    *wslexe.Runner
+	runErr error // why there is no runner (wsl.exe not found)
+	inside bool
+	fs     *procfs.FS
+	scan   *procfs.ProcScanner
+	own    string // WSL_DISTRO_NAME when inside
+
+	listMu  sync.Mutex // serialises list refreshes
+	mu      sync.Mutex
+	listAt  time.Time
+	list    []backend.Distro
+	listErr error
+	listOK  bool
+
+	probe     *probe
+	probeNext time.Time // earliest time to (re)start a probe after one failed
+	probeErr  error
+	released  map[string]bool
+	held      map[string]*wslexe.Proc
+	busy      map[string]string
+	lastCPU   procfs.CPUTimes
+	haveCPU   bool
+	lastSeq   uint64
+	lastPct   float64
+	version   *wslout.Version
+	closed    bool
+}
+
+var _ backend.Backend = (*Backend)(nil)
+
+// New makes the backend. A missing wsl.exe is not an error here: the backend then reports it
+// through Capabilities and from every call, so front ends can show why.
+func New(opts Options) (*Backend, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = wslexe.DefaultTimeout
+	}
+	if opts.ListTTL <= 0 {
+		opts.ListTTL = 2 * time.Second
+	}
+	if opts.ProbeInterval <= 0 {
+		opts.ProbeInterval = time.Second
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = 250 * time.Millisecond
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Host == nil {
+		opts.Host = defaultHost()
+	}
+	b := &Backend{opts: opts, released: map[string]bool{}, held: map[string]*wslexe.Proc{}, busy: map[string]string{}}
+	if opts.Inside != nil {
+		b.inside = *opts.Inside
+	} else {
+		b.inside = IsInsideWSL()
+	}
+	if b.inside {
+		b.fs = procfs.NewFS(opts.ProcRoot)
+		b.scan = procfs.NewProcScanner(b.fs)
+		b.own = os.Getenv("WSL_DISTRO_NAME")
+	}
+	if b.opts.WinPath == nil {
+		b.opts.WinPath = defaultWinPath(b.inside)
+	}
+	exe, err := wslexe.Find(opts.WSLExe)
+	if err != nil {
+		b.runErr = err
+		return b, nil
+	}
+	b.run = wslexe.New(exe, opts.Timeout)
+	b.run.OnCall = opts.OnCall
+	return b, nil
+}
+
+// Options returns the options in force (defaults filled in).
+func (b *Backend) Options() Options { return b.opts }
+
+// IsInsideWSL reports whether this Linux process runs inside a WSL distro with interop: the
+// WSLInterop binfmt entry exists, or WSL_DISTRO_NAME is set, or /proc/version names Microsoft.
+func IsInsideWSL() bool {
+	if runtime.GOOS != "linux" {
+		return false
+	}
+	if _, err := os.Stat("/proc/sys/fs/binfmt_misc/WSLInterop"); err == nil {
+		return true
+	}
+	if os.Getenv("WSL_DISTRO_NAME") != "" {
+		return true
+	}
+	v, err := os.ReadFile("/proc/version")
+	return err == nil && strings.Contains(strings.ToLower(string(v)), "microsoft")
+}
+
+func defaultWinPath(inside bool) func(string) (string, error) {
+	if !inside {
+		return func(p string) (string, error) { return p, nil }
+	}
+	return func(p string) (string, error) {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return "", err
+		}
+		out, err := exec.Command("wslpath", "-w", abs).Output()
+		if err != nil {
+			return "", fmt.Errorf("wslpath -w %s: %w", abs, err)
+		}
+		return strings.TrimSpace(string(out)), nil
+	}
+}
+
+func (b *Backend) ready(op string) error {
+	if b.runErr != nil {
+		var be *backend.Error
+		if errors.As(b.runErr, &be) {
+			e := *be
+			e.Op = op
+			return &e
+		}
+		return b.runErr
+	}
+	return nil
+}
+
+func key(name string) string { return strings.ToLower(name) }
+
+// Info describes the backend. `wsl.exe --version` is asked once; an inbox wsl.exe has none.
+func (b *Backend) Info(ctx context.Context) (backend.Info, error) {
+	info := backend.Info{Backend: "wsl", Label: "WSL"}
+	info.Hostname, _ = os.Hostname()
+	if err := b.ready("info"); err != nil {
+		return info, err
+	}
+	b.mu.Lock()
+	v := b.version
+	b.mu.Unlock()
+	if v == nil {
+		res, err := b.run.Run(ctx, "--version")
+		if err == nil || wslexe.IsWSLFailure(res.ExitCode) {
+			pv, perr := wslout.ParseVersion(res.Text())
+			if perr != nil {
+				pv = wslout.Version{} // inbox: no --version; remember that
+			}
+			v = &pv
+			b.mu.Lock()
+			b.version = v
+			b.mu.Unlock()
+		} else if backend.KindOf(err) == backend.KindTimeout || ctx.Err() != nil {
+			return info, err
+		}
+	}
+	if v != nil {
+		info.WSLVersion, info.KernelVersion, info.WindowsVersion = v.WSL, v.Kernel, v.Windows
+	}
+	ds, err := b.Distros(ctx)
+	if err != nil {
+		return info, err
+	}
+	for _, d := range ds {
+		if d.Default {
+			info.DefaultDistro = d.Name
+		}
+	}
+	return info, nil
+}
+
+// Capabilities: everything, unless wsl.exe is missing.
+func (b *Backend) Capabilities() backend.Capabilities {
+	acts := []backend.Action{backend.ActStart, backend.ActTerminate, backend.ActShutdown, backend.ActSetDefault,
+		backend.ActReclaim, backend.ActKill, backend.ActShell, backend.ActExport, backend.ActImport, backend.ActUnregister}
+	c := backend.Capabilities{}
+	for _, a := range acts {
+		if b.runErr != nil {
+			c[a] = backend.Cannot(b.runErr.Error())
+		} else {
+			c[a] = backend.Can()
+		}
+	}
+	return c
+}
+
+// Distros lists the distros from `wsl.exe -l -v`, cached for ListTTL (errors too, so a hung
+// wsl.exe is not asked again on every refresh), enriched with the registry when a HostSource is
+// set. Distros the dashboard keeps running are marked Held.
+func (b *Backend) Distros(ctx context.Context) ([]backend.Distro, error) {
+	if err := b.ready("list"); err != nil {
+		return nil, err
+	}
+	if ds, err, ok := b.cachedList(); ok {
+		return ds, err
+	}
+	b.listMu.Lock()
+	defer b.listMu.Unlock()
+	if ds, err, ok := b.cachedList(); ok {
+		return ds, err
+	}
+	ds, err := b.fetchList(ctx)
+	if ctx.Err() != nil {
+		return nil, err // a cancelled call says nothing about wsl.exe: don't cache it
+	}
+	b.mu.Lock()
+	b.list, b.listErr, b.listAt, b.listOK = ds, err, b.opts.Now(), true
+	b.mu.Unlock()
+	return b.cachedListLocked()
+}
+
+func (b *Backend) cachedList() ([]backend.Distro, error, bool) {
+	b.mu.Lock()
+	fresh := b.listOK && b.opts.Now().Sub(b.listAt) < b.opts.ListTTL
+	b.mu.Unlock()
+	if !fresh {
+		return nil, nil, false
+	}
+	ds, err := b.cachedListLocked()
+	return ds, err, true
+}
+
+// cachedListLocked copies the cached list and marks held distros (takes b.mu).
+func (b *Backend) cachedListLocked() ([]backend.Distro, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.listErr != nil {
+		return nil, b.listErr
+	}
+	out := make([]backend.Distro, len(b.list))
+	copy(out, b.list)
+	for i := range out {
+		k := key(out[i].Name)
+		if b.held[k] != nil || (b.probe != nil && key(b.probe.distro) == k && !b.probe.dead()) {
+			out[i].Held = true
+		}
+	}
+	return out, nil
+}
+
+// invalidate forgets the cached list so the next Distros asks wsl.exe.
+func (b *Backend) invalidate() {
+	b.mu.Lock()
+	b.listOK = false
+	b.mu.Unlock()
+}
+
+func (b *Backend) fetchList(ctx context.Context) ([]backend.Distro, error) {
+	res, err := b.run.Run(ctx, "-l", "-v")
+	if err != nil {
+		if !wslexe.IsWSLFailure(res.ExitCode) {
+			return nil, err
+		}
+		if wslout.IsNoDistros(res.Text()) {
+			return []backend.Distro{}, nil
+		}
+		if backend.CodeOf(err) == "" {
+			// A failure without a code is how wsl.exe reports "no distros"; in a language we
+			// don't recognise, -l -q (empty, exit 0 when none) settles it.
+			if q, qerr := b.run.Run(ctx, "-l", "-q"); qerr == nil {
+				if names, perr := wslout.ParseListQuiet(q.Text()); perr == nil && len(names) == 0 {
+					return []backend.Distro{}, nil
+				}
+			}
+		}
+		return nil, err
+	}
+	v, err := wslout.ParseListVerbose(res.Text())
+	if err != nil {
+		return nil, err
+	}
+	ds := make([]backend.Distro, 0, len(v.Entries))
+	for _, e := range v.Entries {
+		ds = append(ds, backend.Distro{Name: e.Name, State: e.State, Version: e.Version, Default: e.Default})
+	}
+	var regs []winhost.Registration
+	if b.opts.Host != nil {
+		regs, _ = b.opts.Host.Registrations()
+	}
+	if !v.HasMarker && len(ds) > 0 {
+		// WSL 2.4.4 printed no '*' (microsoft/WSL#12302): ask the registry, else --status.
+		def := ""
+		for _, r := range regs {
+			if r.Default {
+				def = r.Name
+			}
+		}
+		if def == "" {
+			if sr, serr := b.run.Run(ctx, "--status"); serr == nil {
+				if st, perr := wslout.ParseStatus(sr.Text()); perr == nil {
+					def = st.DefaultDistro
+				}
+			}
+		}
+		for i := range ds {
+			ds[i].Default = def != "" && strings.EqualFold(ds[i].Name, def)
+		}
+	}
+	for i := range ds {
+		for _, r := range regs {
+			if !strings.EqualFold(r.Name, ds[i].Name) {
+				continue
+			}
+			ds[i].BasePath, ds[i].DiskPath = r.BasePath, r.DiskPath()
+			if ds[i].DiskPath != "" {
+				if n, err := b.opts.Host.DiskUsage(ds[i].DiskPath); err == nil {
+					ds[i].DiskBytes = n
+				}
+			}
+		}
+	}
+	return ds, nil
+}
+
+// Close stops the probe and lets go of every distro held running.
+func (b *Backend) Close() error {
+	b.mu.Lock()
+	b.closed = true
+	p := b.probe
+	b.probe = nil
+	held := b.held
+	b.held = map[string]*wslexe.Proc{}
+	b.mu.Unlock()
+	if p != nil {
+		p.stop()
+	}
+	for _, h := range held {
+		h.Stop()
+	}
+	if c, ok := b.opts.Host.(io.Closer); ok && b.opts.Host != nil {
+		return c.Close()
+	}
+	return nil
+}
+
+// ShellCommand is `wsl.exe -d X --cd ~`, for the caller to run with the terminal.
+func (b *Backend) ShellCommand(distro string) (*exec.Cmd, error) {
+	if err := b.ready("shell"); err != nil {
+		return nil, err
+	}
+	args := []string{}
+	if distro != "" {
+		args = append(args, "-d", distro)
+	}
+	args = append(args, "--cd", "~")
+	cmd := exec.Command(b.run.Exe, args...)
+	cmd.Env = wslexe.Env(os.Environ())
+	return cmd, nil
+}
