@@ -1,14 +1,15 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/wsl"
 )
 
-// openWSLBackend opens the wsl backend with --wsl-exe.
+// openWSLBackend opens the wsl backend with --wsl-exe (else $WSLDASH_WSL_EXE, PATH, the standard
+// place).
 func openWSLBackend(a *app) (backend.Backend, error) {
-	return nil, errors.New("the wsl backend is not wired yet")
+	return wsl.New(wsl.Options{WSLExe: a.wslExe})
 }
 
-func isInsideWSL() bool { return false }
+// isInsideWSL is --backend auto's test for "Linux with WSL interop".
+func isInsideWSL() bool { return wsl.IsInsideWSL() }
