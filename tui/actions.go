@@ -145,33 +145,33 @@ func (m *Model) onDialogKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
+	before := m.selected
 	switch msg.String() {
 	case "esc":
 		m.filtering = false
 		m.filter.Blur()
 		m.filter.SetValue("")
 		m.refilter()
-		return m.selectionChanged()
+		return m.selectionChanged(before)
 	case "enter":
 		m.filtering = false
 		m.filter.Blur()
 		m.refilter()
 		m.cursor = 0
 		m.clampPane(PaneDistros)
-		return m.selectionChanged()
+		return m.selectionChanged(before)
 	}
-	before := m.filter.Value()
+	value := m.filter.Value()
 	var cmd tea.Cmd
 	m.filter, cmd = m.filter.Update(msg)
-	if m.filter.Value() != before {
+	if m.filter.Value() != value {
 		m.refilter()
 	}
-	return tea.Batch(cmd, m.selectionChanged())
+	return tea.Batch(cmd, m.selectionChanged(before))
 }
 
-// selectionChanged fetches details when the cursor now points at another distro.
-func (m *Model) selectionChanged() tea.Cmd {
-	before := m.selected
+// selectionChanged fetches details when the cursor now points at another distro than before.
+func (m *Model) selectionChanged(before string) tea.Cmd {
 	m.syncSelected()
 	if m.selected != before {
 		return m.fetchDetails(true)

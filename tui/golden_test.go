@@ -2,8 +2,8 @@ package tui
 
 import (
 	"fmt"
-	"regexp"
 	"image/color"
+	"regexp"
 	"strings"
 	"testing"
 

@@ -180,3 +180,29 @@ func newFakeHarness(t testing.TB, w, h int, opts ...harnessOpt) (*harness, *fake
 	be := fake.New()
 	return newHarness(t, be, w, h, opts...), be
 }
+
+// sendHeld updates the model but holds the returned Cmd back, to look at in-flight state.
+func (h *harness) sendHeld(msg tea.Msg) tea.Cmd {
+	nm, cmd := h.m.Update(msg)
+	h.m = nm.(Model)
+	return cmd
+}
+
+func (h *harness) called(call string) bool {
+	for _, c := range h.m.be.(*fake.Backend).Calls() {
+		if c == call {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *harness) countCalls(prefix string) int {
+	n := 0
+	for _, c := range h.m.be.(*fake.Backend).Calls() {
+		if strings.HasPrefix(c, prefix) {
+			n++
+		}
+	}
+	return n
+}

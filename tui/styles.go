@@ -67,7 +67,7 @@ func NewStyles(p themes.Palette, noColor bool) Styles {
 			MsgInfo: plain, MsgOK: bold, MsgErr: st().Reverse(true),
 			Dialog: st().Border(lipgloss.RoundedBorder()).Padding(1, 2), DialogTitle: bold,
 			Button: st().Padding(0, 2), ButtonActive: st().Padding(0, 2).Reverse(true),
-			FooterKey: bold, FooterDesc: plain, FooterDisabled: st().Faint(true).Strikethrough(true),
+			FooterKey: bold, FooterDesc: plain, FooterDisabled: st().Faint(true),
 			TooSmall: bold, Spinner: plain, Axis: plain,
 		}
 		s.Help = help.Styles{Ellipsis: plain, ShortKey: bold, ShortDesc: plain, ShortSeparator: plain,
@@ -118,7 +118,7 @@ func NewStyles(p themes.Palette, noColor bool) Styles {
 
 		FooterKey:      st().Foreground(p.Accent).Bold(true),
 		FooterDesc:     muted,
-		FooterDisabled: st().Foreground(p.FgMuted).Faint(true).Strikethrough(true),
+		FooterDisabled: st().Foreground(p.FgMuted).Faint(true),
 
 		TooSmall: st().Foreground(p.Warn).Bold(true),
 		Spinner:  st().Foreground(p.Accent),

@@ -71,10 +71,18 @@ func (b *Backend) SetCaps(c backend.Capabilities) { b.mu.Lock(); b.caps = c; b.m
 func (b *Backend) SetInfo(i backend.Info) { b.mu.Lock(); b.info = i; b.mu.Unlock() }
 
 // SetDistros replaces the distro list.
-func (b *Backend) SetDistros(d []backend.Distro) { b.mu.Lock(); b.distros = slices.Clone(d); b.mu.Unlock() }
+func (b *Backend) SetDistros(d []backend.Distro) {
+	b.mu.Lock()
+	b.distros = slices.Clone(d)
+	b.mu.Unlock()
+}
 
 // SetProcesses replaces the process list (for every distro).
-func (b *Backend) SetProcesses(p []backend.Process) { b.mu.Lock(); b.procs = slices.Clone(p); b.mu.Unlock() }
+func (b *Backend) SetProcesses(p []backend.Process) {
+	b.mu.Lock()
+	b.procs = slices.Clone(p)
+	b.mu.Unlock()
+}
 
 // FailNext makes the next call of action a fail with err.
 func (b *Backend) FailNext(a backend.Action, err error) { b.mu.Lock(); b.fail[a] = err; b.mu.Unlock() }

@@ -1,0 +1,125 @@
+package tui
+
+import (
+	"fmt"
+	"testing"
+)
+
+// Layouts tile the screen: every cell between header and footer belongs to exactly one pane.
+func TestLayoutTiles(t *testing.T) {
+	for _, v := range []View{ViewOverview, ViewMemory, ViewProcesses, ViewMounts} {
+		for w := MinWidth; w <= 320; w += 13 {
+			for h := MinHeight; h <= 110; h += 7 {
+				l := ComputeLayout(w, h, v)
+				if l.TooSmall {
+					t.Fatalf("%v %dx%d: too small", v, w, h)
+				}
+				cover := make([]int, w*h)
+				mark := func(r Rect) {
+					for y := r.Y; y < r.Y+r.H; y++ {
+						for x := r.X; x < r.X+r.W; x++ {
+							if x < 0 || y < 0 || x >= w || y >= h {
+								t.Fatalf("%v %dx%d: rect %v out of the screen", v, w, h, r)
+							}
+							cover[y*w+x]++
+						}
+					}
+				}
+				mark(l.Header)
+				mark(l.Footer)
+				for p := PaneDistros; p < paneCount; p++ {
+					r := l.Rect(p)
+					if r.Empty() {
+						continue
+					}
+					if r.W < 20 || r.H < 4 {
+						t.Fatalf("%v %dx%d: %v is only %dx%d", v, w, h, p, r.W, r.H)
+					}
+					mark(r)
+				}
+				for i, c := range cover {
+					if c != 1 {
+						t.Fatalf("%v %dx%d: cell (%d,%d) covered %d times", v, w, h, i%w, i/w, c)
+					}
+				}
+				if !l.Visible(PaneDistros) {
+					t.Fatalf("%v %dx%d: the distros table is hidden", v, w, h)
+				}
+			}
+		}
+	}
+}
+
+func TestLayoutViews(t *testing.T) {
+	tests := []struct {
+		v       View
+		visible []Pane
+		hidden  []Pane
+		biggest Pane
+	}{
+		{ViewOverview, []Pane{PaneDistros, PaneProcs, PaneMemory, PaneCPU, PaneMounts}, nil, PaneMemory},
+		{ViewMemory, []Pane{PaneDistros, PaneMemory, PaneCPU}, []Pane{PaneProcs, PaneMounts}, PaneMemory},
+		{ViewProcesses, []Pane{PaneDistros, PaneProcs}, []Pane{PaneMemory, PaneCPU, PaneMounts}, PaneProcs},
+		{ViewMounts, []Pane{PaneDistros, PaneMounts}, []Pane{PaneMemory, PaneCPU, PaneProcs}, PaneMounts},
+	}
+	for _, tt := range tests {
+		t.Run(tt.v.String(), func(t *testing.T) {
+			l := ComputeLayout(120, 40, tt.v)
+			for _, p := range tt.visible {
+				if !l.Visible(p) {
+					t.Errorf("%v hidden", p)
+				}
+			}
+			for _, p := range tt.hidden {
+				if l.Visible(p) {
+					t.Errorf("%v visible", p)
+				}
+			}
+			area := func(r Rect) int { return r.W * r.H }
+			for p := PaneDistros; p < paneCount; p++ {
+				if area(l.Rect(p)) > area(l.Rect(tt.biggest)) {
+					t.Errorf("%v is bigger than %v", p, tt.biggest)
+				}
+			}
+		})
+	}
+	// At 80x24 the overview has no room for mounts; bigger screens get bigger graphs.
+	if ComputeLayout(80, 24, ViewOverview).Visible(PaneMounts) {
+		t.Error("mounts squeezed into 80x24")
+	}
+	small, big := ComputeLayout(80, 24, ViewOverview).Rect(PaneMemory), ComputeLayout(200, 60, ViewOverview).Rect(PaneMemory)
+	if big.W <= small.W || big.H <= small.H {
+		t.Errorf("memory graph does not grow: %v vs %v", small, big)
+	}
+}
+
+func TestLayoutTooSmall(t *testing.T) {
+	for _, sz := range [][2]int{{0, 0}, {1, 1}, {-5, 3}, {30, 10}, {59, 14}, {59, 40}, {200, 14}} {
+		l := ComputeLayout(sz[0], sz[1], ViewOverview)
+		if !l.TooSmall {
+			t.Errorf("%v: not too small", sz)
+		}
+		for p := PaneDistros; p < paneCount; p++ {
+			if l.Visible(p) {
+				t.Errorf("%v: %v visible", sz, p)
+			}
+		}
+	}
+	if ComputeLayout(60, 15, ViewOverview).TooSmall {
+		t.Error("60x15 must be usable")
+	}
+}
+
+func TestPaneAt(t *testing.T) {
+	l := ComputeLayout(120, 40, ViewOverview)
+	for p := PaneDistros; p < paneCount; p++ {
+		r := l.Rect(p)
+		if got := l.PaneAt(r.X+r.W/2, r.Y+r.H/2); got != p {
+			t.Errorf("PaneAt(centre of %v) = %v", p, got)
+		}
+	}
+	if got := l.PaneAt(0, 0); got != PaneNone {
+		t.Errorf("header is %v", got)
+	}
+	_ = fmt.Sprint(l)
+}

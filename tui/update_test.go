@@ -1,0 +1,494 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/tui/internal/fake"
+)
+
+const hcsCode = "Wsl/Service/CreateInstance/HCS_E_HYPERV_NOT_INSTALLED"
+
+func TestKeys(t *testing.T) {
+	tests := []struct {
+		name   string
+		setup  func(h *harness, be *fake.Backend)
+		keys   []string
+		check  func(t *testing.T, h *harness, be *fake.Backend)
+	}{
+		{"start", func(h *harness, _ *fake.Backend) { h.selectDistro("kali-linux") }, []string{"s"},
+			func(t *testing.T, h *harness, be *fake.Backend) {
+				mustCall(t, h, "start kali-linux")
+				mustState(t, h, "kali-linux", backend.StateRunning)
+				mustFlash(t, h, flashOK, "kali-linux started")
+				if len(h.m.pending) != 0 {
+					t.Fatalf("pending left: %v", h.m.pending)
+				}
+			}},
+		{"start a running distro says so", nil, []string{"s"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustNotCallPrefix(t, h, "start")
+			mustFlash(t, h, flashInfo, "already running")
+		}},
+		{"start a busy distro says so", func(h *harness, _ *fake.Backend) { h.selectDistro("openSUSE-Tumbleweed") }, []string{"s"},
+			func(t *testing.T, h *harness, be *fake.Backend) {
+				mustNotCallPrefix(t, h, "start")
+				mustFlash(t, h, flashInfo, "installing")
+			}},
+		{"terminate", nil, []string{"t"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustCall(t, h, "terminate Ubuntu-24.04")
+			mustState(t, h, "Ubuntu-24.04", backend.StateStopped)
+		}},
+		{"set default", func(h *harness, _ *fake.Backend) { h.selectDistro("Debian") }, []string{"d"},
+			func(t *testing.T, h *harness, be *fake.Backend) {
+				mustCall(t, h, "set-default Debian")
+				if !h.distro("Debian").Default || h.distro("Ubuntu-24.04").Default {
+					t.Fatal("default did not move to Debian")
+				}
+				if h.m.info.DefaultDistro != "Debian" {
+					t.Fatalf("info not refreshed: default %q", h.m.info.DefaultDistro)
+				}
+			}},
+		{"shutdown confirm yes", nil, []string{"S", "y"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustCall(t, h, "shutdown force=false")
+			mustState(t, h, "Ubuntu-24.04", backend.StateStopped)
+			mustState(t, h, "docker-desktop", backend.StateStopped)
+			if h.m.dialog != nil {
+				t.Fatal("dialog still open")
+			}
+		}},
+		{"shutdown confirm with the Yes button", nil, []string{"S", "left", "enter"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustCall(t, h, "shutdown force=false")
+		}},
+		{"shutdown no", nil, []string{"S", "n"}, noShutdown},
+		{"shutdown esc", nil, []string{"S", "esc"}, noShutdown},
+		{"shutdown enter defaults to No", nil, []string{"S", "enter"}, noShutdown},
+		{"dialog swallows other keys", nil, []string{"S", "s", "t", "2"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustNotCallPrefix(t, h, "start")
+			mustNotCallPrefix(t, h, "terminate")
+			if h.m.dialog == nil || h.m.view != ViewOverview {
+				t.Fatal("keys leaked through the dialog")
+			}
+		}},
+		{"reclaim confirm", nil, []string{"r", "y"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustCall(t, h, "reclaim dropcache")
+			mustFlash(t, h, flashOK, "reclaimed 2.0 GiB")
+		}},
+		{"reclaim cancel", nil, []string{"r", "esc"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustNotCallPrefix(t, h, "reclaim")
+		}},
+		{"kill confirm", nil, []string{"tab", "x", "y"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.countCalls("kill Ubuntu-24.04 ") != 1 {
+				t.Fatalf("calls %v", be.Calls())
+			}
+			if len(h.m.procs) != 11 {
+				t.Fatalf("process list not refreshed: %d", len(h.m.procs))
+			}
+			mustFlash(t, h, flashOK, "killed")
+		}},
+		{"kill cancel", nil, []string{"x", "n"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustNotCallPrefix(t, h, "kill")
+		}},
+		{"filter type and enter", nil, []string{"/", "k", "a", "l", "i", "enter"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.filtering || h.m.filter.Value() != "kali" || len(h.m.rows) != 1 || h.m.selected != "kali-linux" {
+				t.Fatalf("filtering=%v value=%q rows=%d selected=%q", h.m.filtering, h.m.filter.Value(), len(h.m.rows), h.m.selected)
+			}
+			if !strings.Contains(h.screen(), "filter “kali” 1/6") {
+				t.Fatal("kept filter not shown")
+			}
+		}},
+		{"filter keys do not act", nil, []string{"/", "s", "t", "q"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustNotCallPrefix(t, h, "start")
+			if h.quit || h.m.filter.Value() != "stq" || len(h.m.rows) != 0 {
+				t.Fatalf("quit=%v value=%q rows=%d", h.quit, h.m.filter.Value(), len(h.m.rows))
+			}
+		}},
+		{"filter esc clears", nil, []string{"/", "d", "e", "b", "esc"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.filtering || h.m.filter.Value() != "" || len(h.m.rows) != 6 {
+				t.Fatalf("filtering=%v value=%q rows=%d", h.m.filtering, h.m.filter.Value(), len(h.m.rows))
+			}
+		}},
+		{"filter selects first match and fetches its details", nil, []string{"/", "d", "e", "b", "enter"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.selected != "Debian" || h.m.procsFor != "Debian" || !h.called("processes Debian") {
+				t.Fatalf("selected=%q procsFor=%q", h.m.selected, h.m.procsFor)
+			}
+		}},
+		{"down moves and fetches details", nil, []string{"j", "down"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.cursor != 2 || h.m.selected != "Debian" || h.m.mountsFor != "Debian" {
+				t.Fatalf("cursor=%d selected=%q", h.m.cursor, h.m.selected)
+			}
+		}},
+		{"up stops at the top", nil, []string{"j", "k", "up", "up"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.cursor != 0 {
+				t.Fatalf("cursor=%d", h.m.cursor)
+			}
+		}},
+		{"G and g", nil, []string{"G"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.cursor != 5 {
+				t.Fatalf("cursor=%d", h.m.cursor)
+			}
+			h.key("g")
+			if h.m.cursor != 0 {
+				t.Fatalf("cursor=%d", h.m.cursor)
+			}
+		}},
+		{"view memory", nil, []string{"2"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.view != ViewMemory || h.m.layout.Rect(PaneMemory).W != 120 || h.m.layout.Visible(PaneProcs) {
+				t.Fatalf("view=%v memory=%v", h.m.view, h.m.layout.Rect(PaneMemory))
+			}
+		}},
+		{"view processes", nil, []string{"3"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.view != ViewProcesses || h.m.focus != PaneProcs || h.m.layout.Visible(PaneMemory) {
+				t.Fatalf("view=%v focus=%v", h.m.view, h.m.focus)
+			}
+		}},
+		{"view mounts", nil, []string{"4"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.view != ViewMounts || h.m.focus != PaneMounts || !strings.Contains(h.screen(), "/mnt/wslg") {
+				t.Fatalf("view=%v focus=%v", h.m.view, h.m.focus)
+			}
+		}},
+		{"view overview", nil, []string{"4", "1"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.view != ViewOverview || h.m.focus != PaneDistros {
+				t.Fatalf("view=%v focus=%v", h.m.view, h.m.focus)
+			}
+		}},
+		{"help toggle", nil, []string{"?"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if !h.m.showHelp || !strings.Contains(h.screen(), "Dialogs") {
+				t.Fatal("help not shown")
+			}
+			h.key("?")
+			if h.m.showHelp {
+				t.Fatal("? did not close help")
+			}
+			h.key("?")
+			h.key("esc")
+			if h.m.showHelp {
+				t.Fatal("esc did not close help")
+			}
+		}},
+		{"help swallows action keys", nil, []string{"?", "t"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustNotCallPrefix(t, h, "terminate")
+		}},
+		{"tab cycles focus", nil, []string{"tab"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			want := []Pane{PaneProcs, PaneMounts, PaneDistros}
+			for i, p := range want {
+				if h.m.focus != p {
+					t.Fatalf("after %d tabs focus=%v, want %v", i+1, h.m.focus, p)
+				}
+				h.key("tab")
+			}
+			h.key("shift+tab")
+			if h.m.focus != PaneDistros {
+				t.Fatalf("shift+tab: focus=%v", h.m.focus)
+			}
+		}},
+		{"j in the process pane moves the process cursor", nil, []string{"tab", "j", "j"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.pCursor != 2 || h.m.cursor != 0 {
+				t.Fatalf("pCursor=%d cursor=%d", h.m.pCursor, h.m.cursor)
+			}
+		}},
+		{"quit", nil, []string{"q"}, quits},
+		{"ctrl+c", nil, []string{"ctrl+c"}, quits},
+		{"ctrl+c in a dialog", nil, []string{"S", "ctrl+c"}, quits},
+		{"ctrl+c while filtering", nil, []string{"/", "ctrl+c"}, quits},
+		{"q in help", nil, []string{"?", "q"}, quits},
+		{"enter opens a shell", nil, []string{"enter"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustCall(t, h, "shell Ubuntu-24.04")
+			if h.execs != 1 {
+				t.Fatalf("execs=%d", h.execs)
+			}
+		}},
+		{"shell error is shown", func(_ *harness, be *fake.Backend) {
+			be.FailNext(backend.ActShell, &backend.Error{Kind: backend.KindNotFound, Op: "shell", Message: "wsl.exe not found"})
+		}, []string{"enter"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustFlash(t, h, flashErr, "wsl.exe not found")
+			if h.execs != 0 {
+				t.Fatal("exec ran despite the error")
+			}
+		}},
+		{"failed action leaves state and shows the code", func(h *harness, be *fake.Backend) {
+			h.selectDistro("kali-linux")
+			be.FailNext(backend.ActStart, &backend.Error{Kind: backend.KindFailed, Op: "start", Distro: "kali-linux",
+				Message: "Hyper-V is not installed", Code: hcsCode})
+		}, []string{"s"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustState(t, h, "kali-linux", backend.StateStopped)
+			mustFlash(t, h, flashErr, hcsCode)
+			if !strings.Contains(h.screen(), "HCS_E_HYPERV_NOT_INSTALLED") {
+				t.Fatal("error code not on screen")
+			}
+			if len(h.m.pending) != 0 {
+				t.Fatal("pending mark left after failure")
+			}
+		}},
+		{"failed shutdown shows the code", func(_ *harness, be *fake.Backend) {
+			be.FailNext(backend.ActShutdown, &backend.Error{Kind: backend.KindTimeout, Op: "shutdown", Code: "Wsl/E_TIMEOUT"})
+		}, []string{"S", "y"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustState(t, h, "Ubuntu-24.04", backend.StateRunning)
+			mustFlash(t, h, flashErr, "Wsl/E_TIMEOUT")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, be := newFakeHarness(t, 120, 40)
+			if tt.setup != nil {
+				tt.setup(h, be)
+			}
+			for _, k := range tt.keys {
+				h.key(k)
+			}
+			tt.check(t, h, be)
+		})
+	}
+}
+
+func noShutdown(t *testing.T, h *harness, be *fake.Backend) {
+	t.Helper()
+	mustNotCallPrefix(t, h, "shutdown")
+	if h.m.dialog != nil {
+		t.Fatal("dialog still open")
+	}
+	mustState(t, h, "Ubuntu-24.04", backend.StateRunning)
+}
+
+func quits(t *testing.T, h *harness, be *fake.Backend) {
+	t.Helper()
+	if !h.quit {
+		t.Fatal("did not quit")
+	}
+}
+
+func mustCall(t *testing.T, h *harness, call string) {
+	t.Helper()
+	if !h.called(call) {
+		t.Fatalf("no call %q in %v", call, h.m.be.(*fake.Backend).Calls())
+	}
+}
+
+func mustNotCallPrefix(t *testing.T, h *harness, prefix string) {
+	t.Helper()
+	if n := h.countCalls(prefix); n != 0 {
+		t.Fatalf("unexpected %q calls: %v", prefix, h.m.be.(*fake.Backend).Calls())
+	}
+}
+
+func mustState(t *testing.T, h *harness, name string, s backend.State) {
+	t.Helper()
+	if got := h.distro(name).State; got != s {
+		t.Fatalf("%s is %s, want %s", name, got, s)
+	}
+}
+
+func mustFlash(t *testing.T, h *harness, k flashKind, sub string) {
+	t.Helper()
+	if h.m.flash.kind != k || !strings.Contains(h.m.flash.text, sub) {
+		t.Fatalf("flash = %+v, want kind %d containing %q", h.m.flash, k, sub)
+	}
+}
+
+func TestDisabledKeyShowsReason(t *testing.T) {
+	be := fake.New()
+	caps := be.Capabilities()
+	caps[backend.ActStart] = backend.Cannot("the local backend has no distros to start")
+	delete(caps, backend.ActReclaim)
+	be.SetCaps(caps)
+	h := newHarness(t, be, 120, 40)
+	h.selectDistro("kali-linux")
+	h.key("s")
+	mustNotCallPrefix(t, h, "start")
+	mustFlash(t, h, flashErr, "no distros to start")
+	h.key("r")
+	if h.m.dialog != nil {
+		t.Fatal("reclaim dialog opened for an unsupported action")
+	}
+	mustFlash(t, h, flashErr, "not supported")
+	h.key("?")
+	if !strings.Contains(h.screen(), "no distros to start") {
+		t.Fatal("help does not give the reason")
+	}
+	// The footer still lists the key, dimmed: its style differs from an enabled key's.
+	if got := h.m.keyChip(&h.m.keys.Start, false); got == h.m.keyChip(&h.m.keys.Terminate, false) ||
+		!strings.Contains(got, "s start") {
+		t.Fatalf("disabled chip %q", got)
+	}
+}
+
+func TestPendingMarkAndSpinner(t *testing.T) {
+	h, be := newFakeHarness(t, 120, 40)
+	h.selectDistro("kali-linux")
+	cmd := h.sendHeld(keyMsg("s"))
+	if p, ok := h.m.pending["kali-linux"]; !ok || p.act != backend.ActStart {
+		t.Fatalf("pending = %v", h.m.pending)
+	}
+	if !strings.Contains(h.screen(), "starting…") {
+		t.Fatal("no pending mark on the row")
+	}
+	// A second press while pending does not start a second action.
+	if again := h.sendHeld(keyMsg("s")); again != nil {
+		t.Fatal("second start while pending returned a command")
+	}
+	mustFlash(t, h, flashInfo, "still starting")
+	frame := h.m.spinFrame
+	h.send(spinMsg{})
+	if h.m.spinFrame == frame {
+		t.Fatal("spinner did not advance")
+	}
+	h.run(cmd)
+	if len(h.m.pending) != 0 || h.countCalls("start") != 1 {
+		t.Fatalf("pending=%v calls=%v", h.m.pending, be.Calls())
+	}
+	h.send(spinMsg{})
+	if h.m.spinning {
+		t.Fatal("spinner still running with nothing pending")
+	}
+}
+
+func TestStaleResultsDropped(t *testing.T) {
+	h, _ := newFakeHarness(t, 120, 40)
+	// Two selection changes in a row: the first request's answer arrives last and is dropped.
+	first := h.sendHeld(keyMsg("j"))
+	firstID := h.m.req.procs
+	second := h.sendHeld(keyMsg("j"))
+	if h.m.req.procs == firstID {
+		t.Fatal("selection change did not supersede the request")
+	}
+	var firstMsgs, secondMsgs []tea.Msg
+	collect := func(c tea.Cmd, into *[]tea.Msg) {
+		for _, c := range c().(tea.BatchMsg) {
+			*into = append(*into, c())
+		}
+	}
+	collect(first, &firstMsgs)
+	collect(second, &secondMsgs)
+	for _, m := range secondMsgs {
+		h.send(m)
+	}
+	if h.m.procsFor != "Debian" {
+		t.Fatalf("procsFor=%q", h.m.procsFor)
+	}
+	for _, m := range firstMsgs {
+		h.send(m)
+	}
+	if h.m.procsFor != "Debian" || h.m.mountsFor != "Debian" {
+		t.Fatalf("stale result applied: procsFor=%q mountsFor=%q", h.m.procsFor, h.m.mountsFor)
+	}
+
+	// A sample answer with a wrong id is dropped.
+	n := h.m.hist.Len()
+	h.send(sampleMsg{id: 9999, sample: backend.Sample{Time: t0, CPUPercent: 99}})
+	if h.m.hist.Len() != n {
+		t.Fatal("stale sample recorded")
+	}
+	// A distro list with a wrong id is dropped.
+	h.send(distrosMsg{id: 9999, distros: nil})
+	if len(h.m.distros) != 6 {
+		t.Fatal("stale distro list applied")
+	}
+	// An action result nobody waits for is dropped.
+	h.send(actionMsg{id: 9999, key: "kali-linux", act: backend.ActStart, target: "kali-linux"})
+	if h.m.flash.kind == flashOK {
+		t.Fatal("stale action result shown")
+	}
+}
+
+func TestRefreshLoop(t *testing.T) {
+	h, _ := newFakeHarness(t, 120, 40)
+	samples := h.countCalls("sample")
+	armed := len(h.armed)
+	h.tick()
+	if h.countCalls("sample") != samples+1 || len(h.armed) != armed+1 {
+		t.Fatalf("tick: samples %d→%d, armed %d→%d", samples, h.countCalls("sample"), armed, len(h.armed))
+	}
+	// While a sample is in flight, another tick does not ask again.
+	held := h.sendHeld(tickMsg{})
+	out := h.m.req.sample
+	held2 := h.sendHeld(tickMsg{})
+	if h.m.req.sample != out {
+		t.Fatal("a second sample request was made while one was outstanding")
+	}
+	h.run(held)
+	h.run(held2)
+	if h.m.req.sample != 0 {
+		t.Fatal("sample request not cleared after its answer")
+	}
+	// Details are refreshed every few ticks, not every frame.
+	procs := h.countCalls("processes")
+	for i := 0; i < fetchEvery; i++ {
+		h.tick()
+	}
+	if got := h.countCalls("processes") - procs; got != 1 {
+		t.Fatalf("%d process fetches in %d ticks, want 1", got, fetchEvery)
+	}
+}
+
+func TestFlashExpiresByClock(t *testing.T) {
+	h, _ := newFakeHarness(t, 120, 40)
+	h.key("s") // "already running"
+	if h.m.flash.text == "" {
+		t.Fatal("no flash")
+	}
+	h.clock.Advance(flashFor - time.Second)
+	h.send(tickMsg{})
+	if h.m.flash.text == "" {
+		t.Fatal("flash expired early")
+	}
+	h.clock.Advance(2 * time.Second)
+	h.send(tickMsg{})
+	if h.m.flash.text != "" {
+		t.Fatal("flash did not expire")
+	}
+}
+
+func TestMouse(t *testing.T) {
+	h, _ := newFakeHarness(t, 120, 40)
+	r := h.m.layout.Rect(PaneDistros)
+	h.send(tea.MouseClickMsg{X: r.X + 5, Y: r.Y + 2 + 3, Button: tea.MouseLeft})
+	if h.m.cursor != 3 || h.m.selected != "kali-linux" {
+		t.Fatalf("click: cursor=%d selected=%q", h.m.cursor, h.m.selected)
+	}
+	p := h.m.layout.Rect(PaneProcs)
+	h.send(tea.MouseClickMsg{X: p.X + 3, Y: p.Y + 4, Button: tea.MouseLeft})
+	if h.m.focus != PaneProcs || h.m.pCursor != 2 {
+		t.Fatalf("click procs: focus=%v pCursor=%d", h.m.focus, h.m.pCursor)
+	}
+	h.send(tea.MouseWheelMsg{X: r.X + 5, Y: r.Y + 3, Button: tea.MouseWheelDown})
+	if h.m.cursor != 4 {
+		t.Fatalf("wheel: cursor=%d", h.m.cursor)
+	}
+	h.send(tea.MouseWheelMsg{X: p.X + 5, Y: p.Y + 3, Button: tea.MouseWheelUp})
+	if h.m.pCursor != 1 {
+		t.Fatalf("wheel procs: pCursor=%d", h.m.pCursor)
+	}
+}
+
+func TestConfigKeyOverride(t *testing.T) {
+	h, be := newFakeHarness(t, 120, 40, withKeys(map[string][]string{"start": {"b"}}))
+	h.selectDistro("kali-linux")
+	h.key("s")
+	mustNotCallPrefix(t, h, "start")
+	h.key("b")
+	mustCall(t, h, "start kali-linux")
+	h.key("?")
+	if !strings.Contains(h.screen(), "b  start") {
+		t.Fatal("help does not show the rebound key")
+	}
+	_ = be
+}
+
+func TestBackgroundColorRebuildsStyles(t *testing.T) {
+	h, _ := newFakeHarness(t, 120, 40)
+	dark := h.m.styles
+	h.send(lightBg)
+	if h.m.isDark || h.m.styles == dark || h.m.styles.Palette.Dark {
+		t.Fatal("light background did not rebuild the styles")
+	}
+	// Fixed themes ignore the terminal's background.
+	f, _ := newFakeHarness(t, 120, 40, withTheme("nord"))
+	before := f.m.styles.Palette
+	f.send(lightBg)
+	if f.m.styles.Palette != before {
+		t.Fatal("nord changed with the terminal background")
+	}
+}
