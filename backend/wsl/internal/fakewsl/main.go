@@ -583,10 +583,8 @@ func rewrite(a string) string {
 	if st.GuestRoot == "" {
 		return a
 	}
-	for _, p := range []string{"/proc/", "/sys/", "/etc/"} {
-		a = strings.ReplaceAll(a, p, st.GuestRoot+p)
-	}
-	return a
+	// One pass, so the /sys/ inside a rewritten /proc/sys/ is not rewritten again.
+	return strings.NewReplacer("/proc/", st.GuestRoot+"/proc/", "/sys/", st.GuestRoot+"/sys/", "/etc/", st.GuestRoot+"/etc/").Replace(a)
 }
 
 // fakeKill "kills" a guest process by removing GuestRoot/proc/PID.
