@@ -1,0 +1,81 @@
+package winhost
+
+import (
+	"time"
+)
+
+// HCS owner and system type of the WSL VM (wsl-facts §6.1).
+const (
+	hcsOwnerWSL = "WSL"
+	hcsTypeVM   = "VirtualMachine"
+)
+
+// hcsStatistics mirrors the parts of hcsshim.Statistics (schema1.Statistics) we use. hcsshim's
+// type only exists in Windows builds, so the Windows glue copies it into this (fromHCSStatistics)
+// and everything else is tested on any OS.
+type hcsStatistics struct {
+	Timestamp           time.Time
+	Uptime100ns         uint64
+	ProcessorTotal100ns uint64 // Processor.TotalRuntime100ns: all virtual processors
+	MemoryCommitBytes   uint64 // Memory.UsageCommitBytes
+	// MemoryPrivateWorkingSetBytes is Memory.UsagePrivateWorkingSetBytes. Whether HCS fills it
+	// for a VA-backed VM such as WSL's is UNCERTAIN (wsl-facts §6.2); 0 means unknown.
+	MemoryPrivateWorkingSetBytes uint64
+}
+
+// hcsVM is one compute system HCS listed for owner WSL, with its statistics or the error met
+// opening it or reading them.
+type hcsVM struct {
+	ID    string
+	Stats hcsStatistics
+	Err   error
+}
+
+// hcsReading is what one HCS round trip found: the WSL VMs.
+type hcsReading struct {
+	VMs []hcsVM
+}
+
+// usable is the one VM whose statistics were read, if there is exactly one such VM; with
+// several (early WSL-for-containers VMs also had owner "WSL") nothing is guessed.
+func (r hcsReading) usable() (hcsVM, bool) {
+	var vm hcsVM
+	n := 0
+	for _, v := range r.VMs {
+		if v.Err == nil {
+			vm = v
+			n++
+		}
+	}
+	return vm, n == 1
+}
+
+// running is the number of VMs HCS listed that were not gone by the time they were opened.
+func (r hcsReading) running() int {
+	n := 0
+	for _, v := range r.VMs {
+		if !isGone(v.Err) {
+			n++
+		}
+	}
+	return n
+}
+
+// firstErr is the first per-VM error other than "gone".
+func (r hcsReading) firstErr() error {
+	for _, v := range r.VMs {
+		if v.Err != nil && !isGone(v.Err) {
+			return v.Err
+		}
+	}
+	return nil
+}
+
+// cpuMark is the VM's CPU counter reading, stamped with HCS's own timestamp when it gave one.
+func (v hcsVM) cpuMark(now time.Time) cpuMark {
+	at := v.Stats.Timestamp
+	if at.IsZero() {
+		at = now
+	}
+	return cpuMark{At: at, Busy: v.Stats.ProcessorTotal100ns, Key: "hcs:" + normGUID(v.ID)}
+}
