@@ -12,6 +12,7 @@ import (
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/demo"
 	"github.com/wsldash/wsldash/backend/local"
+	"github.com/wsldash/wsldash/backend/sampler"
 )
 
 // version is set at build time (-ldflags "-X main.version=…", see .goreleaser.yaml).
@@ -25,6 +26,8 @@ type app struct {
 	wslExe      string        // --wsl-exe
 	theme       string        // --theme
 	json        bool          // --json (per command)
+	demoEpoch   string        // --demo-epoch (hidden): the demo's clock starts at this time
+	clk         sampler.Clock
 
 	// Seams for tests: the demo's clock and wait, and where output goes.
 	demoOptions func() demo.Options
@@ -56,6 +59,9 @@ from the keyboard. Without a subcommand it opens the dashboard.`,
 	pf.DurationVar(&a.refresh, "refresh", a.refresh, "refresh interval, a Go duration (250ms, 1s, 5s)")
 	pf.StringVar(&a.wslExe, "wsl-exe", "", "path of wsl.exe (default: $WSLDASH_WSL_EXE, PATH, then the standard place)")
 	root.Flags().StringVar(&a.theme, "theme", "", "colour theme (default, catppuccin-mocha, dracula, nord, gruvbox, solarized-light)")
+	// For reproducible screenshots: the demo (and the dashboard's clock) start at this RFC 3339 time.
+	pf.StringVar(&a.demoEpoch, "demo-epoch", "", "start the demo's clock at this RFC 3339 time")
+	pf.MarkHidden("demo-epoch")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if a.refresh < 50*time.Millisecond {
 			return fmt.Errorf("--refresh %v is too short: use 50ms or more (1s is the default)", a.refresh)
@@ -101,7 +107,11 @@ func (a *app) open(ctx context.Context) (backend.Backend, error) {
 	}
 	switch name {
 	case "demo":
-		opts := demo.Options{Speed: 10, Warmup: 10 * time.Minute, Seed: 1}
+		clk, err := a.clock()
+		if err != nil {
+			return nil, err
+		}
+		opts := demo.Options{Speed: 10, Warmup: 10 * time.Minute, Seed: 1, Clock: clk}
 		if a.demoOptions != nil {
 			opts = a.demoOptions()
 		}
@@ -112,6 +122,28 @@ func (a *app) open(ctx context.Context) (backend.Backend, error) {
 		return openWSLBackend(a)
 	}
 }
+
+// clock is the wall clock, or with --demo-epoch a clock that starts at that time and runs at
+// the wall clock's pace.
+// It is made once, so the demo and the dashboard share it.
+func (a *app) clock() (sampler.Clock, error) {
+	if a.clk != nil {
+		return a.clk, nil
+	}
+	a.clk = sampler.SystemClock{}
+	if a.demoEpoch != "" {
+		t, err := time.Parse(time.RFC3339, a.demoEpoch)
+		if err != nil {
+			return nil, fmt.Errorf("--demo-epoch: %w", err)
+		}
+		a.clk = &offsetClock{base: t, start: time.Now()}
+	}
+	return a.clk, nil
+}
+
+type offsetClock struct{ base, start time.Time }
+
+func (c *offsetClock) Now() time.Time { return c.base.Add(time.Since(c.start)) }
 
 // warnDemo says on stderr that the data is simulated, for outputs (JSON arrays) that have no room
 // for a label.

@@ -15,6 +15,10 @@ func runDashboard(cmd *cobra.Command, a *app) error {
 		return err
 	}
 	defer b.Close()
+	clk, err := a.clock()
+	if err != nil {
+		return err
+	}
 	var refresh = a.refresh
 	if !cmd.Flags().Changed("refresh") {
 		refresh = 0 // the config file's, else 1s
@@ -24,5 +28,6 @@ func runDashboard(cmd *cobra.Command, a *app) error {
 		Refresh: refresh,
 		Theme:   a.theme,
 		NoColor: os.Getenv("NO_COLOR") != "",
+		Clock:   clk,
 	})
 }
