@@ -2,6 +2,7 @@ package tui
 
 import (
 	"image/color"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/spinner"
@@ -46,6 +47,9 @@ type Styles struct {
 	Input   textinput.Styles
 	Spinner lipgloss.Style
 
+	// P holds precomputed paints of the styles View uses most.
+	P paints
+
 	// Graph series colours (nil with NoColor).
 	Used, Cache, Free, VM, CPU color.Color
 	Axis                       lipgloss.Style
@@ -79,6 +83,7 @@ func NewStyles(p themes.Palette, noColor bool) Styles {
 		ts.Cursor.Blink = false
 		ts.Cursor.Color = nil
 		s.Input = ts
+		s.buildPaints()
 		return s
 	}
 	fg := st().Foreground(p.Fg)
@@ -142,6 +147,7 @@ func NewStyles(p themes.Palette, noColor bool) Styles {
 	ts.Cursor.Color = p.Accent
 	ts.Cursor.Blink = false
 	s.Input = ts
+	s.buildPaints()
 	return s
 }
 
@@ -157,4 +163,52 @@ func (s *Styles) stateStyle(st backend.State) lipgloss.Style {
 		return s.Busy
 	}
 	return s.Stopped
+}
+
+// paint is a style reduced to its escape sequences, for the hot paths of View: wrapping text in a
+// precomputed prefix and suffix is far cheaper than lipgloss.Style.Render, which re-measures and
+// re-wraps its input. Only for styles without padding, width, borders or per-rune attributes
+// (underline, strikethrough).
+type paint struct{ pre, post string }
+
+func mkPaint(st lipgloss.Style) paint {
+	r := st.Render("X")
+	i := strings.IndexByte(r, 'X')
+	if i < 0 {
+		return paint{}
+	}
+	return paint{r[:i], r[i+1:]}
+}
+
+// s paints text.
+func (p paint) s(text string) string {
+	if p.pre == "" && p.post == "" {
+		return text
+	}
+	return p.pre + text + p.post
+}
+
+// paints are the hot-path styles.
+type paints struct {
+	cell, muted, header, sel, selDim, border, borderFocus paint
+	running, stopped, busy, pending                       paint
+}
+
+func (s *Styles) buildPaints() {
+	p := &s.P
+	p.cell, p.muted, p.header = mkPaint(s.Cell), mkPaint(s.Muted), mkPaint(s.TableHeader)
+	p.sel, p.selDim = mkPaint(s.Selected), mkPaint(s.SelectedDim)
+	p.border, p.borderFocus = mkPaint(s.Border), mkPaint(s.BorderFocus)
+	p.running, p.stopped, p.busy, p.pending = mkPaint(s.Running), mkPaint(s.Stopped), mkPaint(s.Busy), mkPaint(s.Pending)
+}
+
+// statePaint is stateStyle as a paint.
+func (s *Styles) statePaint(st backend.State) paint {
+	switch {
+	case st == backend.StateRunning:
+		return s.P.running
+	case st.Busy():
+		return s.P.busy
+	}
+	return s.P.stopped
 }

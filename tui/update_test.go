@@ -15,10 +15,10 @@ const hcsCode = "Wsl/Service/CreateInstance/HCS_E_HYPERV_NOT_INSTALLED"
 
 func TestKeys(t *testing.T) {
 	tests := []struct {
-		name   string
-		setup  func(h *harness, be *fake.Backend)
-		keys   []string
-		check  func(t *testing.T, h *harness, be *fake.Backend)
+		name  string
+		setup func(h *harness, be *fake.Backend)
+		keys  []string
+		check func(t *testing.T, h *harness, be *fake.Backend)
 	}{
 		{"start", func(h *harness, _ *fake.Backend) { h.selectDistro("kali-linux") }, []string{"s"},
 			func(t *testing.T, h *harness, be *fake.Backend) {

@@ -24,10 +24,29 @@ type renderCache struct {
 	used, cache, free, vm, cpuv, vmcpu []float64
 	markers                            []timedMarker
 	chartMarkers                       []chart.Marker
-	rows                               []strings.Builder
-	out                                strings.Builder
-	borderW                            int
-	hline                              [2]string // styled "─" runs of borderW, unfocused/focused
+	rows                               []rowBuf
+	header                             string
+	headerKey                          headerKey
+	footer                             string
+	footerKey                          footerKey
+	valid                              bool
+}
+
+// rowBuf is one screen row being built; its bytes are reused from frame to frame.
+type rowBuf struct{ b []byte }
+
+func (r *rowBuf) WriteString(s string) { r.b = append(r.b, s...) }
+
+type headerKey struct {
+	w      int
+	sec    int64
+	info   backend.Info
+	defDis string
+}
+
+type footerKey struct {
+	w     int
+	flash flash
 }
 
 type timedMarker struct {
@@ -35,7 +54,7 @@ type timedMarker struct {
 	label string
 }
 
-func (c *renderCache) invalidate() { c.borderW = -1 }
+func (c *renderCache) invalidate() { c.valid = false }
 
 // View draws the screen. It does no I/O and reuses the render cache.
 func (m Model) View() tea.View {
@@ -64,14 +83,27 @@ func (m *Model) render() string {
 	}
 	c := m.cache
 	if cap(c.rows) < h {
-		c.rows = make([]strings.Builder, h)
+		c.rows = make([]rowBuf, h)
 	}
 	c.rows = c.rows[:h]
 	for i := range c.rows {
-		c.rows[i].Reset()
+		c.rows[i].b = c.rows[i].b[:0]
 	}
-	c.rows[0].WriteString(m.renderHeader(w))
-	c.rows[h-1].WriteString(m.renderFooter(w))
+	hk := headerKey{w: w, sec: m.now.Unix(), info: m.info, defDis: m.defaultDistro()}
+	if !c.valid || hk != c.headerKey {
+		c.header, c.headerKey = m.renderHeader(w), hk
+	}
+	c.rows[0].WriteString(c.header)
+	if m.filtering {
+		c.rows[h-1].WriteString(m.renderFooter(w))
+	} else {
+		fk := footerKey{w: w, flash: m.flash}
+		if !c.valid || fk != c.footerKey {
+			c.footer, c.footerKey = m.renderFooter(w), fk
+		}
+		c.rows[h-1].WriteString(c.footer)
+	}
+	c.valid = true
 
 	if m.showHelp {
 		m.renderHelp(Rect{0, 1, w, h - 2})
@@ -83,14 +115,20 @@ func (m *Model) render() string {
 			}
 		}
 	}
-	c.out.Reset()
+	// The result is a fresh string each frame (the last one may still be held by the renderer).
+	n := len(c.rows)
+	for i := range c.rows {
+		n += len(c.rows[i].b)
+	}
+	var out strings.Builder
+	out.Grow(n)
 	for i := range c.rows {
 		if i > 0 {
-			c.out.WriteByte('\n')
+			out.WriteByte('\n')
 		}
-		c.out.WriteString(c.rows[i].String())
+		out.Write(c.rows[i].b)
 	}
-	s := c.out.String()
+	s := out.String()
 	if m.dialog != nil {
 		s = m.overlayDialog(s, w, h)
 	}
@@ -126,7 +164,7 @@ func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	sw := textWidth(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "…")
 		sw = ansi.StringWidth(s)
@@ -149,9 +187,19 @@ func spaces(n int) string {
 	return strings.Repeat(" ", n)
 }
 
+// textWidth is ansi.StringWidth with a fast path for plain ASCII, the common case in tables.
+func textWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || c < 0x20 {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
 // col pads or truncates plain text to w cells, left aligned (right aligned with right).
 func col(s string, w int, right bool) string {
-	sw := ansi.StringWidth(s)
+	sw := textWidth(s)
 	if sw > w {
 		return ansi.Truncate(s, w, "…")
 	}
@@ -254,24 +302,25 @@ func (m *Model) keyChip(kb *key.Binding, full bool) string {
 }
 
 // paneBox writes a bordered pane: the title (and a note) in the top border, body lines inside.
+// Body lines must be exactly r.W-2 cells wide (use fit when unsure); missing lines are blank.
 func (m *Model) paneBox(r Rect, p Pane, title, note string, body []string) {
 	st := m.styles
 	focused := m.focus == p
-	bs := st.Border
+	bp := st.P.border
 	ts := st.PaneTitle
 	if focused {
-		bs, ts = st.BorderFocus, st.PaneTitleFocus
+		bp, ts = st.P.borderFocus, st.PaneTitleFocus
 	}
 	iw := r.W - 2
 	rows := m.cache.rows
 	// Top border: ╭─ Title ─ note ───╮
 	t := ts.Render(title)
 	tw := ansi.StringWidth(t)
-	head := bs.Render("╭─") + " " + t + " "
+	head := bp.s("╭─") + " " + t + " "
 	used := 2 + 1 + tw + 1
 	if note != "" && used+4 < r.W {
-		nt := st.PaneNote.Render(ansi.Truncate(note, r.W-used-4, "…"))
-		head += bs.Render("─") + " " + nt + " "
+		nt := ansi.Truncate(note, r.W-used-4, "…")
+		head += bp.s("─") + " " + st.PaneNote.Render(nt) + " "
 		used += 3 + ansi.StringWidth(nt)
 	}
 	if used > r.W-1 {
@@ -279,19 +328,19 @@ func (m *Model) paneBox(r Rect, p Pane, title, note string, body []string) {
 		used = r.W - 1
 	}
 	rows[r.Y].WriteString(head)
-	rows[r.Y].WriteString(bs.Render(strings.Repeat("─", r.W-1-used) + "╮"))
-	side := bs.Render("│")
+	rows[r.Y].WriteString(bp.s(strings.Repeat("─", r.W-1-used) + "╮"))
+	side := bp.s("│")
 	for i := 0; i < r.H-2; i++ {
 		row := &rows[r.Y+1+i]
 		row.WriteString(side)
 		if i < len(body) {
-			row.WriteString(fit(body[i], iw))
+			row.WriteString(body[i])
 		} else {
 			row.WriteString(spaces(iw))
 		}
 		row.WriteString(side)
 	}
-	rows[r.Y+r.H-1].WriteString(bs.Render("╰" + strings.Repeat("─", max(r.W-2, 0)) + "╯"))
+	rows[r.Y+r.H-1].WriteString(bp.s("╰" + strings.Repeat("─", max(r.W-2, 0)) + "╯"))
 }
 
 func (m *Model) renderPane(p Pane, r Rect) {
@@ -324,19 +373,21 @@ func (m *Model) spinner() string {
 
 func (m *Model) renderDistros(r Rect) {
 	st := m.styles
+	P := &st.P
 	iw := r.W - 2
 	// Columns: marker 2, name flex, state 13, ver 4, disk 9, held 5.
 	const stateW, verW, diskW, heldW = 13, 4, 9, 5
 	showDisk := iw >= 2+14+stateW+verW+diskW
 	showHeld := iw >= 2+16+stateW+verW+diskW+heldW
-	nameW := iw - 2 - stateW - verW
+	restW := verW
 	if showDisk {
-		nameW -= diskW
+		restW += diskW
 	}
 	if showHeld {
-		nameW -= heldW
+		restW += heldW
 	}
-	nameW = max(nameW, 4)
+	nameW := max(iw-2-stateW-restW, 4)
+	exact := 2+nameW+stateW+restW == iw
 	body := make([]string, 0, r.H-2)
 	hdr := "  " + col("NAME", nameW, false) + col("STATE", stateW, false) + col("WSL", verW, false)
 	if showDisk {
@@ -345,7 +396,7 @@ func (m *Model) renderDistros(r Rect) {
 	if showHeld {
 		hdr += col("", heldW, false)
 	}
-	body = append(body, st.TableHeader.Render(hdr))
+	body = append(body, P.header.s(fit(hdr, iw)))
 	vis := m.paneRows(PaneDistros)
 	for i := m.dOff; i < len(m.rows) && i < m.dOff+vis; i++ {
 		d := m.distros[m.rows[i]]
@@ -354,37 +405,42 @@ func (m *Model) renderDistros(r Rect) {
 		if d.Default {
 			name += " ★"
 		}
-		stateText, stStyle := m.stateCell(d)
-		disk := "—"
-		if d.DiskBytes > 0 {
-			disk = chart.HumanBytes(float64(d.DiskBytes))
-		}
-		held := ""
-		if d.Held {
-			held = "held"
-		}
+		stateText, stPaint := m.stateCell(d)
 		mark := "  "
 		if sel {
 			mark = "▸ "
 		}
 		rest := col(strconv.Itoa(d.Version), verW, false)
 		if showDisk {
+			disk := "—"
+			if d.DiskBytes > 0 {
+				disk = chart.HumanBytes(float64(d.DiskBytes))
+			}
 			rest += col(disk, diskW-1, true) + " "
 		}
 		if showHeld {
+			held := ""
+			if d.Held {
+				held = "held"
+			}
 			rest += col(held, heldW, false)
 		}
+		left := mark + col(name, nameW-1, false) + " "
+		stateCol := col(stateText, stateW, false)
+		var line string
 		if sel {
 			sst := st.SelectedDim
 			if m.focus == PaneDistros {
 				sst = st.Selected
 			}
-			body = append(body, sst.Render(mark+col(name, nameW-1, false)+" ")+
-				stStyle.Inherit(sst).Render(col(stateText, stateW, false))+sst.Render(rest))
-			continue
+			line = sst.Render(left) + m.stateStyle(d).Inherit(sst).Render(stateCol) + sst.Render(rest)
+		} else {
+			line = P.cell.s(left) + stPaint.s(stateCol) + P.muted.s(rest)
 		}
-		body = append(body, st.Cell.Render(mark+col(name, nameW-1, false)+" ")+
-			stStyle.Render(col(stateText, stateW, false))+st.Muted.Render(rest))
+		if !exact {
+			line = fit(line, iw)
+		}
+		body = append(body, line)
 	}
 	if len(m.rows) == 0 {
 		msg := "no distros"
@@ -398,9 +454,9 @@ func (m *Model) renderDistros(r Rect) {
 		case m.info.Backend == "local":
 			msg = "this machine has no WSL distros"
 		}
-		body = append(body, st.Muted.Render("  "+msg))
+		body = append(body, fit(P.muted.s("  "+msg), iw))
 	}
-	note := fmt.Sprintf("%d", len(m.distros))
+	note := strconv.Itoa(len(m.distros))
 	if q := m.filter.Value(); q != "" && !m.filtering {
 		note = fmt.Sprintf("filter “%s” %d/%d", q, len(m.rows), len(m.distros))
 	}
@@ -411,15 +467,14 @@ func (m *Model) renderDistros(r Rect) {
 }
 
 // stateCell is the state column: a pending action's spinner, else a coloured dot and the state.
-func (m *Model) stateCell(d backend.Distro) (string, lipgloss.Style) {
+func (m *Model) stateCell(d backend.Distro) (string, paint) {
 	st := m.styles
+	frame := spinnerFrames.Frames[m.spinFrame%len(spinnerFrames.Frames)]
 	if p, ok := m.pending[d.Name]; ok {
-		return spinnerFrames.Frames[m.spinFrame%len(spinnerFrames.Frames)] + " " + p.label + "…", st.Pending
+		return frame + " " + p.label + "…", st.P.pending
 	}
-	if _, ok := m.pending[vmKey]; ok && d.State == backend.StateRunning {
-		if p := m.pending[vmKey]; p.act == backend.ActShutdown {
-			return spinnerFrames.Frames[m.spinFrame%len(spinnerFrames.Frames)] + " stopping…", st.Pending
-		}
+	if p, ok := m.pending[vmKey]; ok && p.act == backend.ActShutdown && d.State == backend.StateRunning {
+		return frame + " stopping…", st.P.pending
 	}
 	dot := "○ "
 	switch {
@@ -428,7 +483,15 @@ func (m *Model) stateCell(d backend.Distro) (string, lipgloss.Style) {
 	case d.State.Busy():
 		dot = "◌ "
 	}
-	return dot + string(d.State), st.stateStyle(d.State)
+	return dot + string(d.State), st.statePaint(d.State)
+}
+
+// stateStyle is the style of a row's state cell (for the selected row, which is re-rendered).
+func (m *Model) stateStyle(d backend.Distro) lipgloss.Style {
+	if _, ok := m.pending[d.Name]; ok {
+		return m.styles.Pending
+	}
+	return m.styles.stateStyle(d.State)
 }
 
 func (m *Model) detailFor() string {
@@ -443,44 +506,53 @@ func (m *Model) detailFor() string {
 
 func (m *Model) renderProcs(r Rect) {
 	st := m.styles
+	P := &st.P
 	iw := r.W - 2
 	const pidW, userW, cpuW, rssW = 8, 10, 7, 10
 	showUser := iw >= 2+pidW+userW+cpuW+rssW+12
-	nameW := iw - 2 - pidW - cpuW - rssW
+	fixed := 2 + pidW + cpuW + rssW
 	if showUser {
-		nameW -= userW
+		fixed += userW
 	}
-	nameW = max(nameW, 4)
+	nameW := max(iw-fixed, 4)
+	exact := fixed+nameW == iw
 	body := make([]string, 0, r.H-2)
 	hdr := "  " + col("PID", pidW-2, true) + "  "
 	if showUser {
 		hdr += col("USER", userW, false)
 	}
 	hdr += col("CPU%", cpuW-1, true) + " " + col("RSS", rssW-1, true) + " " + "NAME"
-	body = append(body, st.TableHeader.Render(hdr))
+	body = append(body, P.header.s(fit(hdr, iw)))
 	vis := m.paneRows(PaneProcs)
+	var b strings.Builder
 	for i := m.pOff; i < len(m.procs) && i < m.pOff+vis; i++ {
-		p := m.procs[i]
-		mark := "  "
+		p := &m.procs[i]
+		b.Reset()
 		if i == m.pCursor {
-			mark = "▸ "
+			b.WriteString("▸ ")
+		} else {
+			b.WriteString("  ")
 		}
-		line := mark + col(strconv.Itoa(p.PID), pidW-2, true) + "  "
+		b.WriteString(col(strconv.Itoa(p.PID), pidW-2, true))
+		b.WriteString("  ")
 		if showUser {
-			line += col(p.User, userW-1, false) + " "
+			b.WriteString(col(p.User, userW-1, false))
+			b.WriteByte(' ')
 		}
-		line += col(strconv.FormatFloat(p.CPUPercent, 'f', 1, 64), cpuW-1, true) + " " +
-			col(chart.HumanBytes(float64(p.RSSBytes)), rssW-1, true) + " "
+		b.WriteString(col(strconv.FormatFloat(p.CPUPercent, 'f', 1, 64), cpuW-1, true))
+		b.WriteByte(' ')
+		b.WriteString(col(chart.HumanBytes(float64(p.RSSBytes)), rssW-1, true))
+		b.WriteByte(' ')
 		name := p.Name
 		if pd, ok := m.pending[pidKey(p.PID)]; ok {
 			name = spinnerFrames.Frames[m.spinFrame%len(spinnerFrames.Frames)] + " " + pd.label + "… " + name
 		}
-		line += col(name, nameW, false)
-		if i == m.pCursor {
-			body = append(body, m.selRow(line, iw, PaneProcs))
-		} else {
-			body = append(body, st.Cell.Render(line))
+		b.WriteString(col(name, nameW, false))
+		line := b.String()
+		if !exact {
+			line = fit(line, iw)
 		}
+		body = append(body, m.rowPaint(i == m.pCursor, PaneProcs).s(line))
 	}
 	if len(m.procs) == 0 {
 		msg := "no processes"
@@ -490,39 +562,51 @@ func (m *Model) renderProcs(r Rect) {
 		case m.req.procs != 0:
 			msg = "loading…"
 		}
-		body = append(body, st.Muted.Render("  "+msg))
+		body = append(body, fit(P.muted.s("  "+msg), iw))
 	}
 	note := m.detailFor()
 	if len(m.procs) > 0 {
-		note += fmt.Sprintf(" · %d", len(m.procs))
+		note += " · " + strconv.Itoa(len(m.procs))
 	}
 	m.paneBox(r, PaneProcs, "Processes", note, body)
 }
 
+// rowPaint is the paint of a list row: selected (focused or not) or plain.
+func (m *Model) rowPaint(sel bool, p Pane) paint {
+	switch {
+	case !sel:
+		return m.styles.P.cell
+	case m.focus == p:
+		return m.styles.P.sel
+	}
+	return m.styles.P.selDim
+}
+
 func (m *Model) renderMounts(r Rect) {
 	st := m.styles
+	P := &st.P
 	iw := r.W - 2
 	const typeW, kindW = 10, 9
 	flex := max(iw-2-typeW-kindW, 8)
 	targetW := flex / 2
 	srcW := flex - targetW
+	exact := 2+flex+typeW+kindW == iw
 	body := make([]string, 0, r.H-2)
-	body = append(body, st.TableHeader.Render("  "+col("TARGET", targetW, false)+col("SOURCE", srcW, false)+
-		col("TYPE", typeW, false)+col("KIND", kindW, false)))
+	body = append(body, P.header.s(fit("  "+col("TARGET", targetW, false)+col("SOURCE", srcW, false)+
+		col("TYPE", typeW, false)+col("KIND", kindW, false), iw)))
 	vis := m.paneRows(PaneMounts)
 	for i := m.mOff; i < len(m.mounts) && i < m.mOff+vis; i++ {
-		mt := m.mounts[i]
+		mt := &m.mounts[i]
 		mark := "  "
 		if i == m.mCursor {
 			mark = "▸ "
 		}
 		line := mark + col(mt.Target, targetW-1, false) + " " + col(mt.Source, srcW-1, false) + " " +
 			col(mt.FSType, typeW-1, false) + " " + col(string(mt.Kind), kindW, false)
-		if i == m.mCursor {
-			body = append(body, m.selRow(line, iw, PaneMounts))
-		} else {
-			body = append(body, st.Cell.Render(line))
+		if !exact {
+			line = fit(line, iw)
 		}
+		body = append(body, m.rowPaint(i == m.mCursor, PaneMounts).s(line))
 	}
 	if len(m.mounts) == 0 {
 		msg := "no mounts"
@@ -532,7 +616,7 @@ func (m *Model) renderMounts(r Rect) {
 		case m.req.mounts != 0:
 			msg = "loading…"
 		}
-		body = append(body, st.Muted.Render("  "+msg))
+		body = append(body, fit(P.muted.s("  "+msg), iw))
 	}
 	m.paneBox(r, PaneMounts, "Mounts", m.detailFor(), body)
 }
@@ -581,14 +665,14 @@ func (m *Model) renderMemory(r Rect) {
 		if rc := g.Reclaimable(); rc > 0 && iw > 100 {
 			leg += "  " + st.Muted.Render("reclaimable ") + st.Cell.Render(chart.HumanBytes(float64(rc)))
 		}
-		body = append(body, " "+leg)
+		body = append(body, fit(" "+leg, iw))
 	}
 	if m.sampleErr != "" {
 		note = m.sampleErr
 	}
 	gh := ih - len(body)
 	if !ok {
-		body = append(body, st.Muted.Render("  waiting for the first sample…"))
+		body = append(body, fit(st.Muted.Render("  waiting for the first sample…"), iw))
 	} else if gh > 0 {
 		total := 0.0
 		c.used = m.hist.Series(c.used[:0], func(s backend.Sample) float64 { return float64(s.Guest.UsedBytes) })
@@ -657,7 +741,7 @@ func (m *Model) renderCPU(r Rect) {
 		if ps := last.MemoryPressure; ps != nil && iw > 60 {
 			leg += "  " + st.Muted.Render("mem pressure ") + st.Cell.Render(fmt.Sprintf("%.1f%%", ps.Avg10))
 		}
-		body = append(body, " "+leg)
+		body = append(body, fit(" "+leg, iw))
 		if gh := ih - 1; gh > 0 {
 			c.cpuv = m.hist.Series(c.cpuv[:0], func(s backend.Sample) float64 { return s.CPUPercent })
 			series := []chart.Series{{Name: "cpu", Values: c.cpuv, Color: st.CPU}}
@@ -677,7 +761,7 @@ func (m *Model) renderCPU(r Rect) {
 			body = chartLines(body, out)
 		}
 	} else {
-		body = append(body, st.Muted.Render("  waiting for the first sample…"))
+		body = append(body, fit(st.Muted.Render("  waiting for the first sample…"), iw))
 	}
 	m.paneBox(r, PaneCPU, "CPU", note, body)
 }
@@ -739,6 +823,9 @@ func (m *Model) renderHelp(r Rect) {
 		"Rebind keys in config.toml: [keys] start = [\"s\"] (see `wsldash config path`).")
 	content := strings.Join(grid, "\n\n") + "\n\n" + foot
 	body := strings.Split(lipgloss.NewStyle().Padding(1, 2).Render(content), "\n")
+	for i := range body {
+		body[i] = fit(body[i], r.W-2)
+	}
 	m.paneBox(r, PaneNone, "Help", "? or esc closes", body)
 }
 

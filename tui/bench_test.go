@@ -1,0 +1,46 @@
+package tui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/tui/internal/fake"
+)
+
+// benchModel is a 200x60 overview with 60 distros, 1,000 processes and a full 900-sample history.
+func benchModel(b *testing.B) Model {
+	be := fake.New()
+	ds := make([]backend.Distro, 60)
+	for i := range ds {
+		ds[i] = backend.Distro{Name: fmt.Sprintf("distro-%02d", i), State: []backend.State{backend.StateRunning,
+			backend.StateStopped, backend.StateInstalling}[i%3], Version: 2, DiskBytes: int64(i+1) << 30, Held: i%7 == 0}
+	}
+	ds[0].Default = true
+	be.SetDistros(ds)
+	ps := make([]backend.Process, 1000)
+	for i := range ps {
+		ps[i] = backend.Process{PID: 100 + i, Name: fmt.Sprintf("worker-%04d", i), User: "dev",
+			CPUPercent: float64(i%97) / 3, RSSBytes: uint64(i%300+1) << 20}
+	}
+	be.SetProcesses(ps)
+	h := newHarness(b, be, 200, 60)
+	for i := 0; i < 900; i++ {
+		h.m.hist.Add(fake.SampleAt(t0, i))
+	}
+	h.m.now = t0.Add(15 * time.Minute)
+	return h.m
+}
+
+func BenchmarkView200x60(b *testing.B) {
+	m := benchModel(b)
+	if l := len(m.procs); l != 1000 {
+		b.Fatalf("%d procs", l)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = m.View()
+	}
+}
