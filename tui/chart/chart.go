@@ -22,6 +22,7 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -99,7 +100,10 @@ type Chart struct {
 	over  []rune    // marker glyphs and labels drawn over the plot, 0 = none
 	axis  []rune    // the x-axis row
 
-	pre      []string // per series: SGR prefix, "" = default colour
+	pre      []string // per colour id: SGR prefix, "" = default colour
+	colID    []int    // per series: colour id
+	row      []byte   // one output row being assembled
+	lastLen  int      // length of the previous output, to size the builder
 	colCache []colorPrefix
 }
 
@@ -400,7 +404,7 @@ func (c *Chart) braille(f *frame) string {
 	// Output.
 	sb := &c.sb
 	sb.Reset()
-	sb.Grow(o.Height * (o.Width*3 + 64))
+	sb.Grow(max(c.lastLen, o.Height*(o.Width*3+8)))
 	axisSt := newSpanStyle(o.AxisStyle, o.NoColor)
 	markSt := newSpanStyle(o.MarkerStyle, o.NoColor)
 	for r := 0; r < f.plotRows; r++ {
@@ -441,6 +445,7 @@ func (c *Chart) braille(f *frame) string {
 		}
 		axisSt.close(sb)
 	}
+	c.lastLen = sb.Len()
 	return sb.String()
 }
 
@@ -702,15 +707,28 @@ var axisIntervals = []float64{
 	12 * 3600, 24 * 3600, 2 * 24 * 3600, 7 * 24 * 3600, 14 * 24 * 3600, 28 * 24 * 3600,
 }
 
-// prefixes computes the SGR prefix of every series colour.
+// prefixes gives every series a colour id (series sharing a colour share the id, so their
+// cells join one run) and computes each colour's SGR prefix into c.pre.
 func (c *Chart) prefixes(f *frame) {
-	c.pre = grow(c.pre, len(f.series))
+	c.pre = c.pre[:0]
+	c.colID = grow(c.colID, len(f.series))
 	for i, s := range f.series {
-		c.pre[i] = ""
-		if f.opts.NoColor {
-			continue
+		p := ""
+		if !f.opts.NoColor {
+			p = c.colorPrefix(s.Color)
 		}
-		c.pre[i] = c.colorPrefix(s.Color)
+		id := -1
+		for j, q := range c.pre {
+			if q == p {
+				id = j
+				break
+			}
+		}
+		if id < 0 {
+			id = len(c.pre)
+			c.pre = append(c.pre, p)
+		}
+		c.colID[i] = id
 	}
 }
 
@@ -739,64 +757,65 @@ func (c *Chart) colorPrefix(col color.Color) string {
 	return pre
 }
 
-// writeRow writes plot row r, grouping runs of one colour into one styled span.
+// writeRow writes plot row r, grouping runs of one colour into one styled span. The row is
+// assembled in a reused byte buffer and written to sb in one call.
 func (c *Chart) writeRow(f *frame, sb *strings.Builder, r int, markSt *spanStyle) {
 	const (
 		stNone   = -1
 		stMarker = -2
 	)
-	cur := stNone // current open style: series index, stNone or stMarker
-	curPre := ""
-	closeCur := func() {
-		switch {
-		case cur == stMarker:
-			markSt.close(sb)
-		case cur >= 0 && curPre != "":
-			sb.WriteString(ansi.ResetStyle)
-		}
-		cur, curPre = stNone, ""
-	}
+	b := c.row[:0]
+	cur := stNone // open style: a colour id (index into c.pre), stNone or stMarker
 	base := r * f.plotW
 	for col := 0; col < f.plotW; col++ {
 		i := base + col
 		if o := c.over[i]; o != 0 {
 			if cur != stMarker {
-				closeCur()
-				markSt.open(sb)
+				b = c.closeSpan(b, cur, markSt)
+				b = markSt.appendOpen(b)
 				cur = stMarker
 			}
-			sb.WriteRune(o)
+			b = utf8.AppendRune(b, o)
 			continue
 		}
 		var bits uint8
 		owner := int32(-1)
-		if c.lBits[i] != 0 {
-			bits, owner = c.lBits[i], c.lOwn[i]
-		} else if c.aBits[i] != 0 {
-			bits, owner = c.aBits[i], c.aOwn[i]
+		if lb := c.lBits[i]; lb != 0 {
+			bits, owner = lb, c.lOwn[i]
+		} else if ab := c.aBits[i]; ab != 0 {
+			bits, owner = ab, c.aOwn[i]
 		}
 		if bits == 0 {
-			// A space looks the same in any foreground colour: keep a series run open.
+			// A space looks the same in any foreground colour: keep a colour run open.
 			if cur == stMarker {
-				closeCur()
+				b = c.closeSpan(b, cur, markSt)
+				cur = stNone
 			}
-			sb.WriteByte(' ')
+			b = append(b, ' ')
 			continue
 		}
-		s := int(owner)
-		if s != cur {
-			pre := c.pre[s]
-			if cur >= 0 && pre == curPre {
-				cur = s // same colour: extend the run
-			} else {
-				closeCur()
-				cur, curPre = s, pre
-				sb.WriteString(pre)
-			}
+		if id := c.colID[owner]; id != cur {
+			b = c.closeSpan(b, cur, markSt)
+			cur = id
+			b = append(b, c.pre[id]...)
 		}
-		sb.WriteRune(0x2800 + rune(bits))
+		// U+2800 + bits in UTF-8: E2, A0|bits>>6, 80|bits&3F.
+		b = append(b, 0xE2, 0xA0|bits>>6, 0x80|bits&0x3F)
 	}
-	closeCur()
+	b = c.closeSpan(b, cur, markSt)
+	sb.Write(b)
+	c.row = b
+}
+
+// closeSpan ends the open span cur (a colour id, or a negative style: -2 marker).
+func (c *Chart) closeSpan(b []byte, cur int, markSt *spanStyle) []byte {
+	switch {
+	case cur == -2:
+		return markSt.appendClose(b)
+	case cur >= 0 && c.pre[cur] != "":
+		return append(b, ansi.ResetStyle...)
+	}
+	return b
 }
 
 // sparkline draws a block-element sparkline of one series in the plot rows (1 or 2) and the
@@ -830,7 +849,7 @@ func (c *Chart) sparkline(f *frame) string {
 			marked[col] = markerGlyph
 		}
 	}
-	pre := c.pre[s]
+	pre := c.pre[c.colID[s]]
 	markSt := newSpanStyle(o.MarkerStyle, o.NoColor)
 	axisSt := newSpanStyle(o.AxisStyle, o.NoColor)
 	sb := &c.sb
@@ -919,6 +938,20 @@ func newSpanStyle(st lipgloss.Style, noColor bool) spanStyle {
 		return spanStyle{off: true}
 	}
 	return spanStyle{pre: out[:i], suf: out[i+1:]}
+}
+
+func (s *spanStyle) appendOpen(b []byte) []byte {
+	if s.off {
+		return b
+	}
+	return append(b, s.pre...)
+}
+
+func (s *spanStyle) appendClose(b []byte) []byte {
+	if s.off {
+		return b
+	}
+	return append(b, s.suf...)
 }
 
 func (s *spanStyle) open(sb *strings.Builder) {

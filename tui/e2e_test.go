@@ -1,0 +1,160 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestE2ETmux builds the real binary and drives `wsldash --demo` in a detached tmux session at
+// 120x40: the first frame, filter and start, help, a too-small resize and a clean quit. It polls
+// capture-pane with a deadline instead of sleeping for fixed times.
+func TestE2ETmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	tmuxBin, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux is not installed")
+	}
+	root := moduleRoot(t)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "wsldash")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/wsldash")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	sock := fmt.Sprintf("wsldash-e2e-%d", os.Getpid())
+	conf := filepath.Join(dir, "tmux.conf")
+	if err := os.WriteFile(conf, []byte("set -g remain-on-exit on\nset -g default-terminal xterm-256color\nset -g status off\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tmux := func(args ...string) (string, error) {
+		cmd := exec.Command(tmuxBin, append([]string{"-L", sock, "-f", conf}, args...)...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	mustTmux := func(args ...string) string {
+		t.Helper()
+		out, err := tmux(args...)
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return out
+	}
+	t.Cleanup(func() { _, _ = tmux("kill-server") })
+
+	cfgHome := filepath.Join(dir, "config")
+	shell := fmt.Sprintf("env HOME=%s XDG_CONFIG_HOME=%s %s --demo", dir, cfgHome, bin)
+	mustTmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", shell)
+
+	screen := func() string { return mustTmux("capture-pane", "-p", "-t", "e2e") }
+	waitFor := func(what string, ok func(string) bool) string {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		var s string
+		for time.Now().Before(deadline) {
+			s = screen()
+			if strings.Contains(s, "under construction") {
+				t.Skip("cmd/wsldash does not run the dashboard yet: " + strings.TrimSpace(s))
+			}
+			if ok(s) {
+				return s
+			}
+			time.Sleep(50 * time.Millisecond) // polling interval, not synchronisation
+		}
+		t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+		return ""
+	}
+	contains := func(subs ...string) func(string) bool {
+		return func(s string) bool {
+			for _, sub := range subs {
+				if !strings.Contains(s, sub) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	keys := func(k ...string) { t.Helper(); mustTmux(append([]string{"send-keys", "-t", "e2e"}, k...)...) }
+	paneVar := func(v string) string {
+		return strings.TrimSpace(mustTmux("display-message", "-p", "-t", "e2e", "#{"+v+"}"))
+	}
+
+	first := waitFor("the demo distros and a braille memory graph", func(s string) bool {
+		return contains("DEMO", "Ubuntu-24.04", "docker-desktop", "kali-linux", "Memory")(s) && hasBraille(s)
+	})
+	t.Logf("first frame:\n%s", first)
+
+	keys("-l", "/kali")
+	waitFor("the filter", contains("/kali"))
+	keys("Enter")
+	waitFor("the kept filter", contains("filter “kali” 1/"))
+	keys("s")
+	waitFor("kali-linux running", func(s string) bool {
+		for _, line := range strings.Split(s, "\n") {
+			if strings.Contains(line, "kali-linux") && strings.Contains(line, "Running") {
+				return true
+			}
+		}
+		return false
+	})
+
+	keys("?")
+	waitFor("the help screen", contains("Dialogs", "confirm", "shutdown"))
+	keys("?")
+	waitFor("help closed", contains("Distros", "Memory"))
+
+	mustTmux("resize-window", "-t", "e2e", "-x", "30", "-y", "10")
+	waitFor("the too-small message", contains("too small"))
+	if dead := paneVar("pane_dead"); dead != "0" {
+		t.Fatalf("process died on resize (pane_dead=%s)", dead)
+	}
+	mustTmux("resize-window", "-t", "e2e", "-x", "120", "-y", "40")
+	waitFor("the dashboard back", contains("Distros", "Memory"))
+
+	keys("q")
+	deadline := time.Now().Add(10 * time.Second)
+	for paneVar("pane_dead") != "1" {
+		if time.Now().After(deadline) {
+			t.Fatalf("wsldash did not exit on q; screen:\n%s", screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if st := paneVar("pane_dead_status"); st != "0" {
+		t.Fatalf("exit status %s; screen:\n%s", st, screen())
+	}
+}
+
+func hasBraille(s string) bool {
+	for _, r := range s {
+		if r > 0x2800 && r <= 0x28FF {
+			return true
+		}
+	}
+	return false
+}
+
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+}
