@@ -1,7 +1,203 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
 
-// addWSLCommands adds the verbs only the wsl backend serves (export, import, clone, unregister,
-// trash). Owned by the WSL backend work.
-func addWSLCommands(root *cobra.Command, a *app) {}
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/wsldash/wsldash/backend/wsl"
+)
+
+// addWSLCommands adds the verbs only the wsl backend serves: export, import, clone, unregister
+// (always through the trash) and trash list|restore|purge.
+func addWSLCommands(root *cobra.Command, a *app) {
+	root.AddCommand(wslExportCmd(a), wslImportCmd(a), wslCloneCmd(a), wslUnregisterCmd(a), wslTrashCmd(a))
+}
+
+// openWSL opens the wsl backend from --wsl-exe; the caller closes it.
+func openWSL(a *app) (*wsl.Backend, error) {
+	return wsl.New(wsl.Options{WSLExe: a.wslExe})
+}
+
+// withWSL opens the backend, runs f and closes it.
+func withWSL(a *app, f func(*wsl.Backend) error) error {
+	b, err := openWSL(a)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	return f(b)
+}
+
+// wslProgress prints "label: N MiB" on one updating line of w when w is a terminal.
+func wslProgress(w io.Writer, label string) (func(int64), func()) {
+	f, ok := w.(*os.File)
+	if !ok || !wslIsTerminal(f) {
+		return nil, func() {}
+	}
+	shown := false
+	return func(n int64) {
+			fmt.Fprintf(w, "\r%s: %.1f MiB ", label, float64(n)/(1<<20))
+			shown = true
+		}, func() {
+			if shown {
+				fmt.Fprintln(w)
+			}
+		}
+}
+
+// wslIsTerminal is a real terminal test (isatty), not a character-device check: /dev/null is a
+// character device too, and a script reading from it must not be prompted.
+func wslIsTerminal(f *os.File) bool { return term.IsTerminal(f.Fd()) }
+
+func wslExportCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "export NAME FILE",
+		Short: "Export a distro to a tar file (wsl --export), showing progress",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withWSL(a, func(b *wsl.Backend) error {
+				p, end := wslProgress(cmd.ErrOrStderr(), "exported")
+				defer end()
+				return b.Export(cmd.Context(), args[0], args[1], p)
+			})
+		},
+	}
+}
+
+func wslImportCmd(a *app) *cobra.Command {
+	var version int
+	c := &cobra.Command{
+		Use:   "import NAME DIR FILE",
+		Short: "Import a tar file as a new distro installed in DIR (wsl --import)",
+		Args:  cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withWSL(a, func(b *wsl.Backend) error {
+				return b.Import(cmd.Context(), args[0], args[1], args[2], version)
+			})
+		},
+	}
+	c.Flags().IntVar(&version, "version", 0, "WSL version of the new distro, 1 or 2 (default: WSL's default)")
+	return c
+}
+
+func wslCloneCmd(a *app) *cobra.Command {
+	var dir string
+	c := &cobra.Command{
+		Use:   "clone NAME NEW",
+		Short: "Copy a distro under a new name (export + import)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withWSL(a, func(b *wsl.Backend) error {
+				p, end := wslProgress(cmd.ErrOrStderr(), "copied")
+				defer end()
+				return b.Clone(cmd.Context(), args[0], args[1], dir, p)
+			})
+		},
+	}
+	c.Flags().StringVar(&dir, "dir", "", "install folder of the copy (default: <user cache>/wsldash/distros/NEW)")
+	return c
+}
+
+func wslUnregisterCmd(a *app) *cobra.Command {
+	var typed string
+	c := &cobra.Command{
+		Use:   "unregister NAME",
+		Short: "Move a distro to the trash: export it, verify the archive, then wsl --unregister",
+		Long: `unregister never deletes a distro outright: it exports it to the trash folder, checks the
+archive, and only then runs wsl --unregister. Bring it back with "wsldash trash restore NAME";
+delete the archive for good with "wsldash trash purge NAME". You must type the distro's name at
+the prompt, or pass --yes-i-typed NAME in scripts.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := args[0]
+			interactive := false
+			if f, ok := cmd.InOrStdin().(*os.File); ok {
+				interactive = wslIsTerminal(f)
+			}
+			if err := wsl.ConfirmName(cmd.InOrStdin(), cmd.ErrOrStderr(), name, typed, interactive); err != nil {
+				return err
+			}
+			return withWSL(a, func(b *wsl.Backend) error {
+				p, end := wslProgress(cmd.ErrOrStderr(), "saved to trash")
+				e, err := b.Trash(cmd.Context(), name, p)
+				end()
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s unregistered; archive kept at %s (wsldash trash restore %s)\n", e.Name, e.Archive, e.Name)
+				return nil
+			})
+		},
+	}
+	c.Flags().StringVar(&typed, "yes-i-typed", "", "confirm without a prompt by giving the distro's exact name")
+	return c
+}
+
+func wslTrashCmd(a *app) *cobra.Command {
+	trash := &cobra.Command{
+		Use:   "trash",
+		Short: "List, restore or purge distros moved to the trash by unregister",
+	}
+	var asJSON bool
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List trashed distros, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withWSL(a, func(b *wsl.Backend) error {
+				es, err := b.TrashList()
+				if err != nil {
+					return err
+				}
+				out := cmd.OutOrStdout()
+				if asJSON {
+					enc := json.NewEncoder(out)
+					enc.SetIndent("", "  ")
+					return enc.Encode(es)
+				}
+				if len(es) == 0 {
+					fmt.Fprintln(out, "the trash is empty")
+					return nil
+				}
+				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "NAME\tVERSION\tSIZE\tTRASHED\tARCHIVE")
+				for _, e := range es {
+					fmt.Fprintf(tw, "%s\t%d\t%.1f MiB\t%s\t%s\n", e.Name, e.Version, float64(e.Bytes)/(1<<20), e.Trashed.Local().Format("2006-01-02 15:04"), e.Archive)
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	restore := &cobra.Command{
+		Use:   "restore NAME",
+		Short: "Import the newest trashed archive of NAME back under its name",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withWSL(a, func(b *wsl.Backend) error {
+				if err := b.TrashRestore(cmd.Context(), args[0]); err != nil {
+					return err
+				}
+				dir, _ := b.RestoreDir(args[0])
+				fmt.Fprintf(cmd.OutOrStdout(), "%s restored (installed in %s)\n", args[0], dir)
+				return nil
+			})
+		},
+	}
+	purge := &cobra.Command{
+		Use:   "purge NAME",
+		Short: "Delete the trashed archives of NAME for good",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withWSL(a, func(b *wsl.Backend) error { return b.TrashPurge(args[0]) })
+		},
+	}
+	trash.AddCommand(list, restore, purge)
+	return trash
+}
