@@ -719,3 +719,49 @@ func TestInfo(t *testing.T) {
 		t.Fatalf("inbox info %+v, %v", info, err)
 	}
 }
+
+func TestProbeFailures(t *testing.T) {
+	ctx := context.Background()
+	t.Run("silent probe times out", func(t *testing.T) {
+		st := twoDistros()
+		st.Fail = &fakewsltest.Fail{Mode: "hang", Match: "wsldash-probe"}
+		b, f, clk := newBackend(t, st, func(o *Options) { o.Timeout = 300 * time.Millisecond })
+		_, err := b.Sample(ctx)
+		if !errors.Is(err, backend.ErrTimeout) || !strings.Contains(err.Error(), "the probe printed nothing within 300ms") {
+			t.Fatalf("err = %v", err)
+		}
+		// The hung probe was dropped: the next samples answer at once, with the same error, and
+		// start no new probe until the back-off has passed.
+		if _, err := b.Sample(ctx); !errors.Is(err, backend.ErrTimeout) {
+			t.Fatalf("second sample: %v", err)
+		}
+		if n := f.Count("-d Ubuntu --exec sh -c"); n != 1 {
+			t.Fatalf("%d probes started, want 1", n)
+		}
+		clk.Advance(31 * time.Second)
+		b.Sample(ctx)
+		if n := f.Count("-d Ubuntu --exec sh -c"); n != 2 {
+			t.Fatalf("%d probes after the back-off, want 2", n)
+		}
+	})
+	t.Run("probe in a distro that vanished", func(t *testing.T) {
+		st := twoDistros()
+		st.Fail = &fakewsltest.Fail{Mode: "error", Match: "wsldash-probe", Message: "There is no distribution with the supplied name.", Code: "Wsl/Service/WSL_E_DISTRO_NOT_FOUND"}
+		b, _, _ := newBackend(t, st, nil)
+		_, err := b.Sample(ctx)
+		if backend.KindOf(err) != backend.KindNotFound || backend.CodeOf(err) != "Wsl/Service/WSL_E_DISTRO_NOT_FOUND" {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("garbage from the guest", func(t *testing.T) {
+		st := twoDistros()
+		st.GuestRoot = guestRoot(t, true)
+		if err := os.WriteFile(filepath.Join(st.GuestRoot, "proc", "meminfo"), []byte("\x00\xff no colon here\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b, _, _ := newBackend(t, st, nil)
+		if _, err := b.Sample(ctx); backend.KindOf(err) != backend.KindParse {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}

@@ -29,6 +29,9 @@ echo '@@wsldash end'
 sleep "$i" || exit 0
 done`
 
+// probeRetryAfterTimeout is how long Sample waits before starting a new probe after one hung.
+const probeRetryAfterTimeout = 30 * time.Second
+
 // frame is one parsed probe output.
 type frame struct {
 	seq   uint64
@@ -263,8 +266,18 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 	case <-ctx.Done():
 		return s, ctx.Err()
 	case <-time.After(b.opts.Timeout):
-		return s, &backend.Error{Kind: backend.KindTimeout, Op: "sample", Distro: p.distro,
+		// A hung probe would make every Sample wait: drop it, and don't try again for a while.
+		err := &backend.Error{Kind: backend.KindTimeout, Op: "sample", Distro: p.distro,
 			Message: fmt.Sprintf("the probe printed nothing within %s", b.opts.Timeout)}
+		b.mu.Lock()
+		if b.probe == p {
+			b.probe = nil
+			b.probeErr = err
+			b.probeNext = b.opts.Now().Add(max(b.opts.ListTTL, probeRetryAfterTimeout))
+		}
+		b.mu.Unlock()
+		p.stop()
+		return s, err
 	}
 	f, have, perr := p.latest()
 	if !have {
