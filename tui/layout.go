@@ -77,8 +77,9 @@ func (l Layout) PaneAt(x, y int) Pane {
 	return PaneNone
 }
 
-// ComputeLayout is a pure function of the terminal size and the view.
-func ComputeLayout(w, h int, v View) Layout {
+// ComputeLayout is a pure function of the terminal size, the view and the number of distros
+// (so that a short table gives its spare rows to the process list).
+func ComputeLayout(w, h int, v View, distros int) Layout {
 	l := Layout{Width: max(w, 0), Height: max(h, 0), View: v}
 	if w < MinWidth || h < MinHeight {
 		l.TooSmall = true
@@ -98,7 +99,7 @@ func ComputeLayout(w, h int, v View) Layout {
 		set(PaneDistros, Rect{0, top + memH, leftW, bh - memH})
 		set(PaneCPU, Rect{leftW, top + memH, rightW, bh - memH})
 	case ViewProcesses, ViewMounts:
-		dh := min(max(bh*30/100, 5), 14)
+		dh := min(max(bh*30/100, 5), 14, max(distros+3, 5))
 		set(PaneDistros, Rect{0, top, w, dh})
 		p := PaneProcs
 		if v == ViewMounts {
@@ -107,8 +108,10 @@ func ComputeLayout(w, h int, v View) Layout {
 		set(p, Rect{0, top + dh, w, bh - dh})
 	default:
 		topH := max(bh*55/100, 6)
-		set(PaneDistros, Rect{0, top, leftW, topH})
-		set(PaneProcs, Rect{0, top + topH, leftW, bh - topH})
+		// The table takes what it needs (header, rows, borders) up to topH; processes get the rest.
+		dh := min(topH, max(distros+3, 6))
+		set(PaneDistros, Rect{0, top, leftW, dh})
+		set(PaneProcs, Rect{0, top + dh, leftW, bh - dh})
 		set(PaneMemory, Rect{leftW, top, rightW, topH})
 		rem := bh - topH
 		if rem >= 16 {

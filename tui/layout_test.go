@@ -10,7 +10,7 @@ func TestLayoutTiles(t *testing.T) {
 	for _, v := range []View{ViewOverview, ViewMemory, ViewProcesses, ViewMounts} {
 		for w := MinWidth; w <= 320; w += 13 {
 			for h := MinHeight; h <= 110; h += 7 {
-				l := ComputeLayout(w, h, v)
+				l := ComputeLayout(w, h, v, (w+h)%70)
 				if l.TooSmall {
 					t.Fatalf("%v %dx%d: too small", v, w, h)
 				}
@@ -57,14 +57,14 @@ func TestLayoutViews(t *testing.T) {
 		hidden  []Pane
 		biggest Pane
 	}{
-		{ViewOverview, []Pane{PaneDistros, PaneProcs, PaneMemory, PaneCPU, PaneMounts}, nil, PaneMemory},
+		{ViewOverview, []Pane{PaneDistros, PaneProcs, PaneMemory, PaneCPU, PaneMounts}, nil, PaneNone},
 		{ViewMemory, []Pane{PaneDistros, PaneMemory, PaneCPU}, []Pane{PaneProcs, PaneMounts}, PaneMemory},
 		{ViewProcesses, []Pane{PaneDistros, PaneProcs}, []Pane{PaneMemory, PaneCPU, PaneMounts}, PaneProcs},
 		{ViewMounts, []Pane{PaneDistros, PaneMounts}, []Pane{PaneMemory, PaneCPU, PaneProcs}, PaneMounts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.v.String(), func(t *testing.T) {
-			l := ComputeLayout(120, 40, tt.v)
+			l := ComputeLayout(120, 40, tt.v, 6)
 			for _, p := range tt.visible {
 				if !l.Visible(p) {
 					t.Errorf("%v hidden", p)
@@ -76,7 +76,7 @@ func TestLayoutViews(t *testing.T) {
 				}
 			}
 			area := func(r Rect) int { return r.W * r.H }
-			for p := PaneDistros; p < paneCount; p++ {
+			for p := PaneDistros; p < paneCount && tt.biggest != PaneNone; p++ {
 				if area(l.Rect(p)) > area(l.Rect(tt.biggest)) {
 					t.Errorf("%v is bigger than %v", p, tt.biggest)
 				}
@@ -84,10 +84,10 @@ func TestLayoutViews(t *testing.T) {
 		})
 	}
 	// At 80x24 the overview has no room for mounts; bigger screens get bigger graphs.
-	if ComputeLayout(80, 24, ViewOverview).Visible(PaneMounts) {
+	if ComputeLayout(80, 24, ViewOverview, 6).Visible(PaneMounts) {
 		t.Error("mounts squeezed into 80x24")
 	}
-	small, big := ComputeLayout(80, 24, ViewOverview).Rect(PaneMemory), ComputeLayout(200, 60, ViewOverview).Rect(PaneMemory)
+	small, big := ComputeLayout(80, 24, ViewOverview, 6).Rect(PaneMemory), ComputeLayout(200, 60, ViewOverview, 6).Rect(PaneMemory)
 	if big.W <= small.W || big.H <= small.H {
 		t.Errorf("memory graph does not grow: %v vs %v", small, big)
 	}
@@ -95,7 +95,7 @@ func TestLayoutViews(t *testing.T) {
 
 func TestLayoutTooSmall(t *testing.T) {
 	for _, sz := range [][2]int{{0, 0}, {1, 1}, {-5, 3}, {30, 10}, {59, 14}, {59, 40}, {200, 14}} {
-		l := ComputeLayout(sz[0], sz[1], ViewOverview)
+		l := ComputeLayout(sz[0], sz[1], ViewOverview, 6)
 		if !l.TooSmall {
 			t.Errorf("%v: not too small", sz)
 		}
@@ -105,13 +105,13 @@ func TestLayoutTooSmall(t *testing.T) {
 			}
 		}
 	}
-	if ComputeLayout(60, 15, ViewOverview).TooSmall {
+	if ComputeLayout(60, 15, ViewOverview, 6).TooSmall {
 		t.Error("60x15 must be usable")
 	}
 }
 
 func TestPaneAt(t *testing.T) {
-	l := ComputeLayout(120, 40, ViewOverview)
+	l := ComputeLayout(120, 40, ViewOverview, 6)
 	for p := PaneDistros; p < paneCount; p++ {
 		r := l.Rect(p)
 		if got := l.PaneAt(r.X+r.W/2, r.Y+r.H/2); got != p {
@@ -122,4 +122,16 @@ func TestPaneAt(t *testing.T) {
 		t.Errorf("header is %v", got)
 	}
 	_ = fmt.Sprint(l)
+}
+
+// A short table gives its spare rows to the processes; a long one is capped.
+func TestLayoutTableHeight(t *testing.T) {
+	short := ComputeLayout(200, 60, ViewOverview, 3)
+	long := ComputeLayout(200, 60, ViewOverview, 60)
+	if short.Rect(PaneDistros).H != 6 || short.Rect(PaneProcs).H <= long.Rect(PaneProcs).H {
+		t.Fatalf("short %v/%v long %v/%v", short.Rect(PaneDistros), short.Rect(PaneProcs), long.Rect(PaneDistros), long.Rect(PaneProcs))
+	}
+	if long.Rect(PaneDistros).H != long.Rect(PaneMemory).H {
+		t.Fatalf("a long table should fill the top row: %v vs %v", long.Rect(PaneDistros), long.Rect(PaneMemory))
+	}
 }

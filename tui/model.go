@@ -222,7 +222,7 @@ func New(opts Options) Model {
 	m.req.sample = m.nextID()
 	m.req.procs = m.nextID()
 	m.req.mounts = m.nextID()
-	m.layout = ComputeLayout(0, 0, m.view)
+	m.layout = ComputeLayout(0, 0, m.view, 0)
 	return m
 }
 
@@ -365,7 +365,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) relayout() {
-	m.layout = ComputeLayout(m.width, m.height, m.view)
+	m.layout = ComputeLayout(m.width, m.height, m.view, len(m.distros))
 	m.filter.SetWidth(max(m.width-32, 8))
 	if !m.layout.Visible(m.focus) {
 		m.focus = PaneDistros
@@ -434,9 +434,13 @@ func (m *Model) onDistros(msg distrosMsg) tea.Cmd {
 		return nil
 	}
 	m.listErr = ""
+	grew := len(msg.distros) != len(m.distros)
 	m.distros = msg.distros
 	before := m.selected
 	m.refilter()
+	if grew {
+		m.relayout()
+	}
 	if m.selected != before {
 		return m.fetchDetails(true)
 	}

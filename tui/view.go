@@ -187,6 +187,28 @@ func spaces(n int) string {
 	return strings.Repeat(" ", n)
 }
 
+// colTail is col for paths: when too long, the start is cut ("…\\LocalState").
+func colTail(s string, w int) string {
+	sw := textWidth(s)
+	if sw <= w {
+		return s + spaces(w-sw)
+	}
+	if w <= 1 {
+		return spaces(w)
+	}
+	return "…" + ansi.TruncateLeft(s, sw-(w-1), "")
+}
+
+// shortPath abbreviates a Windows profile folder to "~": C:\Users\dev\AppData → ~\AppData.
+func shortPath(p string) string {
+	if len(p) > 9 && strings.EqualFold(p[1:9], `:\Users\`) {
+		if i := strings.IndexByte(p[9:], '\\'); i >= 0 {
+			return "~" + p[9+i:]
+		}
+	}
+	return p
+}
+
 // textWidth is ansi.StringWidth with a fast path for plain ASCII, the common case in tables.
 func textWidth(s string) int {
 	for i := 0; i < len(s); i++ {
@@ -217,38 +239,64 @@ func (m *Model) renderHeader(w int) string {
 		b.WriteString(" ")
 		b.WriteString(st.Badge.Render(" DEMO "))
 	}
-	sep := st.HeaderMuted.Render(" · ")
 	label := m.info.Label
 	if label == "" {
 		label = m.info.Backend
 	}
-	parts := make([]string, 0, 5)
+	// Parts in display order with a priority: when the line is too long the least important go.
+	type part struct {
+		text string
+		prio int
+	}
+	parts := make([]part, 0, 5)
 	if label != "" {
-		parts = append(parts, st.HeaderInfo.Render(label))
+		parts = append(parts, part{st.HeaderInfo.Render(label), 2})
 	}
 	if m.info.WSLVersion != "" {
-		parts = append(parts, st.HeaderMuted.Render("WSL ")+st.HeaderInfo.Render(m.info.WSLVersion))
+		parts = append(parts, part{st.HeaderMuted.Render("WSL ") + st.HeaderInfo.Render(m.info.WSLVersion), 3})
 	}
 	if m.info.KernelVersion != "" {
-		parts = append(parts, st.HeaderMuted.Render("kernel ")+st.HeaderInfo.Render(m.info.KernelVersion))
+		parts = append(parts, part{st.HeaderMuted.Render("kernel ") + st.HeaderInfo.Render(m.info.KernelVersion), 1})
 	}
 	if def := m.defaultDistro(); def != "" {
-		parts = append(parts, st.HeaderMuted.Render("default ")+st.HeaderInfo.Render(def))
+		parts = append(parts, part{st.HeaderMuted.Render("default ") + st.HeaderInfo.Render(def), 4})
 	}
 	if m.info.Hostname != "" && m.info.Backend == "local" {
-		parts = append(parts, st.HeaderInfo.Render(m.info.Hostname))
-	}
-	if len(parts) > 0 {
-		b.WriteString("  ")
-		b.WriteString(strings.Join(parts, sep))
+		parts = append(parts, part{st.HeaderInfo.Render(m.info.Hostname), 1})
 	}
 	clock := st.Clock.Render(m.now.Format("15:04:05") + " ")
-	left := b.String()
 	room := w - ansi.StringWidth(clock) - 1
 	if room < 10 {
-		return fit(left, w)
+		clock, room = "", w
 	}
-	return fit(left, room) + " " + clock
+	sep := st.HeaderMuted.Render(" · ")
+	title := b.String()
+	for {
+		b.Reset()
+		b.WriteString(title)
+		for i, p := range parts {
+			if i == 0 {
+				b.WriteString("  ")
+			} else {
+				b.WriteString(sep)
+			}
+			b.WriteString(p.text)
+		}
+		if ansi.StringWidth(b.String()) <= room || len(parts) == 0 {
+			break
+		}
+		low := 0
+		for i, p := range parts {
+			if p.prio < parts[low].prio {
+				low = i
+			}
+		}
+		parts = append(parts[:low], parts[low+1:]...)
+	}
+	if clock == "" {
+		return fit(b.String(), w)
+	}
+	return fit(b.String(), room) + " " + clock
 }
 
 func (m *Model) defaultDistro() string {
@@ -387,6 +435,14 @@ func (m *Model) renderDistros(r Rect) {
 		restW += heldW
 	}
 	nameW := max(iw-2-stateW-restW, 4)
+	// On wide screens the name column stops growing and the install folder gets the rest.
+	const maxNameW, minLocW = 28, 16
+	locW := 0
+	if nameW > maxNameW+minLocW {
+		locW = nameW - maxNameW
+		nameW = maxNameW
+		restW += locW
+	}
 	exact := 2+nameW+stateW+restW == iw
 	body := make([]string, 0, r.H-2)
 	hdr := "  " + col("NAME", nameW, false) + col("STATE", stateW, false) + col("WSL", verW, false)
@@ -395,6 +451,9 @@ func (m *Model) renderDistros(r Rect) {
 	}
 	if showHeld {
 		hdr += col("", heldW, false)
+	}
+	if locW > 0 {
+		hdr += col("LOCATION", locW, false)
 	}
 	body = append(body, P.header.s(fit(hdr, iw)))
 	vis := m.paneRows(PaneDistros)
@@ -424,6 +483,13 @@ func (m *Model) renderDistros(r Rect) {
 				held = "held"
 			}
 			rest += col(held, heldW, false)
+		}
+		if locW > 0 {
+			loc := d.BasePath
+			if loc == "" {
+				loc = d.DiskPath
+			}
+			rest += colTail(shortPath(loc), locW)
 		}
 		left := mark + col(name, nameW-1, false) + " "
 		stateCol := col(stateText, stateW, false)
@@ -456,7 +522,13 @@ func (m *Model) renderDistros(r Rect) {
 		}
 		body = append(body, fit(P.muted.s("  "+msg), iw))
 	}
-	note := strconv.Itoa(len(m.distros))
+	running := 0
+	for i := range m.distros {
+		if m.distros[i].State == backend.StateRunning {
+			running++
+		}
+	}
+	note := fmt.Sprintf("%d running · %d", running, len(m.distros))
 	if q := m.filter.Value(); q != "" && !m.filtering {
 		note = fmt.Sprintf("filter “%s” %d/%d", q, len(m.rows), len(m.distros))
 	}
@@ -590,10 +662,18 @@ func (m *Model) renderMounts(r Rect) {
 	flex := max(iw-2-typeW-kindW, 8)
 	targetW := flex / 2
 	srcW := flex - targetW
-	exact := 2+flex+typeW+kindW == iw
+	optW := 0
+	if flex >= 80 { // wide: fixed target/source, the mount options get the rest
+		targetW, srcW = 30, 24
+		optW = flex - targetW - srcW
+	}
+	exact := 2+targetW+srcW+optW+typeW+kindW == iw
 	body := make([]string, 0, r.H-2)
-	body = append(body, P.header.s(fit("  "+col("TARGET", targetW, false)+col("SOURCE", srcW, false)+
-		col("TYPE", typeW, false)+col("KIND", kindW, false), iw)))
+	hdr := "  " + col("TARGET", targetW, false) + col("SOURCE", srcW, false) + col("TYPE", typeW, false) + col("KIND", kindW, false)
+	if optW > 0 {
+		hdr += "OPTIONS"
+	}
+	body = append(body, P.header.s(fit(hdr, iw)))
 	vis := m.paneRows(PaneMounts)
 	for i := m.mOff; i < len(m.mounts) && i < m.mOff+vis; i++ {
 		mt := &m.mounts[i]
@@ -603,6 +683,9 @@ func (m *Model) renderMounts(r Rect) {
 		}
 		line := mark + col(mt.Target, targetW-1, false) + " " + col(mt.Source, srcW-1, false) + " " +
 			col(mt.FSType, typeW-1, false) + " " + col(string(mt.Kind), kindW, false)
+		if optW > 0 {
+			line += col(mt.Options, optW, false)
+		}
 		if !exact {
 			line = fit(line, iw)
 		}
@@ -618,7 +701,11 @@ func (m *Model) renderMounts(r Rect) {
 		}
 		body = append(body, fit(P.muted.s("  "+msg), iw))
 	}
-	m.paneBox(r, PaneMounts, "Mounts", m.detailFor(), body)
+	note := m.detailFor()
+	if len(m.mounts) > 0 {
+		note += " · " + strconv.Itoa(len(m.mounts))
+	}
+	m.paneBox(r, PaneMounts, "Mounts", note, body)
 }
 
 // chartLines splits a chart's output into body lines, appending to body.

@@ -510,20 +510,19 @@ func (c *Chart) plotAreas(f *frame) {
 // byHeight gives the cell to the series with the highest dot in it (overlapping areas);
 // otherwise the later series wins (stacked areas).
 func (c *Chart) fill(f *frame, col, dc, lo, hi int, s int32, byHeight bool) {
-	rows := f.plotRows
-	for y := lo; y < hi; {
+	w := f.plotW
+	aBits, aOwn, aPrio := c.aBits, c.aOwn, c.aPrio
+	i := (f.plotRows-1-lo>>2)*w + col // cell of dot lo; moving up a dot row of cells is i -= w
+	for y := lo; y < hi; i -= w {
 		cr := y >> 2 // cell row from the bottom
-		inLo := y & 3
 		inHi := min(hi-cr*4, 4)
-		bits := fullBits[dc][inHi] &^ fullBits[dc][inLo]
-		i := (rows-1-cr)*f.plotW + col
-		c.aBits[i] |= bits
+		aBits[i] |= fullBits[dc][inHi] &^ fullBits[dc][y&3]
 		p := s
 		if byHeight {
 			p = int32(inHi)<<16 | s
 		}
-		if c.aOwn[i] < 0 || p >= c.aPrio[i] {
-			c.aOwn[i], c.aPrio[i] = s, p
+		if aOwn[i] < 0 || p >= aPrio[i] {
+			aOwn[i], aPrio[i] = s, p
 		}
 		y = (cr + 1) * 4
 	}

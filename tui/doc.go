@@ -1,0 +1,15 @@
+// Package tui is wsldash's Bubble Tea v2 dashboard: a distro table, memory and CPU graphs over
+// time, processes and mounts of the selected distro, and actions (start, terminate, shutdown, set
+// default, shell, reclaim, kill) on any backend.Backend.
+//
+// Structure (see ARCHITECTURE.md): one root Model owns focus, layout, dialogs, the sample history
+// and every request in flight; panes are plain renderers over its state. ComputeLayout is a pure
+// function of the terminal size. All I/O runs in tea.Cmds whose results carry a request id, so a
+// stale answer is dropped. Keys are data (KeyMap), and the footer and the help screen are
+// generated from it. Colours come from a themes.Palette turned into one Styles value.
+//
+// The tables and pane frames are drawn by hand rather than with bubbles/table and lipgloss
+// borders: the state column needs per-cell colour and a spinner, pane titles sit inside the top
+// border, and a full frame must render in well under a millisecond at 200x60 (see
+// BenchmarkView200x60), which per-cell lipgloss rendering does not allow.
+package tui
