@@ -31,6 +31,7 @@
 package reclaim
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -282,7 +283,7 @@ func (s *series) noise() uint64 {
 	var buf [noiseWindow]uint64
 	d := buf[:s.ndiff]
 	copy(d, s.diffs[:s.ndiff])
-	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	slices.Sort(d)
 	return d[len(d)*3/4]
 }
 
