@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"time"
 
 	"github.com/wsldash/wsldash/backend"
@@ -103,15 +104,14 @@ func writeAtomic(path string, b []byte, mode fs.FileMode) (err error) {
 	if _, err = tmp.Write(b); err != nil {
 		return fileError("write", path, err)
 	}
-	if err = syncFile(tmp); err != nil {
-		return fileError("write", path, err)
+	if err = syncFile(tmp); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, errors.ErrUnsupported) {
+		return fileError("write", path, err) // file systems without fsync (some 9p mounts) say EINVAL
 	}
 	if err = tmp.Close(); err != nil {
 		return fileError("write", path, err)
 	}
-	if err = os.Chmod(name, mode); err != nil {
-		return fileError("write", path, err)
-	}
+	// Best effort: drvfs (/mnt/c) without the metadata option has no Linux modes to keep.
+	_ = os.Chmod(name, mode)
 	if err = rename(name, path); err != nil {
 		return fileError("write", path, err)
 	}

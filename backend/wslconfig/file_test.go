@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -225,6 +226,18 @@ func TestWriteFileFailures(t *testing.T) {
 			writeFails(t, dir, p, original)
 		})
 	}
+	t.Run("no fsync on this file system", func(t *testing.T) {
+		os_ := syncFile
+		t.Cleanup(func() { syncFile = os_ })
+		syncFile = func(*os.File) error { return &os.PathError{Op: "sync", Path: "x", Err: syscall.EINVAL} }
+		p := filepath.Join(t.TempDir(), ".wslconfig")
+		if err := WriteFile(p, mustParse(t, []byte("[wsl2]\n"))); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(p); string(got) != "[wsl2]\n" {
+			t.Errorf("content %q", got)
+		}
+	})
 	t.Run("missing directory", func(t *testing.T) {
 		dir := t.TempDir()
 		err := WriteFile(filepath.Join(dir, "nope", ".wslconfig"), mustParse(t, nil))
