@@ -529,9 +529,11 @@ func (c *Chart) fill(f *frame, col, dc, lo, hi int, s int32, byHeight bool) {
 }
 
 // plotLines draws the line series into c.lBits, joining neighbouring points vertically.
+// A line is drawn at the dot an area of the same value would top out at.
 func (c *Chart) plotLines(f *frame) {
 	H := 4 * f.plotRows
 	rows := f.plotRows
+	halo := f.opts.NoColor
 	for s := range f.series {
 		if !f.series[s].Line {
 			continue
@@ -560,6 +562,15 @@ func (c *Chart) plotLines(f *frame) {
 				i := (rows-1-yy>>2)*f.plotW + col
 				c.lBits[i] |= dotBit[dc][3-yy&3]
 				c.lOwn[i] = int32(s)
+			}
+			if halo {
+				// Without colour the line shows through an area by a one-dot clearance
+				// above and below it.
+				for _, yy := range [2]int{lo - 1, hi + 1} {
+					if yy >= 0 && yy < H {
+						c.aBits[(rows-1-yy>>2)*f.plotW+col] &^= dotBit[dc][3-yy&3]
+					}
+				}
 			}
 		}
 	}
@@ -780,7 +791,12 @@ func (c *Chart) writeRow(f *frame, sb *strings.Builder, r int, markSt *spanStyle
 		var bits uint8
 		owner := int32(-1)
 		if lb := c.lBits[i]; lb != 0 {
+			// The line wins the cell. In colour it shows alone (the area's dots would take
+			// the line's colour); without colour the area stays, cleared around the line.
 			bits, owner = lb, c.lOwn[i]
+			if f.opts.NoColor {
+				bits |= c.aBits[i]
+			}
 		} else if ab := c.aBits[i]; ab != 0 {
 			bits, owner = ab, c.aOwn[i]
 		}

@@ -529,3 +529,44 @@ func BenchmarkRender(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSpanStyling compares the two ways to colour a run of braille cells: Style.Render per
+// run, and the precomputed SGR prefix plus reset that writeRow uses.
+func BenchmarkSpanStyling(b *testing.B) {
+	run := strings.Repeat("⣿", 12)
+	col := lipgloss.Color("#5fafff")
+	b.Run("lipgloss.Render", func(b *testing.B) {
+		st := lipgloss.NewStyle().Foreground(col)
+		var sb strings.Builder
+		b.ReportAllocs()
+		for b.Loop() {
+			sb.Reset()
+			sb.WriteString(st.Render(run))
+		}
+	})
+	b.Run("prefix", func(b *testing.B) {
+		var c Chart
+		var sb strings.Builder
+		b.ReportAllocs()
+		for b.Loop() {
+			sb.Reset()
+			sb.WriteString(c.colorPrefix(col))
+			sb.WriteString(run)
+			sb.WriteString(ansi.ResetStyle)
+		}
+	})
+}
+
+func TestPrefixMatchesLipgloss(t *testing.T) {
+	// The precomputed prefix must colour exactly as Lip Gloss would.
+	var c Chart
+	for _, col := range []color.Color{lipgloss.Color("#5fafff"), lipgloss.Color("212"), lipgloss.Color("5"), lipgloss.Red} {
+		want := lipgloss.NewStyle().Foreground(col).Render("⣿")
+		if got := c.colorPrefix(col) + "⣿" + ansi.ResetStyle; got != want {
+			t.Errorf("colour %v: prefix gives %q, lipgloss %q", col, got, want)
+		}
+	}
+	if got := c.colorPrefix(lipgloss.NoColor{}); got != "" {
+		t.Errorf("NoColor{} prefix = %q, want none", got)
+	}
+}
