@@ -26,7 +26,9 @@
 //	processes      ProcScanner.Scan 8–19 ms, ~1.2k allocs Processes + Name/MemoryInfo/Times
 //	                                                     53 ms, 12.8k allocs; + Username 107 ms    procfs
 //
-// For stat the speed is a tie (gopsutil reads only the first line; the kernel formats the whole
+// gopsutil's disk.Partitions reads mountinfo too but keeps only the per-mount options (the
+// superblock's aname=drvfs, which tells a Windows drive from other 9p, is dropped) and leaves
+// the source escaped (C:\134). For stat the speed is a tie (gopsutil reads only the first line; the kernel formats the whole
 // file either way): the decision there rests on the []byte input, on getting per-CPU lines,
 // btime and procs_running from the same read, and on allocating nothing per poll. For meminfo
 // and processes gopsutil is 2–6× slower and allocates 40× and 10× more.
