@@ -70,7 +70,8 @@ type Options struct {
 	// Span, when Step > 0 and Window == 0, sets Window to Span/Step: show this much time.
 	Span time.Duration
 	// Markers are drawn as a '▼' at the top of the sample's column, a thin guide below it
-	// through empty cells, and the label beside it when there is free room.
+	// through empty cells, and the label beside it in the top row: over empty cells when
+	// there is room, else over the data; omitted when it would touch another marker.
 	Markers []Marker
 	// AxisStyle styles the y-axis labels and the time axis; MarkerStyle styles markers.
 	AxisStyle   lipgloss.Style
@@ -616,23 +617,30 @@ func (c *Chart) plotMarkers(f *frame) {
 		if lw == 0 || lw != len([]rune(m.Label)) {
 			continue // only simple one-cell-per-rune labels are placed
 		}
-		// "▼ label" when it fits on the right, else "label ▼".
-		if c.freeTop(f, col+1, col+2+lw, col) {
-			c.putLabel(col+2, m.Label)
-		} else if c.freeTop(f, col-lw-1, col, col) {
-			c.putLabel(col-lw-1, m.Label)
+		// "▼ label" when it fits on the right, else "label ▼"; over empty cells if possible,
+		// else over the data in the top row (a full stacked chart has no empty cells there).
+		for _, overData := range [2]bool{false, true} {
+			if c.freeTop(f, col+1, col+2+lw, col, overData) {
+				c.putLabel(f, col+1, " "+m.Label+" ")
+				break
+			}
+			if c.freeTop(f, col-lw-1, col, col, overData) {
+				c.putLabel(f, col-lw-2, " "+m.Label+" ")
+				break
+			}
 		}
 	}
 }
 
-// freeTop reports whether top-row cells a..b-1 hold nothing, and whether the cells just
-// outside them hold no other marker or label (own is the label's own glyph column).
-func (c *Chart) freeTop(f *frame, a, b, own int) bool {
+// freeTop reports whether top-row cells a..b-1 hold no marker or label (and no data unless
+// overData), and whether the cells just outside them hold no other marker or label (own is
+// the label's own glyph column).
+func (c *Chart) freeTop(f *frame, a, b, own int, overData bool) bool {
 	if a < 0 || b > f.plotW || a >= b {
 		return false
 	}
 	for i := a; i < b; i++ {
-		if c.over[i] != 0 || c.aBits[i] != 0 || c.lBits[i] != 0 {
+		if c.over[i] != 0 || !overData && (c.aBits[i] != 0 || c.lBits[i] != 0) {
 			return false
 		}
 	}
@@ -644,10 +652,14 @@ func (c *Chart) freeTop(f *frame, a, b, own int) bool {
 	return true
 }
 
-func (c *Chart) putLabel(start int, label string) {
+// putLabel writes label into the top row from column start, skipping cells outside the plot
+// or already drawn on (the padding spaces around a label may fall there).
+func (c *Chart) putLabel(f *frame, start int, label string) {
 	i := start
 	for _, r := range label {
-		c.over[i] = r
+		if i >= 0 && i < f.plotW && c.over[i] == 0 {
+			c.over[i] = r
+		}
 		i++
 	}
 }

@@ -570,3 +570,35 @@ func TestPrefixMatchesLipgloss(t *testing.T) {
 		t.Errorf("NoColor{} prefix = %q, want none", got)
 	}
 }
+
+func TestTwoRowSparkline(t *testing.T) {
+	// Height 2 without a time axis: two rows of blocks, 16 levels.
+	out := Render(Options{Width: 8, Height: 2, Min: 0, Max: 16, NoColor: true},
+		Series{Values: []float64{math.NaN(), 0, 2, 4, 8, 12, 16, 100}})
+	want := "     ▄██\n ▁▂▄████"
+	if out != want {
+		t.Fatalf("got\n%s\nwant\n%s", out, want)
+	}
+}
+
+func TestMarkerLabelOverFullTopRow(t *testing.T) {
+	opts := Options{Width: 44, Height: 6, Min: 0, Max: 100, NoColor: true,
+		Markers: []Marker{{Index: 40, Label: "reclaim"}}}
+	out := Render(opts, Series{Values: repeat(100, 80)})
+	top := string([]rune(strings.Split(out, "\n")[0])[4:])
+	if want := strings.Repeat("⣿", 20) + "▼ reclaim " + strings.Repeat("⣿", 10); top != want {
+		t.Fatalf("top row = %q, want %q", top, want)
+	}
+	// Two markers close together: the first label moves to the left of its glyph.
+	opts.Markers = []Marker{{Index: 40, Label: "reclaim"}, {Index: 44, Label: "drop"}}
+	out = Render(opts, Series{Values: repeat(100, 80)})
+	if !strings.Contains(out, " reclaim ▼⣿▼ drop ") {
+		t.Fatalf("want \"reclaim ▼\" and \"▼ drop\" side by side:\n%s", out)
+	}
+	// No room on either side (plot edge, neighbour): the label is dropped rather than overlap.
+	opts.Markers = []Marker{{Index: 4, Label: "reclaim"}, {Index: 8, Label: "drop"}}
+	out = Render(opts, Series{Values: repeat(100, 80)})
+	if strings.Count(out, "▼") != 2 || strings.Contains(out, "reclaim") || !strings.Contains(out, "▼⣿▼ drop ") {
+		t.Fatalf("want both glyphs, no room for reclaim, drop beside its glyph:\n%s", out)
+	}
+}
