@@ -492,3 +492,76 @@ func TestBackgroundColorRebuildsStyles(t *testing.T) {
 		t.Fatal("nord changed with the terminal background")
 	}
 }
+
+func TestReclaimMarksTheGraph(t *testing.T) {
+	h, _ := newFakeHarness(t, 120, 40)
+	for i := 0; i < 20; i++ {
+		h.tick()
+	}
+	if strings.Contains(h.screen(), "▼") {
+		t.Fatal("marker before any reclaim")
+	}
+	h.key("r")
+	if !strings.Contains(h.screen(), "Reclaim memory?") {
+		t.Fatal("no reclaim dialog")
+	}
+	h.key("y")
+	if !strings.Contains(h.screen(), "▼") {
+		t.Fatal("no reclaim marker on the memory graph")
+	}
+}
+
+// The local backend has no distros: the table says so and processes are this machine's.
+func TestLocalBackendWithoutDistros(t *testing.T) {
+	be := fake.New()
+	be.SetDistros(nil)
+	be.SetInfo(backend.Info{Backend: "local", Label: "local", Hostname: "devbox"})
+	h := newHarness(t, be, 120, 40)
+	s := h.screen()
+	for _, want := range []string{"this machine has no WSL distros", "Processes ─ this machine", "devbox"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("screen lacks %q:\n%s", want, s)
+		}
+	}
+	if !h.called("processes ") {
+		t.Fatalf("processes not fetched for the local machine: %v", be.Calls())
+	}
+	h.key("s")
+	mustNotCallPrefix(t, h, "start")
+	mustFlash(t, h, flashInfo, "no distro selected")
+}
+
+func TestSampleErrorShown(t *testing.T) {
+	h, _ := newFakeHarness(t, 120, 40)
+	h.send(tickMsg{})
+	id := h.m.req.sample
+	if id != 0 {
+		t.Fatal("sample still outstanding after a synchronous tick")
+	}
+	h.m.req.sample = 42
+	h.send(sampleMsg{id: 42, err: &backend.Error{Kind: backend.KindNotRunning, Op: "sample", Message: "the VM is not running"}})
+	if !strings.Contains(h.screen(), "the VM is not running") {
+		t.Fatal("sample error not shown")
+	}
+}
+
+func TestBadOptions(t *testing.T) {
+	if err := Run(t.Context(), Options{}); err == nil {
+		t.Fatal("Run without a backend should fail")
+	}
+	err := Run(t.Context(), Options{Backend: fake.New(), Theme: "neon", Config: DefaultConfig()})
+	if err == nil || !strings.Contains(err.Error(), "neon") {
+		t.Fatalf("Run with a bad theme: %v", err)
+	}
+	// New never fails: a bad theme falls back to the default and says so.
+	h, _ := newFakeHarness(t, 120, 40, withTheme("neon"))
+	if h.m.themeName != "default" {
+		t.Fatalf("theme %q", h.m.themeName)
+	}
+	mustFlash(t, h, flashErr, "neon")
+	// A nil backend does not panic either.
+	n := newHarness(t, nil, 80, 24)
+	if !strings.Contains(n.screen(), "Distros") {
+		t.Fatal("no screen with a nil backend")
+	}
+}
