@@ -154,6 +154,8 @@ type Detector struct {
 	vm    series
 	hints []Hint
 	last  time.Time
+	// shutdowns are the vm-shutdown hints' times, kept apart so every sample need not scan hints.
+	shutdowns []time.Time
 }
 
 // NewDetector makes a detector.
@@ -166,6 +168,9 @@ func NewDetector(opts Options) *Detector {
 // that follow it) for the attribution to match Detect's.
 func (d *Detector) Hint(h Hint) {
 	d.hints = append(d.hints, h)
+	if h.Source == SourceVMShutdown {
+		d.shutdowns = append(d.shutdowns, h.Time)
+	}
 }
 
 // Observe takes the next sample and returns the drops that ended with it (cache first, then vm).
@@ -195,12 +200,19 @@ func (d *Detector) prune(now time.Time) {
 	if i > 0 {
 		d.hints = append(d.hints[:0], d.hints[i:]...)
 	}
+	j := 0
+	for j < len(d.shutdowns) && now.Sub(d.shutdowns[j]) > keep {
+		j++
+	}
+	if j > 0 {
+		d.shutdowns = append(d.shutdowns[:0], d.shutdowns[j:]...)
+	}
 }
 
 // shuttingDown: a vm-shutdown hint at most MaxGap ago makes missing readings a real zero.
 func (d *Detector) shuttingDown(t time.Time) bool {
-	for _, h := range d.hints {
-		if h.Source == SourceVMShutdown && !t.Before(h.Time) && t.Sub(h.Time) <= d.opts.MaxGap {
+	for _, h := range d.shutdowns {
+		if !t.Before(h) && t.Sub(h) <= d.opts.MaxGap {
 			return true
 		}
 	}
