@@ -64,7 +64,7 @@ func New(opts Options) *Backend {
 		opts.EUID = &u
 	}
 	if opts.Sync == nil {
-		opts.Sync = syscall.Sync
+		opts.Sync = syncDisks
 	}
 	f := procfs.NewFS(opts.ProcRoot)
 	return &Backend{opts: opts, fs: f, scanner: procfs.NewProcScanner(f)}
@@ -272,7 +272,7 @@ func (b *Backend) KillProcess(ctx context.Context, distro string, pid int) error
 	if pid <= 1 {
 		return &backend.Error{Kind: backend.KindPermission, Op: "kill", Message: fmt.Sprintf("refusing to signal pid %d", pid)}
 	}
-	err := syscall.Kill(pid, syscall.SIGTERM)
+	err := terminate(pid)
 	switch {
 	case err == nil:
 		return nil

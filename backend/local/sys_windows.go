@@ -1,0 +1,11 @@
+//go:build windows
+
+package local
+
+import "syscall"
+
+// The local backend reads a Linux /proc; on Windows it only builds (the wsl backend is used).
+
+func syncDisks() {}
+
+func terminate(pid int) error { return syscall.EWINDOWS }
