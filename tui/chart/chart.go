@@ -348,39 +348,41 @@ func (c *Chart) braille(f *frame) string {
 		axisRow = 1
 	}
 	f.plotRows = o.Height - axisRow
-	// The label width depends on the scale, and the scale on the visible data, which depends
-	// on the plot width: scale with the full width first, then once more if labels narrow it
-	// and the window is width-dependent.
+	// The label width depends on the scale, the scale on the visible data, and that on the
+	// plot width, which is what the labels leave: start with the full width and repeat until
+	// the width is stable (in practice at most twice).
 	f.plotW = o.Width
-	f.dotW = 2 * f.plotW
-	f.window()
-	c.resample(f)
-	c.scale(f)
-	tv, tr, nt := f.ticks(f.plotRows)
-	var labels [4]string
-	lw := 0
-	for i := 0; i < nt; i++ {
-		labels[i] = f.format(tv[i])
-		lw = max(lw, ansi.StringWidth(labels[i]))
-	}
-	f.labelW = lw + 1
-	if o.Width-f.labelW < 4 {
-		f.labelW = 0
-	}
-	if f.labelW > 0 {
-		f.plotW = o.Width - f.labelW
+	var (
+		labels [4]string
+		tr     [4]int
+		nt     int
+	)
+	for iter := 0; ; iter++ {
 		f.dotW = 2 * f.plotW
 		f.window()
 		c.resample(f)
-		lo, hi := f.lo, f.hi
 		c.scale(f)
-		if f.lo != lo || f.hi != hi {
-			// The narrower window scaled differently: relabel, keeping the width fixed.
-			tv, tr, nt = f.ticks(f.plotRows)
-			for i := 0; i < nt; i++ {
-				labels[i] = f.format(tv[i])
-			}
+		var tv [4]float64
+		tv, tr, nt = f.ticks(f.plotRows)
+		lw := 0
+		for i := 0; i < nt; i++ {
+			labels[i] = f.format(tv[i])
+			lw = max(lw, ansi.StringWidth(labels[i]))
 		}
+		f.labelW = lw + 1
+		if o.Width-f.labelW < 4 {
+			f.labelW = 0 // no room for labels: plot only
+		}
+		w := o.Width - f.labelW
+		if w == f.plotW {
+			break
+		}
+		if iter == 2 {
+			// Not settled: keep this plot width; labels are padded or cut to fit.
+			f.labelW = o.Width - f.plotW
+			break
+		}
+		f.plotW = w
 	}
 
 	cells := f.plotW * f.plotRows
