@@ -1,4 +1,4 @@
-//go:build linux && gopsutilbench
+//go:build linux
 
 // Run with: go test -tags gopsutilbench -run '^$' -bench . ./backend/procfs
 // The tag keeps gopsutil's Linux-only dependencies (tklauser/go-sysconf, numcpus, …) out of a
