@@ -28,6 +28,13 @@
 // Each event takes the Source of the latest hint (a manual reclaim, a distro stop, a VM shutdown
 // the caller knows of) given at most Window before the fall began or during it; otherwise it is
 // "automatic".
+//
+// Use a Detector fed from the sampler's emit callback for live display (each Observe costs about
+// 50-100 ns and allocates nothing), and Detect(history.Samples(nil), opts, hints) to mark drops on
+// a chart. Two limits follow from the design: a fall is reported only once a later sample shows it
+// ended (a history that stops mid-fall has no event for it yet), and a series' first five readings
+// (after a start or a gap) cannot begin a fall, so Detect over a sliding window may not show a drop
+// that happened at the window's very start.
 package reclaim
 
 import (

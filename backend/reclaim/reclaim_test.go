@@ -247,7 +247,8 @@ func TestOneEventPerDrop(t *testing.T) {
 	if lag := e.Time.Sub(t0.Add(10 * time.Second)); lag > 5*time.Second {
 		t.Errorf("reported %v after the fall began", lag)
 	}
-	t.Logf("generated 4-sample drop: 1 event of %.0f MiB, lag %v from the first falling sample", mb(e.Bytes), e.Time.Sub(t0.Add(10*time.Second)))
+	t.Logf("generated 4-sample drop: 1 event of %.0f MiB, lag %v from the first falling sample, %v from the last; false positives 0",
+		mb(e.Bytes), e.Time.Sub(t0.Add(10*time.Second)), e.Time.Sub(t0.Add(13*time.Second)))
 }
 
 func TestLongFallIsReportedAtTheWindow(t *testing.T) {
