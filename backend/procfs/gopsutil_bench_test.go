@@ -1,8 +1,6 @@
 //go:build linux
 
-// Run with: go test -tags gopsutilbench -run '^$' -bench . ./backend/procfs
-// The tag keeps gopsutil's Linux-only dependencies (tklauser/go-sysconf, numcpus, …) out of a
-// plain `go test`, whose go.sum at the time of writing did not list them.
+// Run with: go test -run '^$' -bench Gopsutil ./backend/procfs
 
 package procfs
 
