@@ -12,6 +12,16 @@
 // styling (unless Options.NoColor). Each braille cell holds 2×4 dots, so a plot column shows two
 // samples; the newest sample is at the right edge.
 //
+// A terminal cell has one foreground colour, so where several series touch a cell the one
+// highest in the stack wins, and a Line series wins over any area (in colour the cell then shows
+// only the line's dots). Without colour, stacked areas are separated by a one-dot seam and a
+// line keeps a one-dot clearance from the area around it, so both stay readable. Heights of 1
+// and 2 get a block-element sparkline (▁▂▃▄▅▆▇█) of the first area series instead of braille.
+//
+// Output is assembled per row in a reused byte buffer, with runs of one colour in one SGR span
+// whose prefix is computed once per colour: BenchmarkSpanStyling shows that is about 50 times
+// cheaper than lipgloss.Style.Render per run.
+//
 // A [Chart] keeps its buffers between frames; [Render] is the one-shot form. Both give the same
 // output for the same input.
 package chart
@@ -48,7 +58,9 @@ type Marker struct {
 type Options struct {
 	// Width and Height are the total size in cells, including the y-axis labels and the
 	// x-axis row. The output is exactly Height lines, each exactly Width cells wide. Below 6×1
-	// the output is blank; Height 1 or 2 gives a block-element sparkline instead of braille.
+	// the output is blank. Height 1 or 2 gives a block-element sparkline of the first area
+	// series, one sample per cell, without y labels: at Height 2 the second row is the time
+	// axis when Step > 0, else the sparkline is two rows tall.
 	Width, Height int
 	// Min and Max fix the y range. When Max <= Min (or either is not finite), the range is
 	// 0..NiceMax(largest visible value), where for stacked charts the largest value is the top
