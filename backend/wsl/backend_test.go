@@ -726,6 +726,7 @@ func TestProbeFailures(t *testing.T) {
 		st := twoDistros()
 		st.Fail = &fakewsltest.Fail{Mode: "hang", Match: "wsldash-probe"}
 		b, f, clk := newBackend(t, st, func(o *Options) { o.Timeout = 300 * time.Millisecond })
+		b.run.Timeout = 10 * time.Second // only the probe's first frame gets the short timeout
 		_, err := b.Sample(ctx)
 		if !errors.Is(err, backend.ErrTimeout) || !strings.Contains(err.Error(), "the probe printed nothing within 300ms") {
 			t.Fatalf("err = %v", err)

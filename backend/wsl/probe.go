@@ -197,13 +197,17 @@ func (b *Backend) ensureProbe(ctx context.Context) (*probe, error) {
 	}
 	if p != nil { // it died: remember why, forget it, and look again (fresh list)
 		_, _, b.probeErr = p.latest()
+		if b.probeErr == nil { // the reader has not recorded why yet
+			b.probeErr = &backend.Error{Kind: backend.KindNotRunning, Op: "sample", Distro: p.distro,
+				Message: "the probe ended (the distro stopped?)"}
+		}
 		b.probe = nil
 		b.listOK = false
 		b.probeNext = b.opts.Now().Add(b.opts.ListTTL)
 		b.mu.Unlock()
 		return nil, b.probeErr
 	}
-	if b.opts.Now().Before(b.probeNext) {
+	if b.opts.Now().Before(b.probeNext) && b.probeErr != nil {
 		err := b.probeErr
 		b.mu.Unlock()
 		return nil, err
