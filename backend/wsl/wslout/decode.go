@@ -48,16 +48,34 @@ func looksUTF16LE(b []byte) bool {
 	return odd > 0 && odd > even
 }
 
+// decodeUTF16LE decodes straight into a builder (no []uint16 or []rune in between). Unpaired
+// surrogates and a dangling odd byte become U+FFFD.
 func decodeUTF16LE(b []byte) string {
-	u := make([]uint16, 0, len(b)/2)
+	var sb strings.Builder
+	sb.Grow(len(b) / 2)
 	for i := 0; i+1 < len(b); i += 2 {
-		u = append(u, uint16(b[i])|uint16(b[i+1])<<8)
+		c := rune(uint16(b[i]) | uint16(b[i+1])<<8)
+		switch {
+		case c < 0x80:
+			sb.WriteByte(byte(c))
+			continue
+		case utf16.IsSurrogate(c):
+			if c < 0xDC00 && i+3 < len(b) {
+				c2 := rune(uint16(b[i+2]) | uint16(b[i+3])<<8)
+				if r := utf16.DecodeRune(c, c2); r != utf8.RuneError {
+					sb.WriteRune(r)
+					i += 2
+					continue
+				}
+			}
+			c = utf8.RuneError
+		}
+		sb.WriteRune(c)
 	}
-	s := string(utf16.Decode(u)) // unpaired surrogates become U+FFFD
 	if len(b)%2 == 1 {
-		s += string(utf8.RuneError)
+		sb.WriteRune(utf8.RuneError)
 	}
-	return s
+	return sb.String()
 }
 
 // toValidUTF8 replaces every invalid byte with U+FFFD (one per byte, so lengths stay telling).

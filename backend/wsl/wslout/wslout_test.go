@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/wsldash/wsldash/backend"
@@ -412,4 +413,33 @@ func BenchmarkParseStatus(b *testing.B) {
 	for b.Loop() {
 		_, _ = ParseStatus(s)
 	}
+}
+
+func TestDecodeUTF16MatchesStdlib(t *testing.T) {
+	for _, s := range []string{"", "a", "Ünïcödé", "错误代码", "emoji 😀 pair", strings.Repeat("x😀y", 50)} {
+		if got := Decode(Encode(s+"\n", UTF16)); got != s+"\r\n" {
+			t.Errorf("round trip of %q gave %q", s, got)
+		}
+	}
+	// A high surrogate followed by a non-surrogate, and a lone low surrogate.
+	if got := Decode([]byte{0x3D, 0xD8, 'a', 0, 0x00, 0xDC, 'b', 0}); got != "\uFFFDa\uFFFDb" {
+		t.Errorf("bad surrogates gave %q", got)
+	}
+}
+
+func FuzzDecodeUTF16AgainstStdlib(f *testing.F) {
+	f.Add([]byte{0x3D, 0xD8, 0x00, 0xDE})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		u := make([]uint16, 0, len(b)/2)
+		for i := 0; i+1 < len(b); i += 2 {
+			u = append(u, uint16(b[i])|uint16(b[i+1])<<8)
+		}
+		want := string(utf16.Decode(u))
+		if len(b)%2 == 1 {
+			want += "\uFFFD"
+		}
+		if got := decodeUTF16LE(b); got != want {
+			t.Fatalf("decodeUTF16LE(%x) = %q, utf16.Decode gives %q", b, got, want)
+		}
+	})
 }
