@@ -44,6 +44,9 @@
 //     again (a process's elevation cannot change), and the CPU comes from the delta of vmmem's
 //     own CPU times instead.
 //
+// hcsshim logs through logrus, whose default output is stderr, where it would draw over the TUI:
+// on Windows, NewHost points logrus at io.Discard unless the program already redirected it.
+//
 // VMCPUPercent is a percentage of the whole host: 100 means every logical processor of the host
 // was busy running the VM for the whole interval. The first sample, and the first after the VM
 // or the source of the numbers changed, reports 0.

@@ -82,6 +82,9 @@ func (h *Host) Sample(ctx context.Context) (*backend.HostView, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.d == nil {
+		if h.unsupported == nil {
+			return nil, &backend.Error{Kind: backend.KindFailed, Op: "host sample", Message: "winhost.Host must be made with NewHost"}
+		}
 		return nil, h.unsupported
 	}
 	if h.closed {

@@ -509,3 +509,10 @@ func TestFirstLine(t *testing.T) {
 		}
 	}
 }
+
+func TestZeroHostFails(t *testing.T) {
+	var h Host
+	if hv, err := h.Sample(context.Background()); hv != nil || err == nil {
+		t.Fatalf("zero Host: %v, %v", hv, err)
+	}
+}

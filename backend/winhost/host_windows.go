@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -190,24 +191,35 @@ func procStat(pid uint32) (procInfo, error) {
 
 func filetime(f windows.Filetime) int64 { return int64(f.HighDateTime)<<32 | int64(f.LowDateTime) }
 
+// hcsBusy is set while an HCS round trip runs, so a hung vmcompute call cannot pile up
+// goroutines: the next samples skip HCS until it returns.
+var hcsBusy atomic.Bool
+
 // hcsRead runs one HCS round trip in a goroutine so a stuck vmcompute call cannot hold the
-// sampler past ctx (or hcsTimeout); the goroutine then finishes, and closes what it opened, on
-// its own.
+// sampler past ctx or hcsTimeout; the goroutine then finishes, and closes what it opened, on its
+// own. Only the caller's cancellation is returned as a context error; our own timeout is an
+// ordinary (retried) failure.
 func hcsRead(ctx context.Context) (hcsReading, error) {
-	ctx, cancel := context.WithTimeout(ctx, hcsTimeout)
-	defer cancel()
+	if !hcsBusy.CompareAndSwap(false, true) {
+		return hcsReading{}, errors.New("HCS is not answering (the previous query is still running)")
+	}
 	type result struct {
 		r   hcsReading
 		err error
 	}
 	ch := make(chan result, 1)
 	go func() {
+		defer hcsBusy.Store(false)
 		r, err := hcsQuery()
 		ch <- result{r, err}
 	}()
+	timer := time.NewTimer(hcsTimeout)
+	defer timer.Stop()
 	select {
 	case <-ctx.Done():
 		return hcsReading{}, ctx.Err()
+	case <-timer.C:
+		return hcsReading{}, fmt.Errorf("HCS did not answer within %v", hcsTimeout)
 	case res := <-ch:
 		return res.r, res.err
 	}

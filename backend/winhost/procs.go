@@ -199,7 +199,23 @@ func readPtr(b []byte) uintptr {
 }
 
 func decodeUTF16LE(b []byte) string {
-	u := make([]uint16, len(b)/2)
+	// Fast path: process names are nearly always ASCII, which needs one allocation, not two.
+	n := len(b) / 2
+	ascii := true
+	for i := 0; i < n; i++ {
+		if b[2*i+1] != 0 || b[2*i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		a := make([]byte, n)
+		for i := range a {
+			a[i] = b[2*i]
+		}
+		return string(a)
+	}
+	u := make([]uint16, n)
 	for i := range u {
 		u[i] = binary.LittleEndian.Uint16(b[2*i:])
 	}
