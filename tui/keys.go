@@ -104,7 +104,8 @@ type helpGroup struct {
 	Keys  []*key.Binding
 }
 
-// shortHelp is the footer.
+// shortHelp is the footer, in display order; when the line is too short the entries are dropped
+// from the end of the list, except help and quit which always stay.
 func (k *KeyMap) shortHelp() []*key.Binding {
 	return []*key.Binding{&k.Start, &k.Terminate, &k.Shell, &k.SetDefault, &k.Filter, &k.Reclaim, &k.Shutdown, &k.Help, &k.Quit}
 }

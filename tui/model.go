@@ -366,7 +366,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) relayout() {
 	m.layout = ComputeLayout(m.width, m.height, m.view, len(m.distros))
-	m.filter.SetWidth(max(m.width-32, 8))
+	m.filter.SetWidth(min(max(m.width-40, 8), 32))
 	if !m.layout.Visible(m.focus) {
 		m.focus = PaneDistros
 	}

@@ -327,12 +327,31 @@ func (m *Model) renderFooter(w int) string {
 		b.WriteString(fs.Render(m.flash.text))
 		b.WriteString("   ")
 	}
-	for i, kb := range m.keys.shortHelp() {
-		if i > 0 {
+	// Help and quit always show; the others as room allows, in order.
+	all := m.keys.shortHelp()
+	tail := "  " + m.keyChip(all[len(all)-2], false) + "  " + m.keyChip(all[len(all)-1], false)
+	room := w - textWidth(ansi.Strip(b.String())) - ansi.StringWidth(tail)
+	first := true
+	for _, kb := range all[:len(all)-2] {
+		chip := m.keyChip(kb, false)
+		cw := ansi.StringWidth(chip)
+		if !first {
+			cw += 2
+		}
+		if cw > room {
+			break
+		}
+		if !first {
 			b.WriteString("  ")
 		}
-		b.WriteString(m.keyChip(kb, false))
+		b.WriteString(chip)
+		room -= cw
+		first = false
 	}
+	if first {
+		tail = tail[2:]
+	}
+	b.WriteString(tail)
 	return fit(b.String(), w)
 }
 
@@ -720,6 +739,44 @@ func chartLines(body []string, s string) []string {
 	}
 }
 
+// legendItem is one entry of a graph legend; entries with the lowest prio go first when the
+// legend does not fit.
+type legendItem struct {
+	text string
+	prio int
+}
+
+func fitLegend(items []legendItem, w int) string {
+	for {
+		total := 1
+		for i, it := range items {
+			if i > 0 {
+				total += 2
+			}
+			total += ansi.StringWidth(it.text)
+		}
+		if total <= w || len(items) <= 1 {
+			break
+		}
+		low := 0
+		for i, it := range items {
+			if it.prio < items[low].prio {
+				low = i
+			}
+		}
+		items = append(items[:low], items[low+1:]...)
+	}
+	var b strings.Builder
+	b.WriteString(" ")
+	for i, it := range items {
+		if i > 0 {
+			b.WriteString("  ")
+		}
+		b.WriteString(it.text)
+	}
+	return fit(b.String(), w)
+}
+
 func (m *Model) swatch(clr lipgloss.Style, label, value string) string {
 	st := m.styles
 	return clr.Render("■") + " " + st.Muted.Render(label) + " " + st.Cell.Render(value)
@@ -738,21 +795,27 @@ func (m *Model) renderMemory(r Rect) {
 		if hv := last.Host; hv != nil && hv.VMProcessBytes > 0 {
 			note += fmt.Sprintf(" · Windows sees %s", chart.HumanBytes(float64(hv.VMProcessBytes)))
 		}
-		leg := m.swatch(m.seriesStyle(st.Used), "used", chart.HumanBytes(float64(g.UsedBytes))) + "  " +
-			m.swatch(m.seriesStyle(st.Cache), "cache", chart.HumanBytes(float64(g.CacheBytes))) + "  " +
-			m.swatch(m.seriesStyle(st.Free), "free", chart.HumanBytes(float64(g.FreeBytes)))
+		items := []legendItem{
+			{m.swatch(m.seriesStyle(st.Used), "used", chart.HumanBytes(float64(g.UsedBytes))), 9},
+			{m.swatch(m.seriesStyle(st.Cache), "cache", chart.HumanBytes(float64(g.CacheBytes))), 8},
+			{m.swatch(m.seriesStyle(st.Free), "free", chart.HumanBytes(float64(g.FreeBytes))), 5},
+		}
 		if hv := last.Host; hv != nil && hv.VMProcessBytes > 0 {
 			name := hv.VMProcess
 			if name == "" {
 				name = "vmmem"
 			}
-			leg += "  " + m.seriesStyle(st.VM).Render("━") + " " + st.Muted.Render(name) + " " +
-				st.Cell.Render(chart.HumanBytes(float64(hv.VMProcessBytes)))
+			items = append(items, legendItem{m.seriesStyle(st.VM).Render("━") + " " + st.Muted.Render(name) + " " +
+				st.Cell.Render(chart.HumanBytes(float64(hv.VMProcessBytes))), 7})
 		}
-		if rc := g.Reclaimable(); rc > 0 && iw > 100 {
-			leg += "  " + st.Muted.Render("reclaimable ") + st.Cell.Render(chart.HumanBytes(float64(rc)))
+		if rc := g.Reclaimable(); rc > 0 {
+			items = append(items, legendItem{st.Muted.Render("reclaimable ") + st.Cell.Render(chart.HumanBytes(float64(rc))), 3})
 		}
-		body = append(body, fit(" "+leg, iw))
+		if sw := g.SwapTotalBytes; sw > 0 {
+			items = append(items, legendItem{st.Muted.Render("swap ") +
+				st.Cell.Render(chart.HumanBytes(float64(sw-min(g.SwapFreeBytes, sw)))+"/"+chart.HumanBytes(float64(sw))), 2})
+		}
+		body = append(body, fitLegend(items, iw))
 	}
 	if m.sampleErr != "" {
 		note = m.sampleErr
@@ -819,16 +882,19 @@ func (m *Model) renderCPU(r Rect) {
 	note := ""
 	if ok {
 		note = fmt.Sprintf("%.0f%%", last.CPUPercent)
-		leg := m.swatch(m.seriesStyle(st.CPU), "guest", fmt.Sprintf("%.1f%%", last.CPUPercent))
+		items := []legendItem{{m.swatch(m.seriesStyle(st.CPU), "guest", fmt.Sprintf("%.1f%%", last.CPUPercent)), 9}}
 		hostCPU := last.Host != nil && last.Host.VMCPUPercent > 0
 		if hostCPU {
-			leg += "  " + m.seriesStyle(st.VM).Render("━") + " " + st.Muted.Render("host VM") + " " +
-				st.Cell.Render(fmt.Sprintf("%.1f%%", last.Host.VMCPUPercent))
+			items = append(items, legendItem{m.seriesStyle(st.VM).Render("━") + " " + st.Muted.Render("host VM") + " " +
+				st.Cell.Render(fmt.Sprintf("%.1f%%", last.Host.VMCPUPercent)), 7})
 		}
-		if ps := last.MemoryPressure; ps != nil && iw > 60 {
-			leg += "  " + st.Muted.Render("mem pressure ") + st.Cell.Render(fmt.Sprintf("%.1f%%", ps.Avg10))
+		if ps := last.MemoryPressure; ps != nil {
+			items = append(items, legendItem{st.Muted.Render("memory pressure ") + st.Cell.Render(fmt.Sprintf("%.1f%%", ps.Avg10)), 4})
 		}
-		body = append(body, fit(" "+leg, iw))
+		if hv := last.Host; hv != nil && hv.Note != "" {
+			items = append(items, legendItem{st.Muted.Render(hv.Note), 1})
+		}
+		body = append(body, fitLegend(items, iw))
 		if gh := ih - 1; gh > 0 {
 			c.cpuv = m.hist.Series(c.cpuv[:0], func(s backend.Sample) float64 { return s.CPUPercent })
 			series := []chart.Series{{Name: "cpu", Values: c.cpuv, Color: st.CPU}}
