@@ -107,6 +107,24 @@ func (b *Backend) Start(ctx context.Context, distro string) error {
 	return nil
 }
 
+// stopping marks distro ("*" = all) as being stopped, so no probe is started in it meanwhile
+// from a list that still says Running; the returned func unmarks it and forgets the list.
+func (b *Backend) stopping(distro string) func() {
+	k := key(distro)
+	b.mu.Lock()
+	b.stop[k]++
+	b.listOK = false
+	b.mu.Unlock()
+	return func() {
+		b.mu.Lock()
+		if b.stop[k]--; b.stop[k] <= 0 {
+			delete(b.stop, k)
+		}
+		b.listOK = false
+		b.mu.Unlock()
+	}
+}
+
 // letGo stops the probe (if it runs in distro, or in any distro when distro is "") and the held
 // children of distro (or all).
 func (b *Backend) letGo(distro string) {
@@ -137,8 +155,8 @@ func (b *Backend) Terminate(ctx context.Context, distro string) error {
 	if err := b.checkName("terminate", distro); err != nil {
 		return err
 	}
+	defer b.stopping(distro)()
 	b.letGo(distro)
-	defer b.invalidate()
 	_, err := b.run.Run(ctx, "-t", distro)
 	return withDistro(err, distro)
 }
@@ -148,8 +166,8 @@ func (b *Backend) Shutdown(ctx context.Context, force bool) error {
 	if err := b.ready("shutdown"); err != nil {
 		return err
 	}
+	defer b.stopping("*")()
 	b.letGo("")
-	defer b.invalidate()
 	args := []string{"--shutdown"}
 	if force {
 		args = append(args, "--force")

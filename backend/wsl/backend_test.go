@@ -766,3 +766,38 @@ func TestProbeFailures(t *testing.T) {
 		}
 	})
 }
+
+func TestExportNeverOverwrites(t *testing.T) {
+	b, f, _ := newBackend(t, twoDistros(), nil)
+	file := filepath.Join(t.TempDir(), "mine.tar")
+	if err := os.WriteFile(file, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := b.Export(context.Background(), "Nope", file, nil)
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("err = %v", err)
+	}
+	if got, _ := os.ReadFile(file); string(got) != "precious" {
+		t.Fatalf("file changed to %q", got)
+	}
+	if f.Count("--export") != 0 {
+		t.Fatal("wsl.exe was asked to export onto an existing file")
+	}
+}
+
+func TestNoProbeDuringTerminate(t *testing.T) {
+	b, f, _ := newBackend(t, twoDistros(), nil)
+	ctx := context.Background()
+	done := b.stopping("Ubuntu")
+	_, err := b.Sample(ctx)
+	done()
+	if backend.KindOf(err) != backend.KindNotRunning || f.Count("-d Ubuntu") != 0 {
+		t.Fatalf("sampled a distro being stopped: %v, calls %q", err, f.Calls())
+	}
+	done = b.stopping("*")
+	_, err = b.Sample(ctx)
+	done()
+	if backend.KindOf(err) != backend.KindNotRunning || !strings.Contains(err.Error(), "shutting down") {
+		t.Fatalf("during shutdown: %v", err)
+	}
+}

@@ -94,6 +94,12 @@ func (b *Backend) export(ctx context.Context, name, file string, progress func(i
 	if err != nil {
 		return &backend.Error{Kind: backend.KindFailed, Op: "export", Distro: name, Message: err.Error(), Err: err}
 	}
+	// Never overwrite: a failed or cancelled export removes its file, and that must not be a file
+	// the user already had.
+	if _, err := os.Lstat(file); err == nil {
+		return &backend.Error{Kind: backend.KindFailed, Op: "export", Distro: name,
+			Message: fmt.Sprintf("%s already exists; choose another file name or remove it first", file)}
+	}
 	last := int64(-1)
 	report := func() {
 		if progress == nil {

@@ -219,7 +219,18 @@ func (b *Backend) ensureProbe(ctx context.Context) (*probe, error) {
 		return nil, err
 	}
 	b.mu.Lock()
-	name, err := pickProbeDistro(ds, b.released)
+	skip := map[string]bool{}
+	for k := range b.released {
+		skip[k] = true
+	}
+	for k := range b.stop {
+		skip[k] = true
+	}
+	if b.stop["*"] > 0 {
+		b.mu.Unlock()
+		return nil, &backend.Error{Kind: backend.KindNotRunning, Op: "sample", Message: "WSL is shutting down"}
+	}
+	name, err := pickProbeDistro(ds, skip)
 	b.mu.Unlock()
 	if err != nil {
 		return nil, err

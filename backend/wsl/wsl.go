@@ -98,6 +98,7 @@ type Backend struct {
 	released  map[string]bool
 	held      map[string]*wslexe.Proc
 	busy      map[string]string
+	stop      map[string]int // distros being terminated ("*": shutdown), see stopping
 	lastCPU   procfs.CPUTimes
 	haveCPU   bool
 	lastSeq   uint64
@@ -129,7 +130,7 @@ func New(opts Options) (*Backend, error) {
 	if opts.Host == nil {
 		opts.Host = defaultHost()
 	}
-	b := &Backend{opts: opts, released: map[string]bool{}, held: map[string]*wslexe.Proc{}, busy: map[string]string{}}
+	b := &Backend{opts: opts, released: map[string]bool{}, held: map[string]*wslexe.Proc{}, busy: map[string]string{}, stop: map[string]int{}}
 	if opts.Inside != nil {
 		b.inside = *opts.Inside
 	} else {
