@@ -304,12 +304,25 @@ func (m *Model) shell() tea.Cmd {
 		m.setFlash(flashInfo, "no distro selected")
 		return nil
 	}
-	c, err := m.be.ShellCommand(name)
-	if err != nil {
-		m.setFlash(flashErr, errText(err))
+	// ShellCommand may look for wsl.exe on disk: build the command in a Cmd, then hand the
+	// terminal over when it is ready.
+	be := m.be
+	return func() tea.Msg {
+		c, err := be.ShellCommand(name)
+		return shellReadyMsg{distro: name, cmd: c, err: err}
+	}
+}
+
+func (m *Model) onShellReady(msg shellReadyMsg) tea.Cmd {
+	if msg.err != nil {
+		m.setFlash(flashErr, errText(msg.err))
 		return nil
 	}
-	return tea.ExecProcess(c, func(err error) tea.Msg { return shellDoneMsg{distro: name, err: err} })
+	if msg.cmd == nil {
+		return nil
+	}
+	name := msg.distro
+	return tea.ExecProcess(msg.cmd, func(err error) tea.Msg { return shellDoneMsg{distro: name, err: err} })
 }
 
 // addMarker remembers an event at the newest sample, for the memory graph.

@@ -3,6 +3,7 @@ package tui
 import (
 	"cmp"
 	"context"
+	"os/exec"
 	"slices"
 	"time"
 
@@ -23,6 +24,7 @@ type infoMsg struct {
 type distrosMsg struct {
 	id      uint64
 	distros []backend.Distro
+	caps    backend.Capabilities // asked at the same time: what is possible may change
 	err     error
 }
 
@@ -56,6 +58,12 @@ type actionMsg struct {
 	reclaim backend.ReclaimResult
 }
 
+type shellReadyMsg struct {
+	distro string
+	cmd    *exec.Cmd
+	err    error
+}
+
 type shellDoneMsg struct {
 	distro string
 	err    error
@@ -81,7 +89,7 @@ func distrosCmd(ctx context.Context, be backend.Backend, id uint64) tea.Cmd {
 		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
 		defer cancel()
 		ds, err := be.Distros(ctx)
-		return distrosMsg{id: id, distros: ds, err: err}
+		return distrosMsg{id: id, distros: ds, caps: be.Capabilities(), err: err}
 	}
 }
 

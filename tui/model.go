@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"os/exec"
 	"strings"
 	"time"
@@ -349,6 +350,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case actionMsg:
 		return m, m.onAction(msg)
+	case shellReadyMsg:
+		return m, m.onShellReady(msg)
 	case shellDoneMsg:
 		if msg.err != nil {
 			m.setFlash(flashErr, fmt.Sprintf("shell %s: %s", msg.distro, errText(msg.err)))
@@ -429,6 +432,10 @@ func (m *Model) onDistros(msg distrosMsg) tea.Cmd {
 		return nil
 	}
 	m.req.list = 0
+	if msg.caps != nil && !maps.Equal(msg.caps, m.caps) {
+		m.caps = msg.caps
+		m.cache.invalidate()
+	}
 	if msg.err != nil {
 		m.listErr = errText(msg.err)
 		return nil

@@ -565,3 +565,16 @@ func TestBadOptions(t *testing.T) {
 		t.Fatal("no screen with a nil backend")
 	}
 }
+
+// Capabilities are asked again with every distro list, so a key can become unavailable (or
+// available) while the dashboard runs.
+func TestCapabilitiesFollowTheBackend(t *testing.T) {
+	h, be := newFakeHarness(t, 120, 40)
+	caps := be.Capabilities()
+	caps[backend.ActTerminate] = backend.Cannot("the VM is being serviced")
+	be.SetCaps(caps)
+	h.tick()
+	h.key("t")
+	mustNotCallPrefix(t, h, "terminate")
+	mustFlash(t, h, flashErr, "being serviced")
+}

@@ -811,6 +811,9 @@ func (m *Model) renderMemory(r Rect) {
 		if rc := g.Reclaimable(); rc > 0 {
 			items = append(items, legendItem{st.Muted.Render("reclaimable ") + st.Cell.Render(chart.HumanBytes(float64(rc))), 3})
 		}
+		if rm := m.info.ReclaimMode; rm != "" {
+			items = append(items, legendItem{st.Muted.Render("autoMemoryReclaim ") + st.Cell.Render(string(rm)), 1})
+		}
 		if sw := g.SwapTotalBytes; sw > 0 {
 			items = append(items, legendItem{st.Muted.Render("swap ") +
 				st.Cell.Render(chart.HumanBytes(float64(sw-min(g.SwapFreeBytes, sw)))+"/"+chart.HumanBytes(float64(sw))), 2})
