@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/reclaim"
 	"github.com/wsldash/wsldash/backend/sampler"
 )
 
@@ -113,6 +114,18 @@ type sampleJSON struct {
 	Error string `json:"error,omitempty"`
 }
 
+// eventJSON is a reclaim event in the `stats --watch --json` stream.
+type eventJSON struct {
+	Type   string `json:"type"` // "event"
+	Kind   string `json:"kind"` // "reclaim"
+	Time   string `json:"time"`
+	Bytes  uint64 `json:"bytes"`
+	Source string `json:"source"` // automatic, manual, distro-stopped, vm-shutdown
+	Series string `json:"series"` // "cache" (guest page cache) or "vm" (the host's VM process)
+	From   uint64 `json:"from_bytes"`
+	To     uint64 `json:"to_bytes"`
+}
+
 const rfc3339Milli = "2006-01-02T15:04:05.000Z07:00"
 
 func toJSON(info backend.Info, s backend.Sample, err error) sampleJSON {
@@ -177,14 +190,23 @@ func watchStats(ctx context.Context, a *app, b backend.Backend, info backend.Inf
 	t := time.NewTicker(a.refresh)
 	defer t.Stop()
 	sm := sampler.New(b, 0)
+	det := reclaim.NewDetector(reclaim.Options{})
 	n := 0
 	first := true
 	err := sm.Run(ctx, t.C, func(s backend.Sample, err error) {
+		var events []reclaim.Event
+		if err == nil {
+			events = det.Observe(s)
+		}
 		if asJSON {
 			if err != nil && s.Time.IsZero() {
 				s.Time = time.Now()
 			}
 			writeJSON(out, toJSON(info, s, err))
+			for _, ev := range events {
+				writeJSON(out, eventJSON{Type: "event", Kind: "reclaim", Time: ev.Time.Format(rfc3339Milli),
+					Bytes: ev.Bytes, Source: string(ev.Source), Series: ev.Series, From: ev.From, To: ev.To})
+			}
 		} else if err != nil {
 			fmt.Fprintf(out, "%s  %v\n", time.Now().Format("15:04:05"), err)
 		} else {
@@ -193,6 +215,13 @@ func watchStats(ctx context.Context, a *app, b backend.Backend, info backend.Inf
 				first = false
 			}
 			printSample(out, s, false)
+			for _, ev := range events {
+				what := "page cache"
+				if ev.Series == reclaim.SeriesVM {
+					what = "the VM process"
+				}
+				fmt.Fprintf(out, "%s  ↓ %s came back from %s (%s)\n", ev.Time.Format("15:04:05"), humanBytes(ev.Bytes), what, ev.Source)
+			}
 		}
 		n++
 		if count > 0 && n >= count {
