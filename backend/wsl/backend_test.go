@@ -313,7 +313,10 @@ func TestCloseStopsHeld(t *testing.T) {
 	if !strings.Contains(out.Text(), "Debian") || strings.Contains(strings.SplitN(out.Text(), "Debian", 2)[1][:20], "Running") {
 		t.Fatalf("Debian still running after Close:\n%s", out.Text())
 	}
-	_ = f
+	probes := f.Count("-d Ubuntu --exec")
+	if _, err := b.Sample(ctx); err == nil || f.Count("-d Ubuntu --exec") != probes {
+		t.Fatalf("Sample after Close started a probe (err %v)", err)
+	}
 }
 
 func TestShutdownAndSetDefault(t *testing.T) {

@@ -190,6 +190,10 @@ func pickProbeDistro(ds []backend.Distro, released map[string]bool) (string, err
 // a stopped distro: the pick comes from a fresh `-l -v` whenever a probe has to be (re)started.
 func (b *Backend) ensureProbe(ctx context.Context) (*probe, error) {
 	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil, &backend.Error{Kind: backend.KindFailed, Op: "sample", Message: "backend closed"}
+	}
 	p := b.probe
 	if p != nil && !p.dead() {
 		b.mu.Unlock()

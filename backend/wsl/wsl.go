@@ -20,6 +20,11 @@
 // Unregistering exists only as Trash: export to the trash folder, verify the archive, then
 // `wsl.exe --unregister`. TrashRestore imports it back; TrashPurge deletes the archive. There is
 // deliberately no other path to `--unregister` in this package.
+//
+// Proven here only against the fakewsl double (internal/fakewsl), never against a real wsl.exe:
+// the interop exit code 255 for -1, CREATE_NO_WINDOW, that killing wsl.exe on Windows also ends
+// the Linux side of a probe or keep-alive, `wslpath -w` paths for export/import from inside WSL,
+// and export/import timings on real disks.
 package wsl
 
 import (
