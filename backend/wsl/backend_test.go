@@ -804,3 +804,19 @@ func TestNoProbeDuringTerminate(t *testing.T) {
 		t.Fatalf("during shutdown: %v", err)
 	}
 }
+
+func TestInfoReadsAutoMemoryReclaim(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), ".wslconfig")
+	if err := os.WriteFile(cfg, []byte("[wsl2]\nmemory=8GB\n[experimental]\nautoMemoryReclaim=Gradual # quieter\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("WSLDASH_WSLCONFIG", cfg)
+	b, _, _ := newBackend(t, twoDistros(), nil)
+	info, err := b.Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.ReclaimMode != backend.ReclaimGradual {
+		t.Fatalf("reclaim mode %q, want gradual from .wslconfig", info.ReclaimMode)
+	}
+}

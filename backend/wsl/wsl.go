@@ -45,6 +45,7 @@ import (
 	"github.com/wsldash/wsldash/backend/winhost"
 	"github.com/wsldash/wsldash/backend/wsl/wslexe"
 	"github.com/wsldash/wsldash/backend/wsl/wslout"
+	"github.com/wsldash/wsldash/backend/wslconfig"
 )
 
 // HostSource is what the Windows host can tell beyond wsl.exe: the registry registrations
@@ -110,6 +111,9 @@ type Backend struct {
 	lastPct   float64
 	version   *wslout.Version
 	closed    bool
+
+	cfgOnce sync.Once
+	cfgPath string // .wslconfig, found once (inside WSL that asks cmd.exe)
 }
 
 var _ backend.Backend = (*Backend)(nil)
@@ -238,6 +242,7 @@ func (b *Backend) Info(ctx context.Context) (backend.Info, error) {
 	if v != nil {
 		info.WSLVersion, info.KernelVersion, info.WindowsVersion = v.WSL, v.Kernel, v.Windows
 	}
+	info.ReclaimMode = b.reclaimMode()
 	ds, err := b.Distros(ctx)
 	if err != nil {
 		return info, err
@@ -248,6 +253,20 @@ func (b *Backend) Info(ctx context.Context) (backend.Info, error) {
 		}
 	}
 	return info, nil
+}
+
+// reclaimMode is experimental.autoMemoryReclaim from .wslconfig (WSL's default when the file or
+// key is absent), or "" when the file cannot be found.
+func (b *Backend) reclaimMode() backend.ReclaimMode {
+	b.cfgOnce.Do(func() { b.cfgPath, _ = wslconfig.DefaultPath() })
+	if b.cfgPath == "" {
+		return ""
+	}
+	f, err := wslconfig.ReadFile(b.cfgPath)
+	if err != nil {
+		return ""
+	}
+	return wslconfig.ReclaimMode(f)
 }
 
 // Capabilities: everything, unless wsl.exe is missing.
