@@ -121,14 +121,15 @@ func TestE2ETmux(t *testing.T) {
 
 	keys("q")
 	deadline := time.Now().Add(10 * time.Second)
-	for paneVar("pane_dead") != "1" {
+	// tmux sets pane_dead first and the status (or signal) just after: wait for both.
+	for paneVar("pane_dead") != "1" || paneVar("pane_dead_status")+paneVar("pane_dead_signal") == "" {
 		if time.Now().After(deadline) {
-			t.Fatalf("wsldash did not exit on q; screen:\n%s", screen())
+			t.Fatalf("wsldash did not exit on q (dead=%s); screen:\n%s", paneVar("pane_dead"), screen())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	if st := paneVar("pane_dead_status"); st != "0" {
-		t.Fatalf("exit status %s; screen:\n%s", st, screen())
+		t.Fatalf("exit status %q (signal %q); screen:\n%s", st, paneVar("pane_dead_signal"), screen())
 	}
 }
 
