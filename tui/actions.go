@@ -291,6 +291,9 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 	if msg.act == backend.ActSetDefault || msg.act == backend.ActShutdown {
 		cmds = append(cmds, m.refreshInfo())
 	}
+	if msg.act == backend.ActShutdown || msg.target == m.selected {
+		cmds = append(cmds, m.fetchDetails(true)) // its processes and mounts changed
+	}
 	return tea.Batch(cmds...)
 }
 

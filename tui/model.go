@@ -318,7 +318,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.req.procs = 0
 		m.procsFor = msg.distro
 		if msg.err != nil {
-			m.procsErr = errText(msg.err)
+			m.procsErr = detailErr(msg.distro, msg.err)
 			m.procs = nil
 		} else {
 			m.procsErr = ""
@@ -340,7 +340,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.req.mounts = 0
 		m.mountsFor = msg.distro
 		if msg.err != nil {
-			m.mountsErr = errText(msg.err)
+			m.mountsErr = detailErr(msg.distro, msg.err)
 			m.mounts = nil
 		} else {
 			m.mountsErr = ""
@@ -514,6 +514,14 @@ func errText(err error) string {
 		s = s[:i]
 	}
 	return s
+}
+
+// detailErr is the message of a failed process or mount fetch; a stopped distro is not an error.
+func detailErr(distro string, err error) string {
+	if backend.KindOf(err) == backend.KindNotRunning && distro != "" {
+		return distro + " is not running (s starts it)"
+	}
+	return errText(err)
 }
 
 // paneLen is the number of rows of a list pane; paneRows how many fit on screen.

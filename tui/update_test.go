@@ -578,3 +578,18 @@ func TestCapabilitiesFollowTheBackend(t *testing.T) {
 	mustNotCallPrefix(t, h, "terminate")
 	mustFlash(t, h, flashErr, "being serviced")
 }
+
+func TestStoppedDistroDetails(t *testing.T) {
+	h, _ := newFakeHarness(t, 120, 40)
+	h.send(procsMsg{id: h.m.req.procs, distro: "Debian", err: &backend.Error{Kind: backend.KindNotRunning, Op: "processes", Distro: "Debian"}})
+	if !strings.Contains(h.screen(), "Debian is not running (s starts it)") {
+		t.Fatal("stopped distro not explained")
+	}
+	// Starting the selected distro fetches its details again.
+	h.selectDistro("kali-linux")
+	before := h.countCalls("processes kali-linux")
+	h.key("s")
+	if h.countCalls("processes kali-linux") != before+1 {
+		t.Fatal("details not refreshed after starting the selected distro")
+	}
+}
