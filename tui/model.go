@@ -284,7 +284,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.spinFrame = (m.spinFrame + 1) % len(spinnerFrames.Frames)
 		return m, m.tick(spinInterval, spinMsg{})
 	case infoMsg:
-		if msg.id != m.req.info {
+		if msg.id == 0 || msg.id != m.req.info {
 			return m, nil
 		}
 		m.req.info = 0
@@ -296,7 +296,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case distrosMsg:
 		return m, m.onDistros(msg)
 	case sampleMsg:
-		if msg.id != m.req.sample {
+		if msg.id == 0 || msg.id != m.req.sample {
 			return m, nil
 		}
 		m.req.sample = 0
@@ -312,7 +312,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.hist.Add(s)
 		return m, nil
 	case procsMsg:
-		if msg.id != m.req.procs {
+		if msg.id == 0 || msg.id != m.req.procs {
 			return m, nil
 		}
 		m.req.procs = 0
@@ -334,7 +334,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.clampPane(PaneProcs)
 		return m, nil
 	case mountsMsg:
-		if msg.id != m.req.mounts {
+		if msg.id == 0 || msg.id != m.req.mounts {
 			return m, nil
 		}
 		m.req.mounts = 0
@@ -428,7 +428,7 @@ func (m *Model) refreshInfo() tea.Cmd {
 }
 
 func (m *Model) onDistros(msg distrosMsg) tea.Cmd {
-	if msg.id != m.req.list {
+	if msg.id == 0 || msg.id != m.req.list {
 		return nil
 	}
 	m.req.list = 0

@@ -581,7 +581,12 @@ func TestCapabilitiesFollowTheBackend(t *testing.T) {
 
 func TestStoppedDistroDetails(t *testing.T) {
 	h, _ := newFakeHarness(t, 120, 40)
-	h.send(procsMsg{id: h.m.req.procs, distro: "Debian", err: &backend.Error{Kind: backend.KindNotRunning, Op: "processes", Distro: "Debian"}})
+	h.send(procsMsg{id: 0, distro: "Debian", procs: nil})
+	if len(h.m.procs) == 0 {
+		t.Fatal("a result nobody asked for (id 0) was applied")
+	}
+	h.m.req.procs = 77
+	h.send(procsMsg{id: 77, distro: "Debian", err: &backend.Error{Kind: backend.KindNotRunning, Op: "processes", Distro: "Debian"}})
 	if !strings.Contains(h.screen(), "Debian is not running (s starts it)") {
 		t.Fatal("stopped distro not explained")
 	}
