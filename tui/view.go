@@ -933,16 +933,24 @@ func (m *Model) seriesStyle(c color.Color) lipgloss.Style {
 	return lipgloss.NewStyle().Foreground(c)
 }
 
-// renderHelp draws the full key map (generated from KeyMap) in the body area.
+// renderHelp draws the full key map (generated from KeyMap) in the body area: the groups side by
+// side in rows when they fit, else packed into columns as tall as the pane.
 func (m *Model) renderHelp(r Rect) {
 	st := m.styles
-	var cols []string
+	iw := r.W - 2
+	foot := []string{
+		"Mouse: click selects a row and focuses its pane; the wheel scrolls.",
+		"Dimmed keys are not available on this backend; pressing one says why.",
+		"Rebind keys in config.toml, e.g. [keys] start = [\"s\"] (wsldash config path).",
+	}
+	// One block of lines per group, each with its own key column width.
+	var blocks [][]string
 	for _, g := range m.keys.helpGroups() {
-		lines := []string{st.PaneTitleFocus.Render(g.Title)}
 		kw := 0
 		for _, kb := range g.Keys {
 			kw = max(kw, ansi.StringWidth(kb.Help().Key))
 		}
+		lines := []string{st.PaneTitleFocus.Render(g.Title)}
 		for _, kb := range g.Keys {
 			h := kb.Help()
 			reason := ""
@@ -950,39 +958,108 @@ func (m *Model) renderHelp(r Rect) {
 				reason = m.caps.Reason(a)
 			}
 			if reason != "" {
-				lines = append(lines, st.FooterDisabled.Render(col(h.Key, kw, false)+"  "+h.Desc)+
-					st.Muted.Render(" — "+reason))
-				continue
+				lines = append(lines, st.FooterDisabled.Render(col(h.Key, kw, false)+"  "+h.Desc)+st.Muted.Render(" — "+reason))
+			} else {
+				lines = append(lines, st.Help.FullKey.Render(col(h.Key, kw, false))+"  "+st.Help.FullDesc.Render(h.Desc))
 			}
-			lines = append(lines, st.Help.FullKey.Render(col(h.Key, kw, false))+"  "+st.Help.FullDesc.Render(h.Desc))
 		}
-		cols = append(cols, strings.Join(lines, "\n"))
+		blocks = append(blocks, lines)
 	}
-	// Lay the groups out in as many columns as fit.
+	width := func(ls []string) int {
+		w := 0
+		for _, l := range ls {
+			w = max(w, ansi.StringWidth(l))
+		}
+		return w
+	}
+	const gap = 4
+	avail := r.H - 2 - 1 // inner height less the top blank line
+
+	// Rows of blocks side by side.
 	var grid []string
-	var row []string
-	roww := 0
-	for _, cblock := range cols {
-		bw := lipgloss.Width(cblock) + 4
-		if roww+bw > r.W-4 && len(row) > 0 {
-			grid = append(grid, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	{
+		var row [][]string
+		roww := 0
+		flush := func() {
+			if len(row) == 0 {
+				return
+			}
+			if len(grid) > 0 {
+				grid = append(grid, "")
+			}
+			grid = append(grid, joinColumns(row, gap, width)...)
 			row, roww = nil, 0
 		}
-		row = append(row, lipgloss.NewStyle().PaddingRight(4).Render(cblock))
-		roww += bw
+		for _, bl := range blocks {
+			bw := width(bl) + gap
+			if roww+bw > iw-2 && len(row) > 0 {
+				flush()
+			}
+			row = append(row, bl)
+			roww += bw
+		}
+		flush()
 	}
-	if len(row) > 0 {
-		grid = append(grid, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	if len(grid) > avail {
+		// Columns: blocks stacked top to bottom, a new column when the next does not fit.
+		var colsList [][]string
+		var cur []string
+		for _, bl := range blocks {
+			need := len(bl)
+			if len(cur) > 0 {
+				need++
+			}
+			if len(cur)+need > avail && len(cur) > 0 {
+				colsList = append(colsList, cur)
+				cur = nil
+			}
+			if len(cur) > 0 {
+				cur = append(cur, "")
+			}
+			cur = append(cur, bl...)
+		}
+		colsList = append(colsList, cur)
+		grid = joinColumns(colsList, gap, width)
 	}
-	foot := st.Muted.Render("Mouse: click selects a row and focuses its pane, the wheel scrolls.\n" +
-		"Dimmed keys are not available on this backend; pressing one says why.\n" +
-		"Rebind keys in config.toml: [keys] start = [\"s\"] (see `wsldash config path`).")
-	content := strings.Join(grid, "\n\n") + "\n\n" + foot
-	body := strings.Split(lipgloss.NewStyle().Padding(1, 2).Render(content), "\n")
-	for i := range body {
-		body[i] = fit(body[i], r.W-2)
+	body := make([]string, 0, r.H-2)
+	body = append(body, spaces(iw))
+	for _, l := range grid {
+		body = append(body, fit("  "+l, iw))
+	}
+	if len(body)+1+len(foot) <= r.H-2 {
+		body = append(body, spaces(iw))
+		for _, f := range foot {
+			body = append(body, fit("  "+st.Muted.Render(f), iw))
+		}
+	}
+	if len(body) > r.H-2 {
+		body = body[:r.H-2]
 	}
 	m.paneBox(r, PaneNone, "Help", "? or esc closes", body)
+}
+
+// joinColumns lays blocks of lines side by side, gap cells apart, without trailing spaces.
+func joinColumns(blocks [][]string, gap int, width func([]string) int) []string {
+	h := 0
+	for _, b := range blocks {
+		h = max(h, len(b))
+	}
+	out := make([]string, h)
+	for y := range out {
+		var sb strings.Builder
+		for i, b := range blocks {
+			cell := ""
+			if y < len(b) {
+				cell = b[y]
+			}
+			sb.WriteString(cell)
+			if i < len(blocks)-1 {
+				sb.WriteString(spaces(width(b) - ansi.StringWidth(cell) + gap))
+			}
+		}
+		out[y] = strings.TrimRight(sb.String(), " ")
+	}
+	return out
 }
 
 // overlayDialog draws the confirm dialog centred over the screen.
