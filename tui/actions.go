@@ -109,6 +109,10 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if m.refuse(backend.ActKill) {
 			return m, nil
 		}
+		if !m.layout.Visible(PaneProcs) {
+			m.setFlash(flashInfo, "open the process list (1 or 3) to pick a process")
+			return m, nil
+		}
 		if m.pCursor >= len(m.procs) {
 			m.setFlash(flashInfo, "no process selected")
 			return m, nil

@@ -359,6 +359,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.refreshList()
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
+	case tea.PasteMsg:
+		if m.filtering {
+			before := m.selected
+			var cmd tea.Cmd
+			m.filter, cmd = m.filter.Update(msg)
+			m.refilter()
+			return m, tea.Batch(cmd, m.selectionChanged(before))
+		}
+		return m, nil
 	case tea.MouseClickMsg:
 		return m, m.onClick(msg.Mouse())
 	case tea.MouseWheelMsg:

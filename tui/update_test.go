@@ -92,6 +92,17 @@ func TestKeys(t *testing.T) {
 		{"kill cancel", nil, []string{"x", "n"}, func(t *testing.T, h *harness, be *fake.Backend) {
 			mustNotCallPrefix(t, h, "kill")
 		}},
+		{"kill needs the process list on screen", nil, []string{"2", "x"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.dialog != nil {
+				t.Fatal("kill dialog without a visible process list")
+			}
+			mustFlash(t, h, flashInfo, "process list")
+		}},
+		{"kill from the processes view", nil, []string{"3", "j", "x", "y"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.countCalls("kill Ubuntu-24.04 ") != 1 {
+				t.Fatalf("calls %v", be.Calls())
+			}
+		}},
 		{"filter type and enter", nil, []string{"/", "k", "a", "l", "i", "enter"}, func(t *testing.T, h *harness, be *fake.Backend) {
 			if h.m.filtering || h.m.filter.Value() != "kali" || len(h.m.rows) != 1 || h.m.selected != "kali-linux" {
 				t.Fatalf("filtering=%v value=%q rows=%d selected=%q", h.m.filtering, h.m.filter.Value(), len(h.m.rows), h.m.selected)
@@ -285,6 +296,19 @@ func mustFlash(t *testing.T, h *harness, k flashKind, sub string) {
 	t.Helper()
 	if h.m.flash.kind != k || !strings.Contains(h.m.flash.text, sub) {
 		t.Fatalf("flash = %+v, want kind %d containing %q", h.m.flash, k, sub)
+	}
+}
+
+func TestPasteIntoFilter(t *testing.T) {
+	h, _ := newFakeHarness(t, 120, 40)
+	h.send(tea.PasteMsg{Content: "deb"})
+	if h.m.filter.Value() != "" {
+		t.Fatal("paste outside the filter changed it")
+	}
+	h.key("/")
+	h.send(tea.PasteMsg{Content: "deb"})
+	if h.m.filter.Value() != "deb" || len(h.m.rows) != 1 || h.m.selected != "Debian" {
+		t.Fatalf("value=%q rows=%d selected=%q", h.m.filter.Value(), len(h.m.rows), h.m.selected)
 	}
 }
 
