@@ -122,6 +122,13 @@ func TestE2ETmux(t *testing.T) {
 	mustTmux("resize-window", "-t", "e2e", "-x", "120", "-y", "40")
 	waitFor("the dashboard back", contains("Distros", "Memory"))
 
+	// Enter hands the terminal to a shell in the selected distro; exiting it brings the UI back.
+	keys("Enter")
+	waitFor("the shell", func(s string) bool { return !strings.Contains(s, "Distros") })
+	keys("-l", "exit")
+	keys("Enter")
+	waitFor("the dashboard after the shell", contains("Distros", "Memory"))
+
 	keys("q")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
