@@ -747,15 +747,20 @@ type legendItem struct {
 }
 
 func fitLegend(items []legendItem, w int) string {
+	gap := 2
 	for {
 		total := 1
 		for i, it := range items {
 			if i > 0 {
-				total += 2
+				total += 1
 			}
 			total += ansi.StringWidth(it.text)
 		}
-		if total <= w || len(items) <= 1 {
+		if total+len(items)-1 <= w { // room for two-space gaps
+			break
+		}
+		if total <= w || len(items) <= 1 { // single spaces still fit
+			gap = 1
 			break
 		}
 		low := 0
@@ -770,7 +775,7 @@ func fitLegend(items []legendItem, w int) string {
 	b.WriteString(" ")
 	for i, it := range items {
 		if i > 0 {
-			b.WriteString("  ")
+			b.WriteString(spaces(gap))
 		}
 		b.WriteString(it.text)
 	}
