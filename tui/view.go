@@ -425,19 +425,6 @@ func (m *Model) renderPane(p Pane, r Rect) {
 	}
 }
 
-// selRow styles a whole row as selected (focused or not).
-func (m *Model) selRow(s string, w int, p Pane) string {
-	st := m.styles.SelectedDim
-	if m.focus == p {
-		st = m.styles.Selected
-	}
-	return st.Render(col(s, w, false))
-}
-
-func (m *Model) spinner() string {
-	return m.styles.Spinner.Render(spinnerFrames.Frames[m.spinFrame%len(spinnerFrames.Frames)])
-}
-
 func (m *Model) renderDistros(r Rect) {
 	st := m.styles
 	P := &st.P
