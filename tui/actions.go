@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/themes"
 	"github.com/wsldash/wsldash/tui/chart"
 )
 
@@ -77,6 +78,28 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.move(m.focus, -m.paneLen(m.focus))
 	case key.Matches(msg, k.Bottom):
 		return m, m.move(m.focus, m.paneLen(m.focus))
+	case key.Matches(msg, k.Sort):
+		m.sortBy = (m.sortBy + 1) % sortModes
+		keep := m.selectedPID()
+		sortProcs(m.procs, m.sortBy)
+		for i := range m.procs {
+			if m.procs[i].PID == keep {
+				m.pCursor = i
+			}
+		}
+		m.clampPane(PaneProcs)
+		m.setFlash(flashInfo, "processes by "+m.sortBy.String())
+	case key.Matches(msg, k.Theme):
+		names := themes.Names()
+		next := names[0]
+		for i, n := range names {
+			if n == m.themeName {
+				next = names[(i+1)%len(names)]
+			}
+		}
+		m.themeName = next
+		m.applyStyles()
+		m.setFlash(flashInfo, "theme "+next)
 	case key.Matches(msg, k.Filter):
 		m.filtering = true
 		m.focus = PaneDistros

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os/exec"
 	"slices"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -39,6 +40,7 @@ type procsMsg struct {
 	distro string
 	procs  []backend.Process
 	err    error
+	by     sortBy
 }
 
 type mountsMsg struct {
@@ -102,23 +104,48 @@ func sampleCmd(ctx context.Context, be backend.Backend, id uint64, refresh time.
 	}
 }
 
-func procsCmd(ctx context.Context, be backend.Backend, id uint64, distro string) tea.Cmd {
+func procsCmd(ctx context.Context, be backend.Backend, id uint64, distro string, by sortBy) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
 		defer cancel()
 		ps, err := be.Processes(ctx, distro)
-		// Busiest first; sorting here keeps Update and View cheap.
-		slices.SortStableFunc(ps, func(a, b backend.Process) int {
-			if c := cmp.Compare(b.CPUPercent, a.CPUPercent); c != 0 {
-				return c
-			}
-			if c := cmp.Compare(b.RSSBytes, a.RSSBytes); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.PID, b.PID)
-		})
-		return procsMsg{id: id, distro: distro, procs: ps, err: err}
+		sortProcs(ps, by) // here, so that Update and View stay cheap
+		return procsMsg{id: id, distro: distro, procs: ps, err: err, by: by}
 	}
+}
+
+// sortBy is the process list's order.
+type sortBy int
+
+const (
+	byCPU sortBy = iota
+	byMemory
+	byPID
+	byName
+	sortModes
+)
+
+func (s sortBy) String() string { return [...]string{"cpu", "memory", "pid", "name"}[s] }
+
+// sortProcs orders processes busiest first (or by memory, pid, name), ties broken by pid.
+func sortProcs(ps []backend.Process, by sortBy) {
+	slices.SortStableFunc(ps, func(a, b backend.Process) int {
+		var c int
+		switch by {
+		case byCPU:
+			if c = cmp.Compare(b.CPUPercent, a.CPUPercent); c == 0 {
+				c = cmp.Compare(b.RSSBytes, a.RSSBytes)
+			}
+		case byMemory:
+			c = cmp.Compare(b.RSSBytes, a.RSSBytes)
+		case byName:
+			c = cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+		}
+		if c != 0 {
+			return c
+		}
+		return cmp.Compare(a.PID, b.PID)
+	})
 }
 
 func mountsCmd(ctx context.Context, be backend.Backend, id uint64, distro string) tea.Cmd {

@@ -18,6 +18,7 @@ type KeyMap struct {
 
 	Start, Terminate, SetDefault, Shell key.Binding
 	Shutdown, Reclaim, Kill             key.Binding
+	Sort, Theme                         key.Binding
 
 	ViewOverview, ViewMemory, ViewProcesses, ViewMounts key.Binding
 	Help, Quit                                          key.Binding
@@ -50,6 +51,8 @@ func DefaultKeyMap() KeyMap {
 		Shutdown:   b("shutdown", "S"),
 		Reclaim:    b("reclaim", "r"),
 		Kill:       b("kill", "x"),
+		Sort:       b("sort processes", "o"),
+		Theme:      b("next theme", "T"),
 
 		ViewOverview:  b("overview", "1"),
 		ViewMemory:    b("memory", "2"),
@@ -80,7 +83,7 @@ func (k *KeyMap) bindings() []binding {
 		{"start", &k.Start, backend.ActStart}, {"terminate", &k.Terminate, backend.ActTerminate},
 		{"set_default", &k.SetDefault, backend.ActSetDefault}, {"shell", &k.Shell, backend.ActShell},
 		{"shutdown", &k.Shutdown, backend.ActShutdown}, {"reclaim", &k.Reclaim, backend.ActReclaim},
-		{"kill", &k.Kill, backend.ActKill},
+		{"kill", &k.Kill, backend.ActKill}, {"sort", &k.Sort, ""}, {"theme", &k.Theme, ""},
 		{"view_overview", &k.ViewOverview, ""}, {"view_memory", &k.ViewMemory, ""},
 		{"view_processes", &k.ViewProcesses, ""}, {"view_mounts", &k.ViewMounts, ""},
 		{"help", &k.Help, ""}, {"quit", &k.Quit, ""},
@@ -93,8 +96,8 @@ func (k *KeyMap) helpGroups() []helpGroup {
 	return []helpGroup{
 		{"Move", []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.FocusNext, &k.FocusPrev, &k.Filter}},
 		{"Distro", []*key.Binding{&k.Start, &k.Terminate, &k.SetDefault, &k.Shell}},
-		{"VM", []*key.Binding{&k.Shutdown, &k.Reclaim, &k.Kill}},
-		{"Views", []*key.Binding{&k.ViewOverview, &k.ViewMemory, &k.ViewProcesses, &k.ViewMounts, &k.Help, &k.Quit}},
+		{"VM", []*key.Binding{&k.Shutdown, &k.Reclaim, &k.Kill, &k.Sort}},
+		{"Views", []*key.Binding{&k.ViewOverview, &k.ViewMemory, &k.ViewProcesses, &k.ViewMounts, &k.Theme, &k.Help, &k.Quit}},
 		{"Dialogs", []*key.Binding{&k.Confirm, &k.Cancel}},
 	}
 }

@@ -96,6 +96,7 @@ type Model struct {
 	sampleErr string
 
 	procs     []backend.Process
+	sortBy    sortBy
 	pCursor   int
 	pOff      int
 	procsFor  string
@@ -255,7 +256,7 @@ func (m Model) Init() tea.Cmd {
 		infoCmd(m.ctx, m.be, m.req.info),
 		distrosCmd(m.ctx, m.be, m.req.list),
 		sampleCmd(m.ctx, m.be, m.req.sample, m.refresh),
-		procsCmd(m.ctx, m.be, m.req.procs, ""),
+		procsCmd(m.ctx, m.be, m.req.procs, "", m.sortBy),
 		mountsCmd(m.ctx, m.be, m.req.mounts, ""),
 		m.tick(m.refresh, tickMsg{}),
 	)
@@ -324,6 +325,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.procsErr = ""
 			keep := m.selectedPID()
 			m.procs = msg.procs
+			if msg.by != m.sortBy { // the order changed while this list was on its way
+				sortProcs(m.procs, m.sortBy)
+			}
 			m.pCursor = 0
 			for i, p := range m.procs {
 				if p.PID == keep {
@@ -416,7 +420,7 @@ func (m *Model) fetchDetails(force bool) tea.Cmd {
 	name := m.selected
 	if force || m.req.procs == 0 {
 		m.req.procs = m.nextID()
-		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, name))
+		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, name, m.sortBy))
 	}
 	if force || m.req.mounts == 0 {
 		m.req.mounts = m.nextID()

@@ -201,6 +201,42 @@ func TestKeys(t *testing.T) {
 				t.Fatalf("pCursor=%d cursor=%d", h.m.pCursor, h.m.cursor)
 			}
 		}},
+		{"sort cycles the process order", nil, []string{"tab", "j", "o"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.sortBy != byMemory || !strings.Contains(h.screen(), "by memory") {
+				t.Fatalf("sortBy=%v", h.m.sortBy)
+			}
+			for i := 1; i < len(h.m.procs); i++ {
+				if h.m.procs[i-1].RSSBytes < h.m.procs[i].RSSBytes {
+					t.Fatalf("not sorted by memory at %d", i)
+				}
+			}
+			h.key("o")
+			h.key("o")
+			if h.m.sortBy != byName || h.m.procs[0].Name > h.m.procs[1].Name {
+				t.Fatalf("sortBy=%v first=%q", h.m.sortBy, h.m.procs[0].Name)
+			}
+			h.tick()
+			h.tick()
+			h.tick() // a refetch keeps the chosen order
+			if h.m.procs[0].Name > h.m.procs[1].Name {
+				t.Fatal("refetch lost the order")
+			}
+			h.key("o")
+			if h.m.sortBy != byCPU {
+				t.Fatalf("sortBy=%v", h.m.sortBy)
+			}
+		}},
+		{"theme cycles", nil, []string{"T"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.themeName != "catppuccin-mocha" || h.m.View().BackgroundColor == nil {
+				t.Fatalf("theme=%q", h.m.themeName)
+			}
+			for i := 0; i < 5; i++ {
+				h.key("T")
+			}
+			if h.m.themeName != "default" || h.m.View().BackgroundColor != nil {
+				t.Fatalf("theme=%q after a full cycle", h.m.themeName)
+			}
+		}},
 		{"quit", nil, []string{"q"}, quits},
 		{"ctrl+c", nil, []string{"ctrl+c"}, quits},
 		{"ctrl+c in a dialog", nil, []string{"S", "ctrl+c"}, quits},

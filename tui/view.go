@@ -644,7 +644,7 @@ func (m *Model) renderProcs(r Rect) {
 	}
 	note := m.detailFor()
 	if len(m.procs) > 0 {
-		note += " · " + strconv.Itoa(len(m.procs))
+		note += " · " + strconv.Itoa(len(m.procs)) + " · by " + m.sortBy.String()
 	}
 	m.paneBox(r, PaneProcs, "Processes", note, body)
 }
