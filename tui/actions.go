@@ -8,16 +8,33 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/reclaim"
 	"github.com/wsldash/wsldash/themes"
 	"github.com/wsldash/wsldash/tui/chart"
 )
 
-// dialog is a yes/no confirmation; the root model owns it and interprets the answer.
+// dialog is a yes/no confirmation, or (with choices) a pick of one of several forms of an
+// action confirmed with Enter; the root model owns it and interprets the answer.
 type dialog struct {
-	title string
-	body  string
-	yes   bool // the focused button
-	op    op
+	title   string
+	body    string
+	yes     bool // the focused button
+	op      op
+	choices []dialogChoice
+	choice  int // the highlighted choice
+}
+
+// dialogChoice is one option of a choice dialog.
+type dialogChoice struct {
+	label, desc string
+	mode        backend.ReclaimMode
+}
+
+// reclaimChoices are the manual reclaims, the default first.
+var reclaimChoices = []dialogChoice{
+	{"dropcache", "drop the clean page cache now (drop_caches)", backend.ReclaimDropCache},
+	{"gradual", "reclaim cache via cgroup memory.reclaim, like WSL's gradual", backend.ReclaimGradual},
+	{"compact", "compact free memory so it returns in whole blocks; drops no cache", backend.ReclaimCompact},
 }
 
 var verbs = map[backend.Action][2]string{ // action -> (pending label, done message)
@@ -123,11 +140,12 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if m.refuse(backend.ActReclaim) {
 			return m, nil
 		}
-		body := "Drop the guest's page cache now so Windows gets the memory back."
+		body := "Give the guest's memory back to Windows."
 		if s, ok := m.hist.Last(); ok {
-			body += fmt.Sprintf("\nAbout %s of cache can be dropped.", chart.HumanBytes(float64(s.Guest.Reclaimable())))
+			body += fmt.Sprintf(" About %s of page cache can be dropped now.", chart.HumanBytes(float64(s.Guest.Reclaimable())))
 		}
-		m.dialog = &dialog{title: "Reclaim memory?", body: body, op: op{act: backend.ActReclaim}}
+		m.dialog = &dialog{title: "Reclaim memory?", body: body, choices: reclaimChoices,
+			op: op{act: backend.ActReclaim, mode: reclaimChoices[0].mode}}
 	case key.Matches(msg, k.Kill):
 		if m.refuse(backend.ActKill) {
 			return m, nil
@@ -154,6 +172,23 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 func (m *Model) onDialogKey(msg tea.KeyPressMsg) tea.Cmd {
 	d := m.dialog
+	if len(d.choices) > 0 {
+		k := &m.keys
+		switch {
+		case key.Matches(msg, k.Up, k.FocusPrev):
+			d.choice = (d.choice + len(d.choices) - 1) % len(d.choices)
+		case key.Matches(msg, k.Down, k.FocusNext):
+			d.choice = (d.choice + 1) % len(d.choices)
+		case key.Matches(msg, k.Confirm):
+			m.dialog = nil
+			o := d.op
+			o.mode = d.choices[d.choice].mode
+			return m.startAction(o)
+		case key.Matches(msg, k.Cancel):
+			m.dialog = nil
+		}
+		return nil
+	}
 	switch s := msg.String(); {
 	case s == "left" || s == "right" || s == "tab" || s == "shift+tab" || s == "h" || s == "l":
 		d.yes = !d.yes
@@ -281,7 +316,7 @@ func (m *Model) startAction(o op) tea.Cmd {
 		return nil
 	}
 	id := m.nextID()
-	m.pending[o.key()] = pendingOp{id: id, act: o.act, label: verbs[o.act][0]}
+	m.pending[o.key()] = pendingOp{id: id, act: o.act, label: verbs[o.act][0], at: m.clock.Now()}
 	return tea.Batch(actionCmd(m.ctx, m.be, id, o), m.startSpinner())
 }
 
@@ -296,18 +331,19 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 		return m.refreshList()
 	}
 	done := verbs[msg.act][1]
+	switch msg.act { // what frees memory, for the reclaim detector's attribution
+	case backend.ActTerminate:
+		m.rec.hint(p.at, reclaim.SourceDistroStopped)
+	case backend.ActShutdown:
+		m.rec.hint(p.at, reclaim.SourceVMShutdown)
+	case backend.ActReclaim:
+		m.rec.manual(p.at, msg.reclaim.Freed())
+	}
 	switch msg.act {
 	case backend.ActShutdown:
 		m.setFlash(flashOK, done)
 	case backend.ActReclaim:
-		r := msg.reclaim
-		where := ""
-		if r.Where != "" {
-			where = " in " + r.Where
-		}
-		m.setFlash(flashOK, fmt.Sprintf("reclaimed %s of page cache%s (%s → %s)", chart.HumanBytes(float64(r.Freed())),
-			where, chart.HumanBytes(float64(r.CacheBefore)), chart.HumanBytes(float64(r.CacheAfter))))
-		m.addMarker("reclaim")
+		m.setFlash(flashOK, reclaimText(msg.reclaim))
 	case backend.ActKill:
 		m.setFlash(flashOK, fmt.Sprintf("%s %s (pid %d)", done, msg.target, msg.pid))
 		return tea.Batch(m.refreshList(), m.fetchDetails(true))
@@ -355,16 +391,6 @@ func (m *Model) onShellReady(msg shellReadyMsg) tea.Cmd {
 	return tea.ExecProcess(msg.cmd, func(err error) tea.Msg { return shellDoneMsg{distro: name, err: err} })
 }
 
-// addMarker remembers an event at the newest sample, for the memory graph.
-func (m *Model) addMarker(label string) {
-	if s, ok := m.hist.Last(); ok {
-		m.cache.markers = append(m.cache.markers, timedMarker{t: s.Time, label: label})
-		if len(m.cache.markers) > 16 {
-			m.cache.markers = m.cache.markers[1:]
-		}
-	}
-}
-
 func (m *Model) onClick(ms tea.Mouse) tea.Cmd {
 	if m.dialog != nil || m.showHelp || m.layout.TooSmall || ms.Button != tea.MouseLeft {
 		return nil
@@ -405,4 +431,21 @@ func (m *Model) onWheel(ms tea.Mouse) tea.Cmd {
 		return m.move(p, 1)
 	}
 	return nil
+}
+
+// reclaimText says how much a manual reclaim gave back, in the words of its mode.
+func reclaimText(r backend.ReclaimResult) string {
+	freed := chart.HumanBytes(float64(r.Freed()))
+	where := ""
+	if r.Where != "" {
+		where = " in " + r.Where
+	}
+	around := fmt.Sprintf(" (cache %s → %s)", chart.HumanBytes(float64(r.CacheBefore)), chart.HumanBytes(float64(r.CacheAfter)))
+	switch r.Mode {
+	case backend.ReclaimGradual:
+		return "memory.reclaim gave back " + freed + " of page cache" + where + around
+	case backend.ReclaimCompact:
+		return "compacted memory" + where + around
+	}
+	return "dropped " + freed + " of page cache" + where + around
 }

@@ -162,7 +162,8 @@ type op struct {
 	act    backend.Action
 	distro string
 	pid    int
-	name   string // process name, for messages
+	name   string              // process name, for messages
+	mode   backend.ReclaimMode // for reclaim
 }
 
 func (o op) key() string {
@@ -191,7 +192,7 @@ func actionCmd(ctx context.Context, be backend.Backend, id uint64, o op) tea.Cmd
 		case backend.ActShutdown:
 			msg.err = be.Shutdown(ctx, false)
 		case backend.ActReclaim:
-			msg.reclaim, msg.err = be.Reclaim(ctx, backend.ReclaimDropCache)
+			msg.reclaim, msg.err = be.Reclaim(ctx, cmp.Or(o.mode, backend.ReclaimDropCache))
 		case backend.ActKill:
 			msg.target = o.name
 			msg.err = be.KillProcess(ctx, o.distro, o.pid)

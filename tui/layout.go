@@ -8,10 +8,11 @@ const (
 	ViewMemory
 	ViewProcesses
 	ViewMounts
+	ViewConfig
 )
 
 func (v View) String() string {
-	return [...]string{"overview", "memory", "processes", "mounts"}[v]
+	return [...]string{"overview", "memory", "processes", "mounts", "config"}[v]
 }
 
 // Pane names a region of the screen.
@@ -24,15 +25,19 @@ const (
 	PaneCPU
 	PaneProcs
 	PaneMounts
+	PaneReclaim   // the memory view's reclaim status
+	PaneEvents    // the memory view's reclaim event log
+	PaneWSLConfig // the config view's .wslconfig
+	PaneWSLConf   // the config view's /etc/wsl.conf
 	paneCount
 )
 
 func (p Pane) String() string {
-	return [...]string{"none", "distros", "memory", "cpu", "processes", "mounts"}[p]
+	return [...]string{"none", "distros", "memory", "cpu", "processes", "mounts", "reclaim", "events", "wslconfig", "wsl.conf"}[p]
 }
 
 // focusable are the panes that take the keyboard, in tab order.
-var focusable = []Pane{PaneDistros, PaneProcs, PaneMounts}
+var focusable = []Pane{PaneDistros, PaneProcs, PaneMounts, PaneWSLConfig, PaneWSLConf}
 
 // Rect is a cell rectangle.
 type Rect struct{ X, Y, W, H int }
@@ -94,10 +99,26 @@ func ComputeLayout(w, h int, v View, distros int) Layout {
 
 	switch v {
 	case ViewMemory:
-		memH := bh * 62 / 100
+		// The graph on top; below it the reclaim status (and the distros when there is room)
+		// on the left, the event log on the right.
+		memH := max(bh*52/100, 6)
+		rem := bh - memH
+		statH := min(rem, 10)
 		set(PaneMemory, Rect{0, top, w, memH})
-		set(PaneDistros, Rect{0, top + memH, leftW, bh - memH})
-		set(PaneCPU, Rect{leftW, top + memH, rightW, bh - memH})
+		set(PaneReclaim, Rect{0, top + memH, leftW, statH})
+		if rem-statH >= 5 {
+			set(PaneDistros, Rect{0, top + memH + statH, leftW, rem - statH})
+		} else {
+			set(PaneReclaim, Rect{0, top + memH, leftW, rem})
+		}
+		set(PaneEvents, Rect{leftW, top + memH, rightW, rem})
+	case ViewConfig:
+		// The distros (whose wsl.conf is shown) on top, .wslconfig and wsl.conf side by side.
+		dh := min(max(bh*25/100, 5), 10, max(distros+3, 5))
+		cw := w * 58 / 100
+		set(PaneDistros, Rect{0, top, w, dh})
+		set(PaneWSLConfig, Rect{0, top + dh, cw, bh - dh})
+		set(PaneWSLConf, Rect{cw, top + dh, w - cw, bh - dh})
 	case ViewProcesses, ViewMounts:
 		dh := min(max(bh*30/100, 5), 14, max(distros+3, 5))
 		set(PaneDistros, Rect{0, top, w, dh})

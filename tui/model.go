@@ -94,6 +94,8 @@ type Model struct {
 
 	hist      *sampler.History
 	sampleErr string
+	rec       *reclaimState // reclaim events and idle time, fed in Update (reclaim.go)
+	conf      *configState  // the config view's files, read in Cmds (configview.go)
 
 	procs     []backend.Process
 	sortBy    sortBy
@@ -127,6 +129,7 @@ type pendingOp struct {
 	id    uint64
 	act   backend.Action
 	label string
+	at    time.Time // when it started (a reclaim hint's time)
 }
 
 type flashKind int
@@ -191,6 +194,8 @@ func New(opts Options) Model {
 		focus:     PaneDistros,
 		now:       clock.Now(),
 		hist:      sampler.NewHistory(sampler.DefaultCapacity),
+		rec:       newReclaimState(),
+		conf:      &configState{},
 		pending:   map[string]pendingOp{},
 		cache:     &renderCache{},
 	}
@@ -214,6 +219,7 @@ func New(opts Options) Model {
 	if bf, ok := m.be.(backfiller); ok {
 		for _, s := range bf.Backfill() {
 			m.hist.Add(s)
+			m.rec.observe(s)
 		}
 	}
 	if cfgErr != nil {
@@ -303,6 +309,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.req.sample = 0
 		if msg.err != nil {
 			m.sampleErr = errText(msg.err)
+			if backend.KindOf(msg.err) == backend.KindNotRunning {
+				m.rec.vmStopped(m.clock.Now())
+			}
 			return m, nil
 		}
 		m.sampleErr = ""
@@ -311,6 +320,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			s.Time = m.clock.Now()
 		}
 		m.hist.Add(s)
+		m.rec.observe(s)
 		return m, nil
 	case procsMsg:
 		if msg.id == 0 || msg.id != m.req.procs {

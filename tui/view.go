@@ -20,16 +20,15 @@ import (
 // renderCache holds what View reuses between frames: chart buffers, series slices, the screen's
 // row builders. It is behind a pointer so the value-typed Model can update it from View.
 type renderCache struct {
-	mem, cpu                           chart.Chart
-	used, cache, free, vm, cpuv, vmcpu []float64
-	markers                            []timedMarker
-	chartMarkers                       []chart.Marker
-	rows                               []rowBuf
-	header                             string
-	headerKey                          headerKey
-	footer                             string
-	footerKey                          footerKey
-	valid                              bool
+	mem, cpu                     chart.Chart
+	used, cache, vm, cpuv, vmcpu []float64
+	chartMarkers                 []chart.Marker
+	rows                         []rowBuf
+	header                       string
+	headerKey                    headerKey
+	footer                       string
+	footerKey                    footerKey
+	valid                        bool
 }
 
 // rowBuf is one screen row being built; its bytes are reused from frame to frame.
@@ -47,11 +46,6 @@ type headerKey struct {
 type footerKey struct {
 	w     int
 	flash flash
-}
-
-type timedMarker struct {
-	t     time.Time
-	label string
 }
 
 func (c *renderCache) invalidate() { c.valid = false }
@@ -109,7 +103,7 @@ func (m *Model) render() string {
 		m.renderHelp(Rect{0, 1, w, h - 2})
 	} else {
 		// Panes in x order, so that each screen row is written left to right.
-		for _, p := range [...]Pane{PaneDistros, PaneProcs, PaneMemory, PaneCPU, PaneMounts} {
+		for _, p := range [...]Pane{PaneDistros, PaneProcs, PaneReclaim, PaneWSLConfig, PaneMemory, PaneCPU, PaneMounts, PaneEvents, PaneWSLConf} {
 			if r := l.Rect(p); !r.Empty() {
 				m.renderPane(p, r)
 			}
@@ -422,6 +416,14 @@ func (m *Model) renderPane(p Pane, r Rect) {
 		m.renderMemory(r)
 	case PaneCPU:
 		m.renderCPU(r)
+	case PaneReclaim:
+		m.renderReclaim(r)
+	case PaneEvents:
+		m.renderEvents(r)
+	case PaneWSLConfig:
+		m.renderWSLConfig(r)
+	case PaneWSLConf:
+		m.renderWSLConf(r)
 	}
 }
 
@@ -787,10 +789,11 @@ func (m *Model) renderMemory(r Rect) {
 		if hv := last.Host; hv != nil && hv.VMProcessBytes > 0 {
 			note += fmt.Sprintf(" · Windows sees %s", chart.HumanBytes(float64(hv.VMProcessBytes)))
 		}
+		// Used and cache are stacked areas; free is the empty space above them, up to the total.
 		items := []legendItem{
 			{m.swatch(m.seriesStyle(st.Used), "used", chart.HumanBytes(float64(g.UsedBytes))), 9},
 			{m.swatch(m.seriesStyle(st.Cache), "cache", chart.HumanBytes(float64(g.CacheBytes))), 8},
-			{m.swatch(m.seriesStyle(st.Free), "free", chart.HumanBytes(float64(g.FreeBytes))), 5},
+			{st.Muted.Render("□ free") + " " + st.Cell.Render(chart.HumanBytes(float64(g.FreeBytes))), 5},
 		}
 		if hv := last.Host; hv != nil && hv.VMProcessBytes > 0 {
 			name := hv.VMProcess
@@ -800,11 +803,16 @@ func (m *Model) renderMemory(r Rect) {
 			items = append(items, legendItem{m.seriesStyle(st.VM).Render("━") + " " + st.Muted.Render(name) + " " +
 				st.Cell.Render(chart.HumanBytes(float64(hv.VMProcessBytes))), 7})
 		}
-		if rc := g.Reclaimable(); rc > 0 {
-			items = append(items, legendItem{st.Muted.Render("reclaimable ") + st.Cell.Render(chart.HumanBytes(float64(rc))), 3})
+		if gap, ok := vmGap(last); ok {
+			items = append(items, legendItem{st.Muted.Render("gap ") + st.Cell.Render(chart.HumanBytes(float64(gap))), 6})
 		}
-		if rm := m.info.ReclaimMode; rm != "" {
-			items = append(items, legendItem{st.Muted.Render("autoMemoryReclaim ") + st.Cell.Render(string(rm)), 1})
+		if m.view != ViewMemory { // the memory view has its own reclaim pane
+			if rc := g.Reclaimable(); rc > 0 {
+				items = append(items, legendItem{st.Muted.Render("reclaimable ") + st.Cell.Render(chart.HumanBytes(float64(rc))), 3})
+			}
+			if rm := m.info.ReclaimMode; rm != "" {
+				items = append(items, legendItem{st.Muted.Render("autoMemoryReclaim ") + st.Cell.Render(string(rm)), 1})
+			}
 		}
 		if sw := g.SwapTotalBytes; sw > 0 {
 			items = append(items, legendItem{st.Muted.Render("swap ") +
@@ -822,11 +830,9 @@ func (m *Model) renderMemory(r Rect) {
 		total := 0.0
 		c.used = m.hist.Series(c.used[:0], func(s backend.Sample) float64 { return float64(s.Guest.UsedBytes) })
 		c.cache = m.hist.Series(c.cache[:0], func(s backend.Sample) float64 { return float64(s.Guest.CacheBytes) })
-		c.free = m.hist.Series(c.free[:0], func(s backend.Sample) float64 { return float64(s.Guest.FreeBytes) })
 		series := []chart.Series{
 			{Name: "used", Values: c.used, Color: st.Used},
 			{Name: "cache", Values: c.cache, Color: st.Cache},
-			{Name: "free", Values: c.free, Color: st.Free},
 		}
 		total = float64(last.Guest.TotalBytes)
 		if last.Host != nil && last.Host.VMProcessBytes > 0 {
@@ -843,24 +849,31 @@ func (m *Model) renderMemory(r Rect) {
 			}
 			series = append(series, chart.Series{Name: "vm", Values: c.vm, Color: st.VM, Line: true})
 		}
+		// Reclaim events from the log (computed in Update), placed by binary search.
 		c.chartMarkers = c.chartMarkers[:0]
-		if len(c.markers) > 0 {
-			n := m.hist.Len()
-			first := m.hist.At(0).Time
-			for _, mk := range c.markers {
-				if mk.t.Before(first) {
+		if n := m.hist.Len(); n > 0 {
+			at := func(i int) time.Time { return m.hist.At(i).Time }
+			first := at(0)
+			for _, e := range m.rec.log {
+				if e.Time.Before(first) {
 					continue
 				}
-				for i := n - 1; i >= 0; i-- {
-					if !m.hist.At(i).Time.After(mk.t) {
-						c.chartMarkers = append(c.chartMarkers, chart.Marker{Index: i, Label: mk.label})
-						break
-					}
+				if i := indexAt(n, at, e.Time); i >= 0 {
+					c.chartMarkers = append(c.chartMarkers, chart.Marker{Index: i, Label: markerLabel(e)})
 				}
 			}
 		}
+		if total <= 0 {
+			total = chart.NiceMax(0, true)
+		}
+		// The memory view shows the whole history (neighbouring samples averaged), so reclaims
+		// from minutes ago stay in sight; the overview shows the newest samples at full detail.
+		window := 0
+		if n := m.hist.Len(); m.view == ViewMemory && n > 2*iw {
+			window = n
+		}
 		out := c.mem.Render(chart.Options{
-			Width: iw, Height: gh, Min: 0, Max: chart.NiceMax(total, true), Stacked: true, Bytes: true,
+			Width: iw, Height: gh, Min: 0, Max: total, Stacked: true, Bytes: true, Window: window,
 			Step: m.refresh, Markers: c.chartMarkers, AxisStyle: st.Axis, MarkerStyle: st.MsgInfo, NoColor: st.NoColor,
 		}, series...)
 		body = chartLines(body, out)
@@ -1063,10 +1076,34 @@ func (m *Model) overlayDialog(base string, w, h int) string {
 		yes, no = st.ButtonActive.Render("Yes"), st.Button.Render("No")
 	}
 	bw := min(max(44, ansi.StringWidth(d.title)+8), w-4)
+	if len(d.choices) > 0 {
+		bw = min(max(bw, 72), w-4)
+	}
 	inner := bw - st.Dialog.GetHorizontalFrameSize()
 	hint := st.Muted.Render("y yes · n/esc no")
-	content := st.DialogTitle.Render(d.title) + "\n\n" + lipgloss.NewStyle().Width(inner).Render(d.body) + "\n\n" +
-		yes + "  " + no + "   " + hint
+	buttons := yes + "  " + no + "   " + hint
+	body := lipgloss.NewStyle().Width(inner).Render(d.body)
+	if len(d.choices) > 0 {
+		// One line per choice: a marker, the name, what it does.
+		var b strings.Builder
+		b.WriteString(body)
+		b.WriteString("\n")
+		for i, c := range d.choices {
+			b.WriteString("\n")
+			name := col(c.label, 10, false)
+			desc := ansi.Truncate(c.desc, max(inner-13, 0), "…")
+			if i == d.choice {
+				b.WriteString(st.Help.ShortKey.Render("▸ "+name) + " " + st.Cell.Render(desc))
+			} else {
+				b.WriteString(st.Muted.Render("  " + name + " " + desc))
+			}
+		}
+		body = b.String()
+		k := &m.keys
+		buttons = st.Muted.Render(k.Up.Help().Key + "/" + k.Down.Help().Key + " choose · " +
+			k.Confirm.Help().Key + " reclaim · " + k.Cancel.Help().Key + " cancel")
+	}
+	content := st.DialogTitle.Render(d.title) + "\n\n" + body + "\n\n" + buttons
 	box := st.Dialog.Width(bw).Render(content)
 	lines := strings.Split(base, "\n")
 	bl := strings.Split(box, "\n")

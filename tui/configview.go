@@ -1,0 +1,6 @@
+package tui
+
+type configState struct{}
+
+func (m *Model) renderWSLConfig(r Rect) {}
+func (m *Model) renderWSLConf(r Rect)   {}

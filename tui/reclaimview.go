@@ -1,0 +1,156 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/tui/chart"
+)
+
+// vmGap is the VM process's memory less the guest's used (anonymous) memory: what the VM holds
+// that no guest process needs, mostly page cache Windows cannot have back. ok is false when the
+// VM process is unknown.
+func vmGap(s backend.Sample) (uint64, bool) {
+	if s.Host == nil || s.Host.VMProcessBytes == 0 {
+		return 0, false
+	}
+	if s.Host.VMProcessBytes <= s.Guest.UsedBytes {
+		return 0, true
+	}
+	return s.Host.VMProcessBytes - s.Guest.UsedBytes, true
+}
+
+// renderReclaim is the memory view's status: the gap, what could come back now, the
+// autoMemoryReclaim mode and what WSL will do next.
+func (m *Model) renderReclaim(r Rect) {
+	st := m.styles
+	P := &st.P
+	iw := r.W - 2
+	const lw = 13 // label column
+	body := make([]string, 0, r.H-2)
+	line := func(label, value string) {
+		body = append(body, fit(" "+P.muted.s(col(label, lw, false))+value, iw))
+	}
+	// wrapped writes value under label, continuing on indented lines (at most two in all).
+	wrapped := func(label, value string, p paint) {
+		lines := wrapWords(value, iw-1-lw, 2)
+		for i, l := range lines {
+			if i > 0 {
+				label = ""
+			}
+			line(label, p.s(l))
+		}
+	}
+	last, ok := m.hist.Last()
+	if !ok {
+		body = append(body, fit(P.muted.s("  waiting for the first sample…"), iw))
+	} else {
+		g := last.Guest
+		hb := func(v uint64) string { return chart.HumanBytes(float64(v)) }
+		if gap, known := vmGap(last); known {
+			name := last.Host.VMProcess
+			if name == "" {
+				name = "vmmem"
+			}
+			line("Windows sees", P.cell.s(name+" "+hb(last.Host.VMProcessBytes)))
+			line("gap", st.MsgInfo.Render(hb(gap))+P.muted.s(" vmmem − used, mostly cache"))
+		} else {
+			line("Windows sees", P.muted.s("unknown (no VM process from here)"))
+		}
+		line("reclaimable", P.cell.s(hb(g.Reclaimable()))+P.muted.s(" now, of "+hb(g.CacheBytes)+" cache"))
+		mode := m.info.ReclaimMode
+		ms := string(mode)
+		if ms == "" {
+			ms = "unknown"
+		}
+		if m.info.Simulated {
+			ms += " (demo)"
+		}
+		line("autoReclaim", P.cell.s(ms))
+		if mode != "" {
+			wrapped("next", describeReclaim(mode), P.cell)
+		} else {
+			wrapped("next", "unknown: no .wslconfig read here (WSL's default is dropcache)", P.muted)
+		}
+		if h := m.rec.idleHint(mode, m.info.Simulated); h != "" {
+			wrapped("idle", h, P.cell)
+		}
+	}
+	if len(body) > r.H-2 {
+		body = body[:r.H-2]
+	}
+	m.paneBox(r, PaneReclaim, "Reclaim", "", body)
+}
+
+// renderEvents is the event log, newest first.
+func (m *Model) renderEvents(r Rect) {
+	st := m.styles
+	P := &st.P
+	iw := r.W - 2
+	const timeW, sizeW = 10, 10
+	showSeries := iw >= timeW+sizeW+16+26
+	hdr := " " + col("TIME", timeW-1, false) + col("FREED", sizeW-1, true) + "  " + col("SOURCE", 15, false)
+	if showSeries {
+		hdr += "CACHE · VM"
+	}
+	body := make([]string, 0, r.H-2)
+	body = append(body, P.header.s(fit(hdr, iw)))
+	log := m.rec.log
+	for i := len(log) - 1; i >= 0 && len(body) < r.H-2; i-- {
+		e := log[i]
+		var b strings.Builder
+		b.WriteString(" ")
+		b.WriteString(col(e.Time.Format("15:04:05"), timeW-1, false))
+		b.WriteString(col("-"+chart.HumanBytes(float64(e.Bytes())), sizeW-1, true))
+		b.WriteString("  ")
+		b.WriteString(col(sourceText(e.Source), 15, false))
+		if showSeries {
+			parts := make([]string, 0, 2)
+			if e.Cache > 0 {
+				parts = append(parts, "cache -"+chart.HumanBytes(float64(e.Cache)))
+			}
+			if e.VM > 0 {
+				parts = append(parts, "vm -"+chart.HumanBytes(float64(e.VM)))
+			}
+			b.WriteString(strings.Join(parts, " · "))
+		}
+		body = append(body, P.cell.s(fit(b.String(), iw)))
+	}
+	if len(log) == 0 {
+		body = append(body, fit(P.muted.s("  no memory has come back since wsldash started watching"), iw))
+	}
+	note := "newest first"
+	if len(log) > 0 {
+		note = strconv.Itoa(len(log)) + " · " + note
+	}
+	m.paneBox(r, PaneEvents, "Reclaim events", note, body)
+}
+
+// wrapWords splits plain text into at most n lines of at most w cells at spaces; the last line
+// is truncated with "…" when the text does not fit.
+func wrapWords(s string, w, n int) []string {
+	if w <= 0 || n <= 0 {
+		return nil
+	}
+	var out []string
+	for s != "" {
+		if len(out) == n-1 || textWidth(s) <= w {
+			out = append(out, s)
+			break
+		}
+		cut := -1
+		for i := 0; i < len(s) && textWidth(s[:i]) <= w; i++ {
+			if s[i] == ' ' {
+				cut = i
+			}
+		}
+		if cut <= 0 {
+			out = append(out, s)
+			break
+		}
+		out = append(out, s[:cut])
+		s = strings.TrimLeft(s[cut:], " ")
+	}
+	return out
+}
