@@ -220,16 +220,25 @@ func (b *Backend) resolve(name string) (*simDistro, error) {
 	return b.find(name)
 }
 
-func (b *Backend) Mounts(ctx context.Context, distro string) ([]backend.Mount, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+// running resolves a distro that must be running to be looked into. Callers hold b.mu.
+func (b *Backend) running(op, distro string) (*simDistro, error) {
 	b.advance()
 	d, err := b.resolve(distro)
 	if err != nil {
 		return nil, err
 	}
 	if d.State != backend.StateRunning {
-		return nil, &backend.Error{Kind: backend.KindNotRunning, Op: "mounts", Distro: d.Name, Message: "the distro is not running"}
+		return nil, &backend.Error{Kind: backend.KindNotRunning, Op: op, Distro: d.Name, Message: "the distro is not running"}
+	}
+	return d, nil
+}
+
+func (b *Backend) Mounts(ctx context.Context, distro string) ([]backend.Mount, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	d, err := b.running("mounts", distro)
+	if err != nil {
+		return nil, err
 	}
 	return mountsFor(d), nil
 }
@@ -237,13 +246,9 @@ func (b *Backend) Mounts(ctx context.Context, distro string) ([]backend.Mount, e
 func (b *Backend) Processes(ctx context.Context, distro string) ([]backend.Process, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.advance()
-	d, err := b.resolve(distro)
+	d, err := b.running("processes", distro)
 	if err != nil {
 		return nil, err
-	}
-	if d.State != backend.StateRunning {
-		return nil, &backend.Error{Kind: backend.KindNotRunning, Op: "processes", Distro: d.Name, Message: "the distro is not running"}
 	}
 	busy := d.work.busyAt(b.sim.step)
 	var out []backend.Process
