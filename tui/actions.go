@@ -79,6 +79,8 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.setView(ViewProcesses)
 	case key.Matches(msg, k.ViewMounts):
 		return m, m.setView(ViewMounts)
+	case key.Matches(msg, k.ViewConfig):
+		return m, m.setView(ViewConfig)
 	case key.Matches(msg, k.FocusNext):
 		m.cycleFocus(1)
 	case key.Matches(msg, k.FocusPrev):
@@ -248,10 +250,15 @@ func (m *Model) setView(v View) tea.Cmd {
 		m.focus = PaneProcs
 	case ViewMounts:
 		m.focus = PaneMounts
+	case ViewConfig:
+		m.focus = PaneWSLConfig
 	default:
 		m.focus = PaneDistros
 	}
 	m.relayout()
+	if v == ViewConfig {
+		return m.loadConfig() // read afresh each time: the files may have changed
+	}
 	return nil
 }
 

@@ -1,6 +1,309 @@
 package tui
 
-type configState struct{}
+import (
+	"cmp"
+	"context"
+	"os"
+	"strings"
+	"time"
 
-func (m *Model) renderWSLConfig(r Rect) {}
-func (m *Model) renderWSLConf(r Rect)   {}
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/wslconfig"
+)
+
+// The config view (key 5) shows .wslconfig (every known key: value, default, whether set; the
+// warnings WSL would print; whether a restart is pending) and the selected distro's
+// /etc/wsl.conf, read-only. Files are read in a Cmd with an id (never in Update or View); a
+// result whose id is not the one awaited is dropped.
+
+// configState is the config view's data, behind a pointer in Model.
+type configState struct {
+	req    uint64 // id of the read in flight, 0 = none
+	loaded bool
+	res    configMsg
+	// Scroll positions (cursor, first row shown) of the two panes.
+	wcCur, wcOff, wfCur, wfOff int
+	// wslConfPath is where /etc/wsl.conf is read ("" = /etc/wsl.conf; tests change it).
+	wslConfPath string
+}
+
+// configMsg is the result of reading both files.
+type configMsg struct {
+	id      uint64
+	config  confFile // .wslconfig
+	distro  confFile // /etc/wsl.conf
+	forName string   // the distro whose wsl.conf was asked for
+}
+
+// confFile is one file as the panes show it: a source line, an error or the parsed rows.
+type confFile struct {
+	source  string // path, or "demo sample"
+	note    string // e.g. "no file: WSL uses its defaults"
+	err     string
+	modTime time.Time
+	rows    []confRow
+	demo    bool
+}
+
+// confRow is one line of a config pane.
+type confRow struct {
+	text string
+	kind confKind
+}
+
+type confKind int
+
+const (
+	confSet confKind = iota
+	confDefault
+	confWarn
+	confSection
+)
+
+// configEnv is what the read needs to know, captured when it is asked for.
+type configEnv struct {
+	info     backend.Info
+	distro   string
+	insideWS string // $WSL_DISTRO_NAME: wsldash runs inside this WSL distro
+	wslconf  string // path of /etc/wsl.conf (tests change it)
+	now      time.Time
+}
+
+// demoWSLConfig is the demo's canned .wslconfig: a realistic file with one classic mistake
+// (autoMemoryReclaim under [wsl2], which WSL ignores with a warning; microsoft/WSL#10759).
+func demoWSLConfig(mode backend.ReclaimMode) string {
+	m := map[backend.ReclaimMode]string{backend.ReclaimGradual: "gradual", backend.ReclaimDisabled: "disabled"}[mode]
+	if m == "" {
+		m = "dropCache"
+	}
+	return "# Settings apply across all Linux distros running on WSL 2\n" +
+		"[wsl2]\n" +
+		"memory=16GB\n" +
+		"processors=8\n" +
+		"swap=4GB\n" +
+		"autoMemoryReclaim=gradual\n" +
+		"\n" +
+		"[experimental]\n" +
+		"autoMemoryReclaim=" + m + "\n" +
+		"sparseVhd=true\n"
+}
+
+// demoWSLConf is the demo's canned /etc/wsl.conf.
+const demoWSLConf = "[boot]\n" +
+	"systemd=true\n" +
+	"\n" +
+	"[user]\n" +
+	"default=dev\n" +
+	"\n" +
+	"[interop]\n" +
+	"appendWindowsPath=false\n" +
+	"\n" +
+	"[automount]\n" +
+	"options=\"metadata,umask=22,fmask=11\"\n"
+
+// configCmd reads .wslconfig and the distro's wsl.conf.
+func configCmd(_ context.Context, id uint64, env configEnv) tea.Cmd {
+	return func() tea.Msg { return readConfig(id, env) }
+}
+
+func readConfig(id uint64, env configEnv) configMsg {
+	msg := configMsg{id: id, forName: env.distro}
+	if env.info.Simulated {
+		f, _ := wslconfig.Parse([]byte(demoWSLConfig(env.info.ReclaimMode)))
+		msg.config = settingsRows(f, "demo sample")
+		msg.config.demo = true
+		// A canned file last changed a day before now: what the panes say about a restart
+		// follows from what the dashboard saw of the VM, as with a real file.
+		msg.config.modTime = env.now.Add(-26 * time.Hour).Truncate(time.Hour)
+		w, _ := wslconfig.ParseWSLConf([]byte(demoWSLConf))
+		msg.distro = settingsRows(w, "demo sample")
+		msg.distro.demo = true
+		return msg
+	}
+	if path, err := wslconfig.DefaultPath(); err != nil {
+		msg.config.err = errText(err)
+	} else if f, err := wslconfig.ReadFile(path); err != nil {
+		msg.config.err = errText(err)
+	} else {
+		msg.config = settingsRows(f, path)
+		if !f.Exists() {
+			msg.config.note = "no file: WSL uses its defaults"
+		}
+	}
+	switch {
+	case env.info.Backend == "local" || (env.insideWS != "" && strings.EqualFold(env.insideWS, env.distro)):
+		src := env.wslconf
+		if env.insideWS != "" {
+			src += " of " + env.insideWS
+		}
+		if f, err := wslconfig.ReadWSLConf(env.wslconf); err != nil {
+			msg.distro.err = errText(err)
+		} else {
+			msg.distro = settingsRows(f, src)
+			if !f.Exists() {
+				msg.distro.note = "no file: the distro uses WSL's defaults"
+			}
+		}
+	case env.distro == "":
+		msg.distro.err = "no distro selected"
+	case env.insideWS != "":
+		msg.distro.err = env.distro + "'s wsl.conf is not read from " + env.insideWS +
+			" (only the distro wsldash runs in); select " + env.insideWS
+	default:
+		msg.distro.err = env.distro + "'s wsl.conf is not read from Windows (reading it could start the distro)"
+	}
+	return msg
+}
+
+// settingsRows turns a parsed file into pane rows: warnings first, then every known key by
+// section with its value (or default) and whether the file sets it.
+func settingsRows(f *wslconfig.File, source string) confFile {
+	out := confFile{source: source, modTime: f.ModTime()}
+	for _, w := range f.Warnings() {
+		out.rows = append(out.rows, confRow{"⚠ " + w.Text, confWarn})
+	}
+	section := ""
+	for _, s := range f.Settings() {
+		if sec := s.Key.Section(); sec != section {
+			section = sec
+			out.rows = append(out.rows, confRow{"[" + sec + "]", confSection})
+		}
+		k := confDefault
+		val := s.Key.Default
+		if s.Set {
+			k, val = confSet, s.Value
+			if !s.Valid {
+				val += " (invalid: " + s.Key.Default + ")"
+				k = confWarn
+			}
+		}
+		out.rows = append(out.rows, confRow{s.Key.Short() + "\x00" + val + "\x00" + s.Key.Default, k})
+	}
+	return out
+}
+
+// loadConfig asks for both files (superseding a read in flight).
+func (m *Model) loadConfig() tea.Cmd {
+	m.conf.req = m.nextID()
+	env := configEnv{info: m.info, distro: m.selected, insideWS: os.Getenv("WSL_DISTRO_NAME"),
+		wslconf: cmp.Or(m.conf.wslConfPath, "/etc/wsl.conf"), now: m.clock.Now()}
+	return configCmd(m.ctx, m.conf.req, env)
+}
+
+func (m *Model) onConfig(msg configMsg) {
+	if msg.id == 0 || msg.id != m.conf.req {
+		return // stale
+	}
+	m.conf.req = 0
+	m.conf.loaded = true
+	m.conf.res = msg
+	m.clampPane(PaneWSLConfig)
+	m.clampPane(PaneWSLConf)
+}
+
+// restartText says whether .wslconfig's settings are in force, honestly: the dashboard knows
+// when it first saw the VM running, which is the VM's start only if it saw the VM stopped
+// before that.
+func (m *Model) restartText(f confFile) (string, confKind) {
+	r := m.rec
+	switch {
+	case f.err != "" || f.modTime.IsZero():
+		return "", confDefault
+	case m.info.Backend == "local":
+		return "no WSL VM here", confDefault
+	case r.vmSince.IsZero():
+		return "VM not running: the file applies at the next start", confDefault
+	case wslconfig.RestartPending(f.modTime, r.vmSince):
+		return "restart pending: changed " + f.modTime.Format("15:04") + ", after the VM started (wsl --shutdown applies it)", confWarn
+	case r.vmSawStart:
+		return "in force: the VM started after the last change", confSet
+	}
+	return "restart pending? unknown: VM up before " + r.vmSince.Format("15:04") +
+		", file changed " + f.modTime.Format("Jan 2 15:04"), confDefault
+}
+
+func (m *Model) renderWSLConfig(r Rect) {
+	f := m.conf.res.config
+	title := ".wslconfig"
+	status, sk := m.restartText(f)
+	m.renderConfPane(r, PaneWSLConfig, title, f, status, sk, m.conf.wcCur, m.conf.wcOff)
+}
+
+func (m *Model) renderWSLConf(r Rect) {
+	f := m.conf.res.distro
+	title := "wsl.conf"
+	if n := m.conf.res.forName; n != "" {
+		title += " · " + n
+	}
+	m.renderConfPane(r, PaneWSLConf, title, f, "", confDefault, m.conf.wfCur, m.conf.wfOff)
+}
+
+// renderConfPane draws one config file: a status line, a column header and the rows.
+func (m *Model) renderConfPane(r Rect, p Pane, title string, f confFile, status string, sk confKind, cur, off int) {
+	st := m.styles
+	P := &st.P
+	iw := r.W - 2
+	body := make([]string, 0, r.H-2)
+	note := shortPath(f.source)
+	if f.note != "" {
+		note += " · " + f.note
+	}
+	switch {
+	case !m.conf.loaded:
+		body = append(body, fit(P.muted.s("  reading…"), iw))
+	case f.err != "":
+		for _, l := range wrapWords(f.err, iw-2, r.H-2) {
+			body = append(body, fit(" "+st.MsgErr.Render(l), iw))
+		}
+	default:
+		if status == "" {
+			status = "read-only"
+		}
+		body = append(body, fit(" "+m.confPaint(sk).s(status), iw))
+		keyW := min(max(iw*36/100, 12), 27)
+		valW := min(max(iw*34/100, 10), 34)
+		hdr := " " + col("  KEY", keyW, false) + col("VALUE", valW, false) + "DEFAULT (● set)"
+		body = append(body, P.header.s(fit(hdr, iw)))
+		vis := m.paneRows(p)
+		for i := off; i < len(f.rows) && i < off+vis; i++ {
+			row := f.rows[i]
+			mark := " "
+			if i == cur && m.focus == p {
+				mark = "▸"
+			}
+			var line string
+			if k, rest, ok := strings.Cut(row.text, "\x00"); ok {
+				val, def, _ := strings.Cut(rest, "\x00")
+				set := "  "
+				if row.kind == confSet || row.kind == confWarn {
+					set = "● "
+				} else {
+					def = "" // the value is the default
+				}
+				line = mark + set + col(k, keyW-2, false) + col(val, valW-1, false) + " " + def
+			} else {
+				line = mark + row.text
+			}
+			body = append(body, m.confPaint(row.kind).s(fit(line, iw)))
+		}
+	}
+	if len(body) > r.H-2 {
+		body = body[:r.H-2]
+	}
+	m.paneBox(r, p, title, note, body)
+}
+
+func (m *Model) confPaint(k confKind) paint {
+	P := &m.styles.P
+	switch k {
+	case confSet:
+		return P.cell
+	case confWarn:
+		return P.busy
+	case confSection:
+		return P.header
+	}
+	return P.muted
+}

@@ -20,8 +20,8 @@ type KeyMap struct {
 	Shutdown, Reclaim, Kill             key.Binding
 	Sort, Theme                         key.Binding
 
-	ViewOverview, ViewMemory, ViewProcesses, ViewMounts key.Binding
-	Help, Quit                                          key.Binding
+	ViewOverview, ViewMemory, ViewProcesses, ViewMounts, ViewConfig key.Binding
+	Help, Quit                                                      key.Binding
 
 	// In dialogs.
 	Confirm, Cancel key.Binding
@@ -55,9 +55,10 @@ func DefaultKeyMap() KeyMap {
 		Theme:      b("next theme", "T"),
 
 		ViewOverview:  b("overview", "1"),
-		ViewMemory:    b("memory", "2"),
+		ViewMemory:    b("memory & reclaim", "2"),
 		ViewProcesses: b("processes", "3"),
 		ViewMounts:    b("mounts", "4"),
+		ViewConfig:    b(".wslconfig & wsl.conf", "5"),
 		Help:          b("help", "?"),
 		Quit:          b("quit", "q", "ctrl+c"),
 
@@ -86,6 +87,7 @@ func (k *KeyMap) bindings() []binding {
 		{"kill", &k.Kill, backend.ActKill}, {"sort", &k.Sort, ""}, {"theme", &k.Theme, ""},
 		{"view_overview", &k.ViewOverview, ""}, {"view_memory", &k.ViewMemory, ""},
 		{"view_processes", &k.ViewProcesses, ""}, {"view_mounts", &k.ViewMounts, ""},
+		{"view_config", &k.ViewConfig, ""},
 		{"help", &k.Help, ""}, {"quit", &k.Quit, ""},
 		{"confirm", &k.Confirm, ""}, {"cancel", &k.Cancel, ""},
 	}
@@ -97,7 +99,7 @@ func (k *KeyMap) helpGroups() []helpGroup {
 		{"Move", []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.FocusNext, &k.FocusPrev, &k.Filter}},
 		{"Distro", []*key.Binding{&k.Start, &k.Terminate, &k.SetDefault, &k.Shell}},
 		{"VM", []*key.Binding{&k.Shutdown, &k.Reclaim, &k.Kill, &k.Sort}},
-		{"Views", []*key.Binding{&k.ViewOverview, &k.ViewMemory, &k.ViewProcesses, &k.ViewMounts, &k.Theme, &k.Help, &k.Quit}},
+		{"Views", []*key.Binding{&k.ViewOverview, &k.ViewMemory, &k.ViewProcesses, &k.ViewMounts, &k.ViewConfig, &k.Theme, &k.Help, &k.Quit}},
 		{"Dialogs", []*key.Binding{&k.Confirm, &k.Cancel}},
 	}
 }

@@ -298,6 +298,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err == nil {
 			m.info = msg.info
 			m.cache.invalidate()
+			if m.view == ViewConfig { // the demo's files follow its Info
+				return m, m.loadConfig()
+			}
 		}
 		return m, nil
 	case distrosMsg:
@@ -364,6 +367,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case actionMsg:
 		return m, m.onAction(msg)
+	case configMsg:
+		m.onConfig(msg)
+		return m, nil
 	case shellReadyMsg:
 		return m, m.onShellReady(msg)
 	case shellDoneMsg:
@@ -435,6 +441,9 @@ func (m *Model) fetchDetails(force bool) tea.Cmd {
 	if force || m.req.mounts == 0 {
 		m.req.mounts = m.nextID()
 		cmds = append(cmds, mountsCmd(m.ctx, m.be, m.req.mounts, name))
+	}
+	if force && m.view == ViewConfig { // another distro's wsl.conf
+		cmds = append(cmds, m.loadConfig())
 	}
 	return tea.Batch(cmds...)
 }
@@ -556,11 +565,20 @@ func (m *Model) paneLen(p Pane) int {
 		return len(m.procs)
 	case PaneMounts:
 		return len(m.mounts)
+	case PaneWSLConfig:
+		return len(m.conf.res.config.rows)
+	case PaneWSLConf:
+		return len(m.conf.res.distro.rows)
 	}
 	return 0
 }
 
-func (m *Model) paneRows(p Pane) int { return max(m.layout.Rect(p).H-3, 1) }
+func (m *Model) paneRows(p Pane) int {
+	if p == PaneWSLConfig || p == PaneWSLConf { // a status line above the header
+		return max(m.layout.Rect(p).H-4, 1)
+	}
+	return max(m.layout.Rect(p).H-3, 1)
+}
 
 func (m *Model) cursorOf(p Pane) (cur, off *int) {
 	switch p {
@@ -568,6 +586,10 @@ func (m *Model) cursorOf(p Pane) (cur, off *int) {
 		return &m.pCursor, &m.pOff
 	case PaneMounts:
 		return &m.mCursor, &m.mOff
+	case PaneWSLConfig:
+		return &m.conf.wcCur, &m.conf.wcOff
+	case PaneWSLConf:
+		return &m.conf.wfCur, &m.conf.wfOff
 	}
 	return &m.cursor, &m.dOff
 }

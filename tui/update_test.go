@@ -75,7 +75,7 @@ func TestKeys(t *testing.T) {
 		}},
 		{"reclaim confirm", nil, []string{"r", "y"}, func(t *testing.T, h *harness, be *fake.Backend) {
 			mustCall(t, h, "reclaim dropcache")
-			mustFlash(t, h, flashOK, "reclaimed 2.0 GiB")
+			mustFlash(t, h, flashOK, "dropped 2.0 GiB of page cache")
 		}},
 		{"reclaim cancel", nil, []string{"r", "esc"}, func(t *testing.T, h *harness, be *fake.Backend) {
 			mustNotCallPrefix(t, h, "reclaim")
