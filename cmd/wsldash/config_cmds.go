@@ -31,11 +31,16 @@ func addConfigCommands(root *cobra.Command, a *app) {
 	}
 	cfg.PersistentFlags().StringVar(&file, "file", "",
 		"the .wslconfig to use (default: %UserProfile%\\.wslconfig, found through interop inside WSL, or $"+wslconfig.EnvOverride+")")
-	path := func() (string, error) {
-		if file != "" {
-			return file, nil
+	read := func() (*wslconfig.File, string, error) {
+		p := file
+		if p == "" {
+			var err error
+			if p, err = wslconfig.DefaultPath(); err != nil {
+				return nil, "", err
+			}
 		}
-		return wslconfig.DefaultPath()
+		f, err := wslconfig.ReadFile(p)
+		return f, p, err
 	}
 
 	list := &cobra.Command{
@@ -43,11 +48,7 @@ func addConfigCommands(root *cobra.Command, a *app) {
 		Short: "Every known key with its value, default and origin; unknown keys and WSL's warnings",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, err := path()
-			if err != nil {
-				return err
-			}
-			f, err := wslconfig.ReadFile(p)
+			f, _, err := read()
 			if err != nil {
 				return err
 			}
@@ -65,11 +66,7 @@ func addConfigCommands(root *cobra.Command, a *app) {
 		Short: "Print the value in force for KEY (section.key, e.g. wsl2.memory)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := path()
-			if err != nil {
-				return err
-			}
-			f, err := wslconfig.ReadFile(p)
+			f, _, err := read()
 			if err != nil {
 				return err
 			}
@@ -103,11 +100,7 @@ func addConfigCommands(root *cobra.Command, a *app) {
 			"  wsldash config set wsl2.vmIdleTimeout -- -1         # -- before a negative number",
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := path()
-			if err != nil {
-				return err
-			}
-			f, err := wslconfig.ReadFile(p)
+			f, p, err := read()
 			if err != nil {
 				return err
 			}
