@@ -76,7 +76,7 @@ func (b *Backend) Start(ctx context.Context, distro string) error {
 	case ok := <-ready:
 		if !ok {
 			code, _ := proc.Wait()
-			return wslexe.ExitError("start", wslexe.Result{Stdout: head.Bytes(), Stderr: proc.Stderr(), ExitCode: code})
+			return withDistro(wslexe.ExitError("start", wslexe.Result{Stdout: head.Bytes(), Stderr: proc.Stderr(), ExitCode: code}), distro)
 		}
 	case <-ctx.Done():
 		proc.Stop()
