@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/reclaim"
 	"github.com/wsldash/wsldash/tui/internal/fake"
 )
 
@@ -38,6 +39,21 @@ func BenchmarkView200x60(b *testing.B) {
 	if l := len(m.procs); l != 1000 {
 		b.Fatalf("%d procs", l)
 	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = m.View()
+	}
+}
+
+// BenchmarkViewMemory200x60 is the memory (reclaim) view over the same model, with a full event
+// log: the whole 900-sample history is drawn (averaged), plus the reclaim and event panes.
+func BenchmarkViewMemory200x60(b *testing.B) {
+	m := benchModel(b)
+	for _, s := range []int{100, 300, 500, 700} {
+		m.rec.push(reclaimEntry{Time: t0.Add(time.Duration(s) * time.Second), Source: reclaim.SourceAutomatic, Cache: 2 << 30, VM: 2 << 30, measured: true})
+	}
+	m.setView(ViewMemory)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
