@@ -109,6 +109,15 @@ func TestE2ETmux(t *testing.T) {
 		return false
 	})
 
+	// The memory view: the event log, and a manual reclaim that shows up in it.
+	keys("2")
+	waitFor("the reclaim view", contains("Reclaim events", "newest first", "autoReclaim"))
+	keys("r")
+	waitFor("the reclaim choice", contains("Reclaim memory?", "dropcache", "gradual", "compact"))
+	keys("Enter")
+	waitFor("a manual reclaim in the log", contains("manual", "dropped"))
+	keys("1")
+
 	keys("?")
 	waitFor("the help screen", contains("Dialogs", "confirm", "shutdown"))
 	keys("?")
