@@ -282,7 +282,7 @@ func (m *Model) renderConfPane(r Rect, p Pane, title string, f confFile, status 
 				} else {
 					def = "" // the value is the default
 				}
-				line = mark + set + col(k, keyW-2, false) + col(val, valW-1, false) + " " + def
+				line = mark + set + col(k, keyW-3, false) + " " + col(val, valW-1, false) + " " + def
 			} else {
 				line = mark + row.text
 			}

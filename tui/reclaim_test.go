@@ -391,3 +391,26 @@ func TestGoldenReclaimAndConfig(t *testing.T) {
 		}
 	}
 }
+
+// In the config view, selecting another distro reads that distro's wsl.conf.
+func TestConfigViewFollowsSelection(t *testing.T) {
+	t.Setenv(wslconfig.EnvOverride, "")
+	t.Setenv("WSL_DISTRO_NAME", "")
+	h, _ := newFakeHarness(t, 120, 40)
+	h.key("5")
+	if got := h.m.conf.res.forName; got != "Ubuntu-24.04" {
+		t.Fatalf("wsl.conf read for %q", got)
+	}
+	h.key("tab")
+	h.key("tab")
+	if h.m.focus != PaneDistros {
+		t.Fatalf("focus %v after two tabs", h.m.focus)
+	}
+	h.key("j")
+	if got := h.m.conf.res.forName; got != "docker-desktop" || !strings.Contains(h.m.conf.res.distro.err, "docker-desktop") {
+		t.Fatalf("wsl.conf read for %q: %q", got, h.m.conf.res.distro.err)
+	}
+	if !strings.Contains(h.screen(), "wsl.conf · docker-desktop") {
+		t.Fatal("the pane does not name the distro")
+	}
+}
