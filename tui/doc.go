@@ -2,6 +2,15 @@
 // time, processes and mounts of the selected distro, and actions (start, terminate, shutdown, set
 // default, shell, reclaim, kill) on any backend.Backend.
 //
+// The memory view (key 2) watches memory come back (microsoft/WSL#4166): guest used and page
+// cache stacked up to the guest total (free is the space above), the VM process (vmmemWSL) as a
+// line, the gap between them, what could be reclaimed now, the autoMemoryReclaim mode and what
+// WSL will do next, how long the CPU has been idle, and an event log of reclaims with their
+// source. Events come from a reclaim.Detector fed each sample in Update (reclaim.go); actions
+// that free memory give it hints (manual reclaim, distro stopped, VM shut down). `r` offers
+// dropcache, gradual or compact. The config view (key 5) shows .wslconfig and the selected
+// distro's /etc/wsl.conf read-only (configview.go).
+//
 // Structure (see ARCHITECTURE.md): one root Model owns focus, layout, dialogs, the sample history
 // and every request in flight; panes are plain renderers over its state. ComputeLayout is a pure
 // function of the terminal size. All I/O runs in tea.Cmds whose results carry a request id, so a

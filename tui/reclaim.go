@@ -198,7 +198,7 @@ func idleDelay(mode backend.ReclaimMode) time.Duration {
 
 // idleHint says how far the CPU is into the idle time WSL's reclaim needs, honestly approximate:
 // WSL looks at user CPU over 30 s windows, the dashboard at total CPU per sample.
-func (r *reclaimState) idleHint(mode backend.ReclaimMode, simulated bool) string {
+func (r *reclaimState) idleHint(mode backend.ReclaimMode) string {
 	if r.last.IsZero() {
 		return ""
 	}
@@ -228,9 +228,6 @@ func (r *reclaimState) idleHint(mode backend.ReclaimMode, simulated bool) string
 		s += " of the ~" + shortDur(d) + " " + string(mode) + " needs"
 	default:
 		s += ", past the ~" + shortDur(d) + " " + string(mode) + " needs"
-	}
-	if simulated {
-		s += " (demo time may run faster)"
 	}
 	return s
 }

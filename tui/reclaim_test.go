@@ -219,7 +219,7 @@ func TestIdleHint(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h, _ := newFakeHarness(t, 120, 40)
 			tt.setup(h)
-			if got := h.m.rec.idleHint(tt.mode, false); !strings.Contains(got, tt.want) {
+			if got := h.m.rec.idleHint(tt.mode); !strings.Contains(got, tt.want) {
 				t.Fatalf("idleHint = %q, want %q", got, tt.want)
 			}
 		})

@@ -65,7 +65,7 @@ func (m *Model) renderReclaim(r Rect) {
 			ms = "unknown"
 		}
 		if m.info.Simulated {
-			ms += " (demo)"
+			ms += " (demo: its idle delays may run faster)"
 		}
 		line("autoReclaim", P.cell.s(ms))
 		if mode != "" {
@@ -73,7 +73,7 @@ func (m *Model) renderReclaim(r Rect) {
 		} else {
 			wrapped("next", "unknown: no .wslconfig read here (WSL's default is dropcache)", P.muted)
 		}
-		if h := m.rec.idleHint(mode, m.info.Simulated); h != "" {
+		if h := m.rec.idleHint(mode); h != "" {
 			wrapped("idle", h, P.cell)
 		}
 	}
