@@ -414,3 +414,39 @@ func TestConfigViewFollowsSelection(t *testing.T) {
 		t.Fatal("the pane does not name the distro")
 	}
 }
+
+// wrapWords never panics, gives at most n lines, and only the last line may be too wide (a
+// word longer than the width, or the rest when lines ran out).
+func FuzzWrapWords(f *testing.F) {
+	f.Add("after about 10 minutes of idle CPU, drops the page cache once per idle period", 30, 2)
+	f.Add("CPU idle for about 6m20s; it already reclaimed 5m10s ago", 10, 3)
+	f.Add("   ", 1, 1)
+	f.Add("wörter mit ümlauten und 日本語 text", 7, 4)
+	f.Fuzz(func(t *testing.T, s string, w, n int) {
+		w, n = w%200, n%10
+		out := wrapWords(s, w, n)
+		if w <= 0 || n <= 0 {
+			if out != nil {
+				t.Fatalf("wrapWords(%q, %d, %d) = %q, want nil", s, w, n, out)
+			}
+			return
+		}
+		if len(out) > n {
+			t.Fatalf("%d lines, max %d", len(out), n)
+		}
+		for i, l := range out[:max(len(out)-1, 0)] {
+			if textWidth(l) > w {
+				t.Fatalf("line %d %q wider than %d", i, l, w)
+			}
+		}
+	})
+}
+
+func TestDescribeReclaimShort(t *testing.T) {
+	for _, mode := range []backend.ReclaimMode{backend.ReclaimDropCache, backend.ReclaimGradual, backend.ReclaimDisabled, backend.ReclaimCompact, ""} {
+		s := describeReclaim(mode)
+		if s == "" || strings.Contains(s, "(") || strings.HasPrefix(s, string(mode)+":") {
+			t.Errorf("describeReclaim(%q) = %q", mode, s)
+		}
+	}
+}
