@@ -406,13 +406,15 @@ func (m *Model) onClick(ms tea.Mouse) tea.Cmd {
 	if p == PaneNone {
 		return nil
 	}
-	isList := p == PaneDistros || p == PaneProcs || p == PaneMounts
-	if !isList {
+	if !isListPane(p) {
 		return nil
 	}
 	m.focus = p
 	r := m.layout.Rect(p)
 	row := ms.Y - r.Y - 2 // top border, header
+	if p == PaneWSLConfig || p == PaneWSLConf {
+		row-- // and a status line
+	}
 	if row < 0 || row >= m.paneRows(p) {
 		return nil
 	}
@@ -428,7 +430,7 @@ func (m *Model) onWheel(ms tea.Mouse) tea.Cmd {
 		return nil
 	}
 	p := m.layout.PaneAt(ms.X, ms.Y)
-	if p != PaneDistros && p != PaneProcs && p != PaneMounts {
+	if !isListPane(p) {
 		return nil
 	}
 	switch ms.Button {
@@ -455,4 +457,13 @@ func reclaimText(r backend.ReclaimResult) string {
 		return "compacted memory" + where + around
 	}
 	return "dropped " + freed + " of page cache" + where + around
+}
+
+// isListPane reports whether p is a list that takes clicks and the wheel.
+func isListPane(p Pane) bool {
+	switch p {
+	case PaneDistros, PaneProcs, PaneMounts, PaneWSLConfig, PaneWSLConf:
+		return true
+	}
+	return false
 }
