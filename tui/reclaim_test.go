@@ -2,13 +2,12 @@ package tui
 
 import (
 	"os"
-
-	tea "charm.land/bubbletea/v2"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
