@@ -215,7 +215,7 @@ func (r *reclaimState) idleHint(mode backend.ReclaimMode) string {
 	// Did a reclaim already come in this idle stretch?
 	for i := len(r.log) - 1; i >= 0; i-- {
 		if e := r.log[i]; e.Source == reclaim.SourceAutomatic && !e.Time.Before(r.idleSince) {
-			s += "; it already reclaimed " + shortDur(r.last.Sub(e.Time)) + " ago"
+			s += "; reclaimed " + shortDur(r.last.Sub(e.Time)) + " ago"
 			if mode != backend.ReclaimGradual {
 				s += " (once per idle period)"
 			}
