@@ -214,7 +214,7 @@ func TestIdleHint(t *testing.T) {
 		{"already reclaimed", backend.ReclaimDropCache, func(h *harness) {
 			h.feedLevel(20, 4*gib, 0.1)
 			h.feedLevel(30, gib, 0.1)
-		}, "; reclaimed 30s ago (once per idle period)"},
+		}, "; reclaimed 27s ago (once per idle period)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
