@@ -83,6 +83,9 @@ func (r *reclaimState) observe(s backend.Sample) {
 	}
 }
 
+// vmDown reports whether the newest observation found the VM stopped.
+func (r *reclaimState) vmDown() bool { return r.sawStopped && r.vmSince.IsZero() }
+
 // vmStopped tells the detector that a sample found the VM stopped: after a shutdown hint that is
 // a real fall to zero (memory given back), otherwise the detector ignores it.
 func (r *reclaimState) vmStopped(t time.Time) {

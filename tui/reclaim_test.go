@@ -167,6 +167,10 @@ func TestHintsAttributeSources(t *testing.T) {
 					t.Fatalf("events %+v, want all %s", log, tt.want)
 				}
 			}
+			h.key("2")
+			if down := strings.Contains(h.screen(), "Windows has all of its memory back"); down != (tt.want == reclaim.SourceVMShutdown) {
+				t.Fatalf("the reclaim pane says VM stopped = %v:\n%s", down, h.screen())
+			}
 			if tt.want == reclaim.SourceManual && (len(log) != 1 || !log[0].measured || log[0].VM != 3*gib) {
 				t.Fatalf("the manual reclaim's report and the measured drop should be one entry: %+v", log)
 			}

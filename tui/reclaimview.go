@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -43,9 +44,14 @@ func (m *Model) renderReclaim(r Rect) {
 		}
 	}
 	last, ok := m.hist.Last()
-	if !ok {
+	switch {
+	case m.rec.vmDown():
+		line("VM stopped", P.cell.s("Windows has all of its memory back"))
+		line("autoReclaim", P.cell.s(cmp.Or(string(m.info.ReclaimMode), "unknown")))
+		line("next", P.muted.s("the graph resumes when a distro starts"))
+	case !ok:
 		body = append(body, fit(P.muted.s("  waiting for the first sample…"), iw))
-	} else {
+	default:
 		g := last.Guest
 		hb := func(v uint64) string { return chart.HumanBytes(float64(v)) }
 		if gap, known := vmGap(last); known {
