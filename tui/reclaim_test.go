@@ -465,3 +465,16 @@ func TestDescribeReclaimShort(t *testing.T) {
 		}
 	}
 }
+
+// NO_COLOR: the memory and config views and the reclaim dialog have no colours.
+func TestReclaimViewsNoColor(t *testing.T) {
+	h := newCLIDemoHarness(t, 120, 40, noColor())
+	for _, k := range []string{"2", "r", "esc", "5"} {
+		h.key(k)
+		out := h.m.View().Content
+		if loc := colourSGR.FindStringIndex(out); loc != nil {
+			t.Fatalf("after %q: NO_COLOR output has colours: %q", k, out[max(loc[0]-40, 0):loc[1]+20])
+		}
+		assertFrame(t, out, 120, 40)
+	}
+}
