@@ -71,7 +71,7 @@ func (m *Model) renderReclaim(r Rect) {
 			ms = "unknown"
 		}
 		if m.info.Simulated {
-			ms += " (demo: its idle delays may run faster)"
+			ms += " (demo; may be sped up)"
 		}
 		line("autoReclaim", P.cell.s(ms))
 		if mode != "" {
