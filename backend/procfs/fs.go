@@ -2,7 +2,6 @@ package procfs
 
 import (
 	"errors"
-	"io"
 	"os"
 	"strconv"
 	"sync"
@@ -34,33 +33,6 @@ func NewFS(root string) *FS {
 
 // initialBuf covers /proc/stat on a machine with a few dozen CPUs and /proc/meminfo in one read.
 const initialBuf = 8 << 10
-
-// readFileInto reads the whole file into buf[:0], growing it as needed, and returns the filled
-// slice. procfs files report size 0, so it reads until EOF rather than trusting Stat.
-func readFileInto(path string, buf []byte) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return buf[:0], err
-	}
-	defer f.Close()
-	if cap(buf) == 0 {
-		buf = make([]byte, 0, initialBuf)
-	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-}
 
 // with reads Root/name and hands the bytes to parse while holding the buffer.
 func (fs *FS) with(name string, parse func([]byte) error) (readFailed bool, err error) {
