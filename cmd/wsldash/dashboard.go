@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -10,6 +11,9 @@ import (
 
 // runDashboard opens the TUI on the chosen backend.
 func runDashboard(cmd *cobra.Command, a *app) error {
+	// The dashboard waits on I/O and a frame timer; one P keeps the Go scheduler from spinning a
+	// second thread up on every wake-up: ~0.9% -> ~0.7% of a core idle (tui-overhead, 120x40).
+	runtime.GOMAXPROCS(1)
 	b, err := a.open(cmd.Context())
 	if err != nil {
 		return err
