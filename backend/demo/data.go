@@ -15,8 +15,9 @@ func initialDistros() []*simDistro {
 				BasePath: profile + `\wsl\{3f2a8c1e-5b7d-4e0a-9c61-2d8f4b7a1e90}`, DiskBytes: 38_654_705_664},
 			base: 210 * mib,
 			// An editor's language servers idle along; a build runs every 15 minutes. Offset puts
-			// one 20 s after a 10-minute warm-up.
-			work: workload{Period: 900, Busy: 60, Offset: 280, BusyCPU: 260, IdleCPU: 0.25,
+			// one in progress (started 30 s before) when the dashboard opens after a 10-minute
+			// warm-up, so the first screen shows CPU and page cache climbing.
+			work: workload{Period: 900, Busy: 60, Offset: 330, BusyCPU: 260, IdleCPU: 0.25,
 				BusyAnon: 1536 * mib, BusyCacheRate: 36 * mib, IdleCacheRate: 96 * kib, BootCache: 180 * mib},
 			cache: 1900 * mib,
 			procs: []simProc{
