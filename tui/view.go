@@ -635,20 +635,25 @@ func (m *Model) renderProcs(r Rect) {
 		body = append(body, m.rowPaint(i == m.pCursor, PaneProcs).s(line))
 	}
 	if len(m.procs) == 0 {
-		msg := "no processes"
-		switch {
-		case m.procsErr != "":
-			msg = m.procsErr
-		case m.req.procs != 0:
-			msg = "loading…"
-		}
-		body = append(body, fit(P.muted.s("  "+msg), iw))
+		body = append(body, fit(P.muted.s("  "+emptyNote("no processes", m.procsErr, m.req.procs != 0)), iw))
 	}
 	note := m.detailFor()
 	if len(m.procs) > 0 {
 		note += " · " + strconv.Itoa(len(m.procs)) + " · by " + m.sortBy.String()
 	}
 	m.paneBox(r, PaneProcs, "Processes", note, body)
+}
+
+// emptyNote is what an empty list says: the error that emptied it, "loading…" while a request
+// is out, else none.
+func emptyNote(none, errText string, loading bool) string {
+	switch {
+	case errText != "":
+		return errText
+	case loading:
+		return "loading…"
+	}
+	return none
 }
 
 // rowPaint is the paint of a list row: selected (focused or not) or plain.
@@ -700,14 +705,7 @@ func (m *Model) renderMounts(r Rect) {
 		body = append(body, m.rowPaint(i == m.mCursor, PaneMounts).s(line))
 	}
 	if len(m.mounts) == 0 {
-		msg := "no mounts"
-		switch {
-		case m.mountsErr != "":
-			msg = m.mountsErr
-		case m.req.mounts != 0:
-			msg = "loading…"
-		}
-		body = append(body, fit(P.muted.s("  "+msg), iw))
+		body = append(body, fit(P.muted.s("  "+emptyNote("no mounts", m.mountsErr, m.req.mounts != 0)), iw))
 	}
 	note := m.detailFor()
 	if len(m.mounts) > 0 {
