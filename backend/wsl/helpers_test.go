@@ -2,7 +2,6 @@ package wsl
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -16,24 +15,7 @@ import (
 
 var fakeExe string
 
-func TestMain(m *testing.M) {
-	if !fakewsltest.Supported() {
-		os.Exit(m.Run())
-	}
-	dir, err := os.MkdirTemp("", "fakewsl")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	fakeExe, err = fakewsltest.Build(dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { fakewsltest.Main(m, &fakeExe) }
 
 func needFake(t testing.TB) {
 	t.Helper()

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -20,24 +19,7 @@ import (
 
 var fakeExe string
 
-func TestMain(m *testing.M) {
-	if fakewsltest.Supported() {
-		dir, err := os.MkdirTemp("", "fakewsl")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		fakeExe, err = fakewsltest.Build(dir)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		code := m.Run()
-		os.RemoveAll(dir)
-		os.Exit(code)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { fakewsltest.Main(m, &fakeExe) }
 
 func needFake(t *testing.T) {
 	if fakeExe == "" {

@@ -27,6 +27,26 @@ func Build(dir string) (string, error) {
 // Supported reports whether the double can run here (it relies on Linux process groups).
 func Supported() bool { return runtime.GOOS != "windows" }
 
+// Main is a TestMain: it builds the double into a temporary folder, sets *exe to its path (left
+// empty where it is not Supported), runs the tests and exits with their status.
+func Main(m *testing.M, exe *string) {
+	if !Supported() {
+		os.Exit(m.Run())
+	}
+	dir, err := os.MkdirTemp("", "fakewsl")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if *exe, err = Build(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 // Distro mirrors fakewsl's Distro.
 type Distro struct {
 	Name    string `json:"name"`
