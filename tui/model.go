@@ -3,7 +3,9 @@ package tui
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"os/exec"
@@ -12,6 +14,8 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/wsldash/wsldash/backend"
@@ -30,7 +34,7 @@ type Options struct {
 }
 
 // frameRate is how often Bubble Tea flushes the screen (keys echo within 1/frameRate).
-const frameRate = 30
+const frameRate = 20
 
 // Run runs the dashboard until the user quits (nil) or ctx ends (nil). It restores the terminal
 // in every case. A bad config file or theme name is an error before anything is drawn.
@@ -54,18 +58,51 @@ func Run(ctx context.Context, opts Options) error {
 	m.ctx = ctx
 	// Knowing the size now lets Bubble Tea's first render, before its event loop runs, be the
 	// whole screen instead of an empty frame followed by the real one a frame later.
+	painted := false
+	if _, ok := opts.Backend.(backfiller); ok {
+		// The demo lives in memory and answers at once: its first frame says "demo" too.
+		if info, err := opts.Backend.Info(ctx); err == nil {
+			m.info = info
+		}
+	}
 	if w, h, err := term.GetSize(os.Stdout.Fd()); err == nil {
 		m.width, m.height = w, h
 		m.relayout()
+		painted = prePaint(os.Stdout, m.View().Content)
 	}
-	// 30 frames a second is plenty for a dashboard that changes once a second, and each frame
-	// tick is a wake-up: at 60 the renderer's ticker alone cost ~0.4% of a core when idle.
+	// Each frame tick is a wake-up, the main idle cost (60 fps alone cost ~0.4% of a core), and
+	// the first frame no longer waits for one (prePaint), so a dashboard that changes once a
+	// second runs at frameRate.
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(frameRate))
 	_, err := p.Run()
+	if err != nil && painted && !errors.Is(err, tea.ErrProgramKilled) {
+		leavePaint(os.Stdout) // Bubble Tea never took the screen over: give it back
+	}
 	if err != nil && ctx.Err() != nil {
 		return nil // cancelled by the caller (a signal): a normal way to leave
 	}
 	return err
+}
+
+// prePaint draws the first frame straight to the terminal before Bubble Tea starts, since its
+// renderer flushes only on a frame tick: the dashboard shows at process start instead of one
+// or two ticks later. Bubble Tea then takes the alternate screen over and repaints it whole.
+// Colours go through colorprofile, which downsamples them to what the terminal supports.
+func prePaint(f *os.File, content string) bool {
+	if content == "" || !term.IsTerminal(f.Fd()) {
+		return false
+	}
+	var b strings.Builder
+	b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.HideCursor + ansi.EraseEntireScreen + ansi.CursorHomePosition)
+	b.WriteString(strings.ReplaceAll(content, "\n", "\r\n"))
+	w := colorprofile.NewWriter(f, os.Environ())
+	_, err := io.WriteString(w, b.String())
+	return err == nil
+}
+
+// leavePaint undoes prePaint when the program could not start.
+func leavePaint(f *os.File) {
+	io.WriteString(f, ansi.ResetModeAltScreenSaveCursor+ansi.ShowCursor)
 }
 
 // Model is the root model: it owns focus, layout, dialogs, the sample history and every
