@@ -116,7 +116,7 @@ func ParseProcessDump(out []byte, distro string) ([]backend.Process, error) {
 		case bytes.Equal(head, []byte("passwd")):
 			for _, l := range strings.Split(string(body), "\n") {
 				f := strings.Split(l, ":")
-				if len(f) >= 3 {
+				if len(f) >= 3 && f[0] != "" { // a nameless entry must not name a uid
 					if uid, err := strconv.Atoi(f[2]); err == nil {
 						if _, dup := users[uid]; !dup {
 							users[uid] = f[0]
