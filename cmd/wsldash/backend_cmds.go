@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/reclaim"
 	"github.com/wsldash/wsldash/backend/sampler"
+	"github.com/wsldash/wsldash/tui/chart"
 )
 
 // addBackendCommands adds the verbs every backend serves: list, stats, mounts, ps and the
@@ -416,20 +416,6 @@ func truncate(s string, n int) string {
 	return s[:n-1] + "…"
 }
 
-// humanBytes prints binary units, as WSL and Task Manager do.
-func humanBytes(v uint64) string {
-	const unit = 1024
-	if v < unit {
-		return strconv.FormatUint(v, 10) + " B"
-	}
-	f, i := float64(v), 0
-	for f >= unit && i < 4 {
-		f /= unit
-		i++
-	}
-	return fmt.Sprintf("%.1f %ciB", f, "KMGT"[i-1])
-}
-
 func wait(ctx context.Context, d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -438,3 +424,6 @@ func wait(ctx context.Context, d time.Duration) {
 	case <-t.C:
 	}
 }
+
+// humanBytes is the dashboard's binary-unit formatter (GiB, MiB), so the CLI and the UI agree.
+func humanBytes(v uint64) string { return chart.HumanBytes(float64(v)) }
