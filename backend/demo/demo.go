@@ -52,7 +52,6 @@ type Backend struct {
 	wait     func(context.Context, time.Duration) error
 	sim      *sim
 	backfill []backend.Sample
-	closed   bool
 	pending  map[string]bool
 }
 
@@ -458,9 +457,5 @@ func (b *Backend) ShellCommand(distro string) (*exec.Cmd, error) {
 	return c, nil
 }
 
-func (b *Backend) Close() error {
-	b.mu.Lock()
-	b.closed = true
-	b.mu.Unlock()
-	return nil
-}
+// Close has nothing to release: the demo holds no processes or files.
+func (b *Backend) Close() error { return nil }
