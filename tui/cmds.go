@@ -71,6 +71,63 @@ type shellDoneMsg struct {
 	err    error
 }
 
+// refreshMsg is one refresh: the answers to its requests that came back within the gather
+// budget, in the order they came, and a Cmd that delivers the slower ones one by one.
+type refreshMsg struct {
+	msgs []tea.Msg
+	late tea.Cmd
+}
+
+func spinCmd() tea.Msg { return spinMsg{} }
+
+// gatherBudget is how long a refresh waits for all of its answers before it is shown with the
+// ones it has. The local and demo backends answer in microseconds; a slow wsl.exe call (up to
+// its timeout) is delivered late instead of holding the graphs back.
+const gatherBudget = 100 * time.Millisecond
+
+// gather runs parts concurrently and returns one refreshMsg with every answer that came within
+// budget. Bubble Tea renders after each message, so a refresh of four requests costs one
+// render instead of four. Each answer keeps its own request id, so gathering changes nothing
+// about which answers are stale.
+func gather(ctx context.Context, budget time.Duration, parts ...tea.Cmd) tea.Cmd {
+	return func() tea.Msg {
+		ch := make(chan tea.Msg, len(parts))
+		for _, p := range parts {
+			go func() { ch <- p() }()
+		}
+		msgs := make([]tea.Msg, 0, len(parts))
+		t := time.NewTimer(budget)
+		defer t.Stop()
+		for len(msgs) < len(parts) {
+			select {
+			case msg := <-ch:
+				msgs = append(msgs, msg)
+			case <-t.C:
+				return refreshMsg{msgs: msgs, late: lateCmds(ctx, ch, len(parts)-len(msgs))}
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		return refreshMsg{msgs: msgs}
+	}
+}
+
+// lateCmds delivers n more answers from ch, each as its own message.
+func lateCmds(ctx context.Context, ch <-chan tea.Msg, n int) tea.Cmd {
+	cmds := make([]tea.Cmd, n)
+	for i := range cmds {
+		cmds[i] = func() tea.Msg {
+			select {
+			case msg := <-ch:
+				return msg
+			case <-ctx.Done():
+				return nil
+			}
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
 // Timeouts keep a hung backend from holding a request slot forever.
 const (
 	fetchTimeout  = 15 * time.Second

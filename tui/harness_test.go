@@ -20,7 +20,10 @@ import (
 var t0 = time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
 
 // armedMsg stands for a timer the model asked for; the harness never lets timers run.
-type armedMsg struct{ msg tea.Msg }
+type armedMsg struct {
+	d    time.Duration
+	then tea.Cmd
+}
 
 // harness drives a Model the way a Program would, synchronously: every Cmd the model returns is
 // run at once and its message fed back, except timers (recorded in armed) and Quit (quit).
@@ -28,7 +31,7 @@ type harness struct {
 	t     testing.TB
 	m     Model
 	clock *sampler.FixedClock
-	armed []tea.Msg
+	armed []armedMsg
 	quit  bool
 	execs int
 }
@@ -50,8 +53,8 @@ func newHarness(t testing.TB, be backend.Backend, w, h int, opts ...harnessOpt) 
 	clock := o.Clock.(*sampler.FixedClock)
 	hs := &harness{t: t, clock: clock}
 	hs.m = New(o)
-	hs.m.tick = func(_ time.Duration, msg tea.Msg) tea.Cmd {
-		return func() tea.Msg { return armedMsg{msg} }
+	hs.m.after = func(d time.Duration, then tea.Cmd) tea.Cmd {
+		return func() tea.Msg { return armedMsg{d, then} }
 	}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(hs.m.Init())
@@ -90,7 +93,7 @@ func (h *harness) run(cmd tea.Cmd) {
 			h.run(c)
 		}
 	case armedMsg:
-		h.armed = append(h.armed, msg.msg)
+		h.armed = append(h.armed, msg)
 	case tea.QuitMsg:
 		h.quit = true
 	default:
@@ -140,10 +143,32 @@ func keyMsg(k string) tea.KeyPressMsg {
 	return tea.KeyPressMsg{Code: r[0], Text: k}
 }
 
-// tick fires the refresh timer once, advancing the clock by the refresh interval.
+// tick fires the refresh timer once, advancing the clock by the refresh interval. There is
+// always exactly one refresh armed: the loop never stops and never doubles.
 func (h *harness) tick() {
+	h.t.Helper()
 	h.clock.Advance(h.m.refresh)
-	h.send(tickMsg{})
+	h.run(h.takeRefresh())
+}
+
+// takeRefresh removes the armed refresh and returns its Cmd, to run now or later.
+func (h *harness) takeRefresh() tea.Cmd {
+	h.t.Helper()
+	at := -1
+	for i, a := range h.armed {
+		if a.d == h.m.refresh {
+			if at >= 0 {
+				h.t.Fatal("two refreshes armed")
+			}
+			at = i
+		}
+	}
+	if at < 0 {
+		h.t.Fatal("no refresh armed")
+	}
+	then := h.armed[at].then
+	h.armed = append(h.armed[:at], h.armed[at+1:]...)
+	return then
 }
 
 func (h *harness) screen() string { return ansi.Strip(h.m.View().Content) }

@@ -112,8 +112,8 @@ type Model struct {
 	be      backend.Backend
 	clock   sampler.Clock
 	refresh time.Duration
-	// tick schedules msg after d. Tests replace it so that no timer ever runs.
-	tick func(d time.Duration, msg tea.Msg) tea.Cmd
+	// after runs then once d has passed. Tests replace it so that no timer ever runs.
+	after func(d time.Duration, then tea.Cmd) tea.Cmd
 
 	keys      KeyMap
 	themeName string
@@ -161,6 +161,7 @@ type Model struct {
 
 	seq     uint64
 	req     requests
+	have    answered
 	pending map[string]pendingOp // by target: distro name, vmKey, or pidKey(pid)
 
 	spinFrame int
@@ -174,6 +175,10 @@ type Model struct {
 // requests holds the id of the request in flight of each kind (0 = none). A result whose id is
 // not the current one is stale and dropped.
 type requests struct{ info, list, sample, procs, mounts uint64 }
+
+// answered says which lists have an answer for what they show now (false: "loading…"). A
+// request id alone cannot say it: the refresh loop asks a refresh ahead.
+type answered struct{ list, procs, mounts bool }
 
 type pendingOp struct {
 	id    uint64
@@ -236,7 +241,7 @@ func New(opts Options) Model {
 		be:        opts.Backend,
 		clock:     clock,
 		refresh:   refresh,
-		tick:      realTick,
+		after:     realAfter,
 		keys:      DefaultKeyMap(),
 		themeName: cmp.Or(opts.Theme, cfg.Theme, themes.DefaultName),
 		isDark:    true,
@@ -284,8 +289,14 @@ func New(opts Options) Model {
 	return m
 }
 
-func realTick(d time.Duration, msg tea.Msg) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+// realAfter waits d on a real timer, then runs then in the same goroutine. (A Program that
+// quits does not wait for its Cmds, so a pending wait never holds up the exit.)
+func realAfter(d time.Duration, then tea.Cmd) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		<-t.C
+		return then()
+	}
 }
 
 func (m *Model) nextID() uint64 { m.seq++; return m.seq }
@@ -302,19 +313,19 @@ func (m *Model) applyStyles() {
 	m.cache.invalidate()
 }
 
-type tickMsg struct{}
 type spinMsg struct{}
 
-// Init asks for the terminal background and starts the first requests and the refresh loop.
+// Init asks for the terminal background and makes the first requests, gathered into one
+// refreshMsg, whose arrival starts the refresh loop.
 func (m Model) Init() tea.Cmd {
 	return tea.Batch(
 		tea.RequestBackgroundColor,
-		infoCmd(m.ctx, m.be, m.req.info),
-		distrosCmd(m.ctx, m.be, m.req.list),
-		sampleCmd(m.ctx, m.be, m.req.sample, m.refresh),
-		procsCmd(m.ctx, m.be, m.req.procs, "", m.sortBy),
-		mountsCmd(m.ctx, m.be, m.req.mounts, ""),
-		m.tick(m.refresh, tickMsg{}),
+		gather(m.ctx, gatherBudget,
+			infoCmd(m.ctx, m.be, m.req.info),
+			distrosCmd(m.ctx, m.be, m.req.list),
+			sampleCmd(m.ctx, m.be, m.req.sample, m.refresh),
+			procsCmd(m.ctx, m.be, m.req.procs, "", m.sortBy),
+			mountsCmd(m.ctx, m.be, m.req.mounts, "")),
 	)
 }
 
@@ -331,15 +342,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.applyStyles()
 		}
 		return m, nil
-	case tickMsg:
-		return m, m.onTick()
+	case refreshMsg:
+		return m.onRefresh(msg)
 	case spinMsg:
 		if len(m.pending) == 0 {
 			m.spinning = false
 			return m, nil
 		}
 		m.spinFrame = (m.spinFrame + 1) % len(spinnerFrames.Frames)
-		return m, m.tick(spinInterval, spinMsg{})
+		return m, m.after(spinInterval, spinCmd)
 	case infoMsg:
 		if msg.id == 0 || msg.id != m.req.info {
 			return m, nil
@@ -380,6 +391,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.req.procs = 0
+		m.have.procs = true
 		m.procsFor = msg.distro
 		if msg.err != nil {
 			m.procsErr = detailErr(msg.distro, msg.err)
@@ -405,6 +417,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.req.mounts = 0
+		m.have.mounts = true
 		m.mountsFor = msg.distro
 		if msg.err != nil {
 			m.mountsErr = detailErr(msg.distro, msg.err)
@@ -458,34 +471,61 @@ func (m *Model) relayout() {
 	m.cache.invalidate()
 }
 
-func (m *Model) onTick() tea.Cmd {
+// onRefresh applies one refresh: the clock moves on, the answers that came with it are applied
+// in order, and the next refresh is scheduled. It is one message, so one refresh is one render.
+func (m Model) onRefresh(msg refreshMsg) (tea.Model, tea.Cmd) {
 	m.now = m.clock.Now()
 	m.ticks++
 	if m.flash.text != "" && !m.now.Before(m.flash.until) {
 		m.flash = flash{}
 	}
-	cmds := []tea.Cmd{m.tick(m.refresh, tickMsg{})}
+	cmds := make([]tea.Cmd, 0, len(msg.msgs)+2)
+	for _, part := range msg.msgs {
+		nm, cmd := m.Update(part)
+		m = nm.(Model)
+		cmds = append(cmds, cmd)
+	}
+	cmds = append(cmds, msg.late, m.scheduleRefresh())
+	return m, tea.Batch(cmds...)
+}
+
+// scheduleRefresh makes the next refresh's requests: a sample each time, the distro list every
+// other time (the wsl backend caches it for 2 s anyway; actions ask for it at once), processes
+// and mounts every fetchEvery times. A kind whose last request is still out is not asked again.
+// The requests run when the refresh interval has passed, together (see gather).
+func (m *Model) scheduleRefresh() tea.Cmd {
+	next := m.ticks + 1
+	parts := make([]tea.Cmd, 0, 4)
 	if m.req.sample == 0 {
 		m.req.sample = m.nextID()
-		cmds = append(cmds, sampleCmd(m.ctx, m.be, m.req.sample, m.refresh))
+		parts = append(parts, sampleCmd(m.ctx, m.be, m.req.sample, m.refresh))
 	}
-	// The list every other tick: the wsl backend caches it for 2 s anyway, and each result is a
-	// render. Actions ask for it at once.
-	if m.req.list == 0 && m.ticks%2 == 0 {
+	if m.req.list == 0 && next%2 == 0 {
 		m.req.list = m.nextID()
-		cmds = append(cmds, distrosCmd(m.ctx, m.be, m.req.list))
+		parts = append(parts, distrosCmd(m.ctx, m.be, m.req.list))
 	}
-	if m.ticks%fetchEvery == 0 {
-		cmds = append(cmds, m.fetchDetails(false))
+	if next%fetchEvery == 0 {
+		parts = append(parts, m.detailCmds(false)...)
 	}
-	return tea.Batch(cmds...)
+	return m.after(m.refresh, gather(m.ctx, gatherBudget, parts...))
 }
 
 // fetchDetails asks for the processes and mounts of the selected distro. With force, a request
 // in flight is superseded (its result will be dropped); without, it is left alone.
 func (m *Model) fetchDetails(force bool) tea.Cmd {
+	cmds := m.detailCmds(force)
+	if force && m.view == ViewConfig { // another distro's wsl.conf
+		cmds = append(cmds, m.loadConfig())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) detailCmds(force bool) []tea.Cmd {
 	var cmds []tea.Cmd
 	name := m.selected
+	if force { // another distro, or its state changed: what is shown is no longer its answer
+		m.have.procs, m.have.mounts = false, false
+	}
 	if force || m.req.procs == 0 {
 		m.req.procs = m.nextID()
 		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, name, m.sortBy))
@@ -494,10 +534,7 @@ func (m *Model) fetchDetails(force bool) tea.Cmd {
 		m.req.mounts = m.nextID()
 		cmds = append(cmds, mountsCmd(m.ctx, m.be, m.req.mounts, name))
 	}
-	if force && m.view == ViewConfig { // another distro's wsl.conf
-		cmds = append(cmds, m.loadConfig())
-	}
-	return tea.Batch(cmds...)
+	return cmds
 }
 
 // refreshList asks for the distro list now, superseding a request in flight.
@@ -516,6 +553,7 @@ func (m *Model) onDistros(msg distrosMsg) tea.Cmd {
 		return nil
 	}
 	m.req.list = 0
+	m.have.list = true
 	if msg.caps != nil && !maps.Equal(msg.caps, m.caps) {
 		m.caps = msg.caps
 		m.cache.invalidate()
@@ -681,7 +719,7 @@ func (m *Model) startSpinner() tea.Cmd {
 		return nil
 	}
 	m.spinning = true
-	return m.tick(spinInterval, spinMsg{})
+	return m.after(spinInterval, spinCmd)
 }
 
 // nopBackend stands in for a nil Backend so that nothing panics.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -456,22 +457,34 @@ func TestStaleResultsDropped(t *testing.T) {
 func TestRefreshLoop(t *testing.T) {
 	h, _ := newFakeHarness(t, 120, 40)
 	samples := h.countCalls("sample")
-	armed := len(h.armed)
 	h.tick()
-	if h.countCalls("sample") != samples+1 || len(h.armed) != armed+1 {
-		t.Fatalf("tick: samples %d→%d, armed %d→%d", samples, h.countCalls("sample"), armed, len(h.armed))
+	if h.countCalls("sample") != samples+1 {
+		t.Fatalf("tick: samples %d→%d", samples, h.countCalls("sample"))
 	}
-	// While a sample is in flight, another tick does not ask again.
-	held := h.sendHeld(tickMsg{})
-	out := h.m.req.sample
-	held2 := h.sendHeld(tickMsg{})
-	if h.m.req.sample != out {
+	// The requests run when the timer fires, not when it is armed.
+	calls := len(h.m.be.(*fake.Backend).Calls())
+	then := h.takeRefresh()
+	if got := len(h.m.be.(*fake.Backend).Calls()); got != calls {
+		t.Fatalf("%d backend calls before the refresh fired", got-calls)
+	}
+	h.run(then)
+	// While a sample is out (a slow one, delivered late), the next refresh does not ask again.
+	h.takeRefresh()
+	h.m.req.sample = 4242
+	h.run(h.m.scheduleRefresh())
+	samples = h.countCalls("sample")
+	h.tick()
+	if h.countCalls("sample") != samples {
 		t.Fatal("a second sample request was made while one was outstanding")
 	}
-	h.run(held)
-	h.run(held2)
+	h.send(sampleMsg{id: 4242, sample: fake.SampleAt(t0, 1)})
 	if h.m.req.sample != 0 {
 		t.Fatal("sample request not cleared after its answer")
+	}
+	h.tick() // armed while the slow one was out
+	h.tick()
+	if h.countCalls("sample") != samples+1 {
+		t.Fatal("no sample asked once the slow one came back")
 	}
 	// Details are refreshed every few ticks, not every frame.
 	procs := h.countCalls("processes")
@@ -483,19 +496,64 @@ func TestRefreshLoop(t *testing.T) {
 	}
 }
 
+// A refresh is one message: every answer in time rides in it; a slow one comes on its own
+// later, and nothing is lost or delivered twice.
+func TestGatherDeliversEveryAnswerOnce(t *testing.T) {
+	release := make(chan struct{})
+	fast := func() tea.Msg { return "fast" }
+	slow := func() tea.Msg { <-release; return "slow" }
+	// All in time: one message with both, no late Cmd.
+	msg := gather(t.Context(), time.Hour, fast, fast)().(refreshMsg)
+	if len(msg.msgs) != 2 || msg.late != nil {
+		t.Fatalf("in time: %+v", msg)
+	}
+	// The budget runs out while slow is held: gather returns without it.
+	msg = gather(t.Context(), 0, fast, slow)().(refreshMsg)
+	if msg.late == nil {
+		t.Fatal("no late Cmd for the held answer")
+	}
+	got := map[tea.Msg]int{}
+	for _, m := range msg.msgs {
+		got[m]++
+	}
+	close(release)
+	var drain func(tea.Msg)
+	drain = func(m tea.Msg) {
+		if b, ok := m.(tea.BatchMsg); ok {
+			for _, c := range b {
+				drain(c())
+			}
+			return
+		}
+		got[m]++
+	}
+	drain(msg.late())
+	if got["fast"] != 1 || got["slow"] != 1 || len(got) != 2 {
+		t.Fatalf("delivered %v, want fast and slow once each", got)
+	}
+	// A cancelled context ends the wait with no message.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	hold := make(chan struct{})
+	defer close(hold)
+	if m := gather(ctx, time.Hour, func() tea.Msg { <-hold; return "held" })(); m != nil {
+		t.Fatalf("cancelled gather returned %v", m)
+	}
+}
+
 func TestFlashExpiresByClock(t *testing.T) {
 	h, _ := newFakeHarness(t, 120, 40)
 	h.key("s") // "already running"
 	if h.m.flash.text == "" {
 		t.Fatal("no flash")
 	}
-	h.clock.Advance(flashFor - time.Second)
-	h.send(tickMsg{})
+	h.clock.Advance(flashFor - time.Second - h.m.refresh)
+	h.tick()
 	if h.m.flash.text == "" {
 		t.Fatal("flash expired early")
 	}
-	h.clock.Advance(2 * time.Second)
-	h.send(tickMsg{})
+	h.clock.Advance(2*time.Second - h.m.refresh)
+	h.tick()
 	if h.m.flash.text != "" {
 		t.Fatal("flash did not expire")
 	}
@@ -593,11 +651,7 @@ func TestLocalBackendWithoutDistros(t *testing.T) {
 
 func TestSampleErrorShown(t *testing.T) {
 	h, _ := newFakeHarness(t, 120, 40)
-	h.send(tickMsg{})
-	id := h.m.req.sample
-	if id != 0 {
-		t.Fatal("sample still outstanding after a synchronous tick")
-	}
+	h.tick()
 	h.m.req.sample = 42
 	h.send(sampleMsg{id: 42, err: &backend.Error{Kind: backend.KindNotRunning, Op: "sample", Message: "the VM is not running"}})
 	if !strings.Contains(h.screen(), "the VM is not running") {

@@ -523,7 +523,7 @@ func (m *Model) renderDistros(r Rect) {
 			msg = m.listErr
 		case m.filter.Value() != "":
 			msg = "no distro matches “" + m.filter.Value() + "”"
-		case m.req.list != 0 && m.distros == nil:
+		case !m.have.list && m.distros == nil:
 			msg = "loading…"
 		case m.info.Backend == "local":
 			msg = "this machine has no WSL distros"
@@ -635,7 +635,7 @@ func (m *Model) renderProcs(r Rect) {
 		body = append(body, m.rowPaint(i == m.pCursor, PaneProcs).s(line))
 	}
 	if len(m.procs) == 0 {
-		body = append(body, fit(P.muted.s("  "+emptyNote("no processes", m.procsErr, m.req.procs != 0)), iw))
+		body = append(body, fit(P.muted.s("  "+emptyNote("no processes", m.procsErr, !m.have.procs)), iw))
 	}
 	note := m.detailFor()
 	if len(m.procs) > 0 {
@@ -705,7 +705,7 @@ func (m *Model) renderMounts(r Rect) {
 		body = append(body, m.rowPaint(i == m.mCursor, PaneMounts).s(line))
 	}
 	if len(m.mounts) == 0 {
-		body = append(body, fit(P.muted.s("  "+emptyNote("no mounts", m.mountsErr, m.req.mounts != 0)), iw))
+		body = append(body, fit(P.muted.s("  "+emptyNote("no mounts", m.mountsErr, !m.have.mounts)), iw))
 	}
 	note := m.detailFor()
 	if len(m.mounts) > 0 {
