@@ -293,4 +293,5 @@ func (b *Backend) ShellCommand(distro string) (*exec.Cmd, error) {
 	return exec.Command(sh), nil
 }
 
-func (b *Backend) Close() error { return nil }
+// Close releases the /proc files kept open between samples.
+func (b *Backend) Close() error { return b.fs.Close() }

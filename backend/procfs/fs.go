@@ -21,6 +21,34 @@ type FS struct {
 
 	mu  sync.Mutex
 	buf []byte
+
+	// Kept open between reads (Linux; see kept_linux.go). Close releases them.
+	kept   map[string]int // name under Root -> descriptor
+	dirFD  int            // Root's descriptor + 1; 0 = not open
+	dirBuf []byte
+	path   []byte // NUL-terminated path scratch
+}
+
+// Close lets go of the files kept open. The FS stays usable: it opens them again on demand.
+func (fs *FS) Close() error {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.closeKept()
+	return nil
+}
+
+// ForgetProcess closes the kept stat file of a process that is gone.
+func (fs *FS) ForgetProcess(pid int) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.forget(strconv.Itoa(pid) + "/stat")
+}
+
+// ListPIDs appends the pids listed under Root to pids.
+func (fs *FS) ListPIDs(pids []int) ([]int, error) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return fs.listPIDs(pids)
 }
 
 // NewFS reads under root; "" means DefaultRoot. Tests point it at a fake tree.
@@ -46,10 +74,21 @@ func (fs *FS) with(name string, parse func([]byte) error) (readFailed bool, err 
 	return false, parse(b)
 }
 
+// withKept is with for a file read every refresh: its descriptor is kept open between reads.
+func (fs *FS) withKept(name string, parse func([]byte) error) (readFailed bool, err error) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	b, err := fs.readKept(name)
+	if err != nil {
+		return true, err
+	}
+	return false, parse(b)
+}
+
 // Meminfo reads and parses meminfo.
 func (fs *FS) Meminfo() (Meminfo, error) {
 	var m Meminfo
-	rf, err := fs.with("meminfo", func(b []byte) (err error) {
+	rf, err := fs.withKept("meminfo", func(b []byte) (err error) {
 		m, err = ParseMeminfo(b)
 		return err
 	})
@@ -68,7 +107,7 @@ func (fs *FS) Stat() (Stat, error) {
 
 // StatInto reads and parses stat into *s, reusing s.PerCPU's capacity.
 func (fs *FS) StatInto(s *Stat) error {
-	rf, err := fs.with("stat", func(b []byte) error { return ParseStatInto(b, s) })
+	rf, err := fs.withKept("stat", func(b []byte) error { return ParseStatInto(b, s) })
 	if rf {
 		return readErr("read stat", err)
 	}
@@ -83,7 +122,7 @@ func (fs *FS) Pressure(resource string) (PSI, error) {
 		return PSI{}, &backend.Error{Kind: backend.KindNotFound, Op: "read pressure", Message: "bad resource name " + strconv.Quote(resource)}
 	}
 	var p PSI
-	rf, err := fs.with("pressure/"+resource, func(b []byte) (err error) {
+	rf, err := fs.withKept("pressure/"+resource, func(b []byte) (err error) {
 		p, err = ParsePressure(b)
 		return err
 	})
@@ -116,7 +155,7 @@ func (fs *FS) Mountinfo(pid string) ([]MountInfo, error) {
 // ProcStat reads and parses <pid>/stat.
 func (fs *FS) ProcStat(pid int) (ProcStat, error) {
 	var p ProcStat
-	rf, err := fs.with(strconv.Itoa(pid)+"/stat", func(b []byte) (err error) {
+	rf, err := fs.withKept(strconv.Itoa(pid)+"/stat", func(b []byte) (err error) {
 		p, err = ParseProcStat(b)
 		return err
 	})

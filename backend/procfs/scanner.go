@@ -26,6 +26,7 @@ type ProcScanner struct {
 	prev      map[int]procSample
 	next      map[int]procSample
 	users     map[int]string
+	pidBuf    []int
 	lookup    func(uid int) string // uid -> name; tests replace it
 }
 
@@ -126,6 +127,11 @@ func (s *ProcScanner) Scan(distro string) ([]backend.Process, error) {
 	if len(out) == 0 && firstErr != nil {
 		return nil, firstErr
 	}
+	for pid := range s.prev {
+		if _, ok := s.next[pid]; !ok {
+			s.fs.ForgetProcess(pid) // gone: its kept stat file is closed
+		}
+	}
 	s.prev, s.next = s.next, s.prev
 	s.prevTotal, s.havePrev = total, true
 
@@ -170,23 +176,10 @@ func (s *ProcScanner) process(pid int, ps ProcStat, user string, dTotal uint64, 
 
 // pids lists the numeric entries of the root.
 func (s *ProcScanner) pids() ([]int, error) {
-	d, err := os.Open(s.fs.Root)
+	pids, err := s.fs.ListPIDs(s.pidBuf[:0])
+	s.pidBuf = pids
 	if err != nil {
 		return nil, readErr("list processes", err)
-	}
-	defer d.Close()
-	names, err := d.Readdirnames(-1)
-	if err != nil {
-		return nil, readErr("list processes", err)
-	}
-	pids := make([]int, 0, len(names))
-	for _, n := range names {
-		if n == "" || n[0] < '1' || n[0] > '9' {
-			continue
-		}
-		if pid, err := strconv.Atoi(n); err == nil && pid > 0 {
-			pids = append(pids, pid)
-		}
 	}
 	return pids, nil
 }

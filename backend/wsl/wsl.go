@@ -427,6 +427,9 @@ func (b *Backend) Close() error {
 	for _, h := range held {
 		h.Stop()
 	}
+	if b.fs != nil {
+		b.fs.Close() // the guest's /proc files kept open between samples
+	}
 	if c, ok := b.opts.Host.(io.Closer); ok && b.opts.Host != nil {
 		return c.Close()
 	}
