@@ -1,0 +1,82 @@
+package tui
+
+import (
+	"fmt"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/tui/internal/fake"
+)
+
+// countWriter counts what the renderer writes to the terminal.
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// BenchmarkRefreshFrame120x40 is what one refresh costs the process at the benchmark size: a new
+// sample and a moved clock, View(), then what Bubble Tea's renderer does with a changed frame
+// (parse it into cells, diff against the last, write the difference). About 110 processes and
+// a full history, like the local backend on the build machine. bytes/frame is the terminal
+// output per refresh.
+func BenchmarkRefreshFrame120x40(b *testing.B) {
+	be := fake.New()
+	ps := make([]backend.Process, 110)
+	for i := range ps {
+		ps[i] = backend.Process{PID: 100 + i, Name: fmt.Sprintf("proc-%03d", i), User: "dev",
+			CPUPercent: float64(i%13) / 3, RSSBytes: uint64(i%50+1) << 20}
+	}
+	be.SetProcesses(ps)
+	h := newHarness(b, be, 120, 40)
+	for i := 0; i < 900; i++ {
+		h.m.hist.Add(fake.SampleAt(t0, i))
+	}
+	m := h.m
+	w := &countWriter{}
+	scr := uv.NewTerminalRenderer(w, []string{"TERM=xterm-256color"})
+	scr.SetColorProfile(colorprofile.TrueColor)
+	scr.SetFullscreen(true)
+	scr.Resize(120, 40)
+	buf := uv.NewScreenBuffer(120, 40)
+	frame := func(i int) {
+		m.hist.Add(fake.SampleAt(t0, 900+i))
+		m.now = t0.Add(time.Duration(900+i) * time.Second)
+		content := uv.NewStyledString(m.View().Content)
+		buf.Clear()
+		content.Draw(buf, buf.Bounds())
+		scr.Render(buf.RenderBuffer)
+		if err := scr.Flush(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	frame(0)
+	w.n = 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		frame(i + 1)
+	}
+	b.ReportMetric(float64(w.n)/float64(b.N), "bytes/frame")
+}
+
+// BenchmarkViewOnly120x40 is the View() part of BenchmarkRefreshFrame120x40 alone.
+func BenchmarkViewOnly120x40(b *testing.B) {
+	be := fake.New()
+	h := newHarness(b, be, 120, 40)
+	for i := 0; i < 900; i++ {
+		h.m.hist.Add(fake.SampleAt(t0, i))
+	}
+	m := h.m
+	var out io.Writer = io.Discard
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.hist.Add(fake.SampleAt(t0, 900+i))
+		m.now = t0.Add(time.Duration(900+i) * time.Second)
+		io.WriteString(out, m.View().Content)
+	}
+}
