@@ -13,7 +13,7 @@ func TestLoadConfigMissingGivesDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Theme != "default" || cfg.Refresh.Duration != time.Second || len(cfg.Keys) != 0 {
+	if cfg.Theme != "default" || cfg.Refresh.Duration != time.Second || cfg.FPS != DefaultFPS || len(cfg.Keys) != 0 {
 		t.Fatalf("defaults = %+v", cfg)
 	}
 }
@@ -31,7 +31,7 @@ func TestLoadConfigFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Theme != "nord" || cfg.Refresh.Duration != 2*time.Second {
+	if cfg.Theme != "nord" || cfg.Refresh.Duration != 2*time.Second || cfg.FPS != 30 {
 		t.Fatalf("cfg = %+v", cfg)
 	}
 	if got := cfg.Keys["start"]; len(got) != 2 || got[1] != "ctrl+s" {
@@ -51,6 +51,9 @@ func TestParseConfigErrors(t *testing.T) {
 		{"syntax", "theme = \"nord\"\nrefresh = \n", "config.toml:2:"},
 		{"bad duration", "refresh = \"soon\"", "bad duration"},
 		{"duration out of range", "refresh = \"1ms\"", "out of range"},
+		{"fps zero", "fps = 0", "fps 0 out of range"},
+		{"fps too high", "fps = 500", "fps 500 out of range"},
+		{"fps not a number", "fps = \"fast\"", "config.toml"},
 		{"unknown theme", "theme = \"neon\"", "unknown theme \"neon\""},
 		{"unknown setting", "colour = \"red\"", "unknown setting colour"},
 		{"unknown action", "[keys]\nlaunch = [\"l\"]", "unknown action \"launch\""},

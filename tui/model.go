@@ -33,9 +33,6 @@ type Options struct {
 	NoColor bool          // no colours at all (NO_COLOR)
 }
 
-// frameRate is how often Bubble Tea flushes the screen (keys echo within 1/frameRate).
-const frameRate = 20
-
 // Run runs the dashboard until the user quits (nil) or ctx ends (nil). It restores the terminal
 // in every case. A bad config file or theme name is an error before anything is drawn.
 func Run(ctx context.Context, opts Options) error {
@@ -70,10 +67,14 @@ func Run(ctx context.Context, opts Options) error {
 		m.relayout()
 		painted = prePaint(os.Stdout, m.View().Content)
 	}
-	// Each frame tick is a wake-up, the main idle cost (60 fps alone cost ~0.4% of a core), and
-	// the first frame no longer waits for one (prePaint), so a dashboard that changes once a
-	// second runs at frameRate.
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(frameRate))
+	// Each frame tick is a wake-up whether or not anything changed (see DefaultFPS), and the
+	// first frame does not wait for one (prePaint), so a dashboard that changes once a second
+	// runs at the config's fps.
+	fps := opts.Config.FPS
+	if fps < 1 || fps > MaxFPS {
+		fps = DefaultFPS
+	}
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(fps))
 	_, err := p.Run()
 	if err != nil && painted && !errors.Is(err, tea.ErrProgramKilled) {
 		leavePaint(os.Stdout) // Bubble Tea never took the screen over: give it back
