@@ -14,6 +14,7 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
@@ -62,10 +63,14 @@ func Run(ctx context.Context, opts Options) error {
 			m.info = info
 		}
 	}
+	// lipgloss detected the terminal's colour profile when it was loaded (inside tmux that runs
+	// `tmux info`, a fork and exec); the first frame and Bubble Tea reuse it rather than each
+	// detecting it again before anything is on screen.
+	profile := lipgloss.Writer.Profile
 	if w, h, err := term.GetSize(os.Stdout.Fd()); err == nil {
 		m.width, m.height = w, h
 		m.relayout()
-		painted = prePaint(os.Stdout, m.View().Content)
+		painted = prePaint(os.Stdout, m.View().Content, profile)
 	}
 	// Each frame tick is a wake-up whether or not anything changed (see DefaultFPS), and the
 	// first frame does not wait for one (prePaint), so a dashboard that changes once a second
@@ -74,7 +79,7 @@ func Run(ctx context.Context, opts Options) error {
 	if fps < 1 || fps > MaxFPS {
 		fps = DefaultFPS
 	}
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(fps))
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(fps), tea.WithColorProfile(profile))
 	_, err := p.Run()
 	if err != nil && painted && !errors.Is(err, tea.ErrProgramKilled) {
 		leavePaint(os.Stdout) // Bubble Tea never took the screen over: give it back
@@ -89,14 +94,14 @@ func Run(ctx context.Context, opts Options) error {
 // renderer flushes only on a frame tick: the dashboard shows at process start instead of one
 // or two ticks later. Bubble Tea then takes the alternate screen over and repaints it whole.
 // Colours go through colorprofile, which downsamples them to what the terminal supports.
-func prePaint(f *os.File, content string) bool {
+func prePaint(f *os.File, content string, profile colorprofile.Profile) bool {
 	if content == "" || !term.IsTerminal(f.Fd()) {
 		return false
 	}
 	var b strings.Builder
 	b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.HideCursor + ansi.EraseEntireScreen + ansi.CursorHomePosition)
 	b.WriteString(strings.ReplaceAll(content, "\n", "\r\n"))
-	w := colorprofile.NewWriter(f, os.Environ())
+	w := &colorprofile.Writer{Forward: f, Profile: profile}
 	_, err := io.WriteString(w, b.String())
 	return err == nil
 }

@@ -3,13 +3,17 @@ package wslout
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/wsldash/wsldash/backend"
 )
 
 // codeRE finds WSL's error code at the end of a line; the "Error code:" label before it is
-// localized but the code never is (wsl-facts §1.7).
-var codeRE = regexp.MustCompile(`(?m)((?:Wsl|Wslg|Bash|WslConfig)(?:/[A-Za-z0-9_?()]+)+)\s*$`)
+// localized but the code never is (wsl-facts §1.7). It is compiled on first use, not at
+// start-up: the dashboard's first frame does not wait for a pattern only an error needs.
+var codeRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)((?:Wsl|Wslg|Bash|WslConfig)(?:/[A-Za-z0-9_?()]+)+)\s*$`)
+})
 
 // ErrorCode returns the last WSL error code in text ("Wsl/Service/WSL_E_DISTRO_NOT_FOUND"), or "".
 func ErrorCode(text string) string {
@@ -24,7 +28,7 @@ func ParseError(text string) (code, message string) {
 	lines := nonEmpty(Lines(text))
 	end := len(lines)
 	for i := len(lines) - 1; i >= 0; i-- {
-		if m := codeRE.FindStringSubmatch(lines[i]); m != nil {
+		if m := codeRE().FindStringSubmatch(lines[i]); m != nil {
 			code, end = m[1], i
 			// A line that is only the code (bash.exe style) carries no message of its own; a line
 			// "Error code: X" carries only the label. Either way the message is what comes before.

@@ -350,7 +350,7 @@ func FuzzParseError(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		code, msg := ParseError(s)
-		if code != "" && !codeRE.MatchString(code) {
+		if code != "" && !codeRE().MatchString(code) {
 			t.Fatalf("code %q does not match the code pattern", code)
 		}
 		if strings.ContainsAny(msg, "\r\n") {
