@@ -37,15 +37,15 @@ func (fs *FS) Close() error {
 	return nil
 }
 
-// ForgetProcess closes the kept stat file of a process that is gone.
-func (fs *FS) ForgetProcess(pid int) {
+// forgetProcess closes the kept stat file of a process that is gone.
+func (fs *FS) forgetProcess(pid int) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	fs.forget(strconv.Itoa(pid) + "/stat")
 }
 
-// ListPIDs appends the pids listed under Root to pids.
-func (fs *FS) ListPIDs(pids []int) ([]int, error) {
+// pidList appends the pids listed under Root to pids.
+func (fs *FS) pidList(pids []int) ([]int, error) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	return fs.listPIDs(pids)
@@ -61,6 +61,28 @@ func NewFS(root string) *FS {
 
 // initialBuf covers /proc/stat on a machine with a few dozen CPUs and /proc/meminfo in one read.
 const initialBuf = 8 << 10
+
+// fill reads a whole file into buf[:0], growing it as needed, and returns the filled slice.
+// procfs files report size 0, so it reads until read returns no bytes rather than trusting
+// Stat. read gets the free space and how much has been read so far (the offset, for pread).
+func fill(buf []byte, read func(p []byte, off int) (int, error)) ([]byte, error) {
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, initialBuf)
+	}
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := read(buf[len(buf):cap(buf)], len(buf))
+		if n > 0 {
+			buf = buf[:len(buf)+n]
+		}
+		if err != nil || n == 0 {
+			return buf, err
+		}
+	}
+}
 
 // with reads Root/name and hands the bytes to parse while holding the buffer.
 func (fs *FS) with(name string, parse func([]byte) error) (readFailed bool, err error) {

@@ -32,29 +32,29 @@ var atFDCWD = -100 // AT_FDCWD; a variable, since a negative constant cannot bec
 // holds fs.mu.
 func (fs *FS) readKept(name string) ([]byte, error) {
 	if fd, ok := fs.kept[name]; ok {
-		b, errno := preadAll(fd, fs.buf)
+		b, err := preadAll(fd, fs.buf)
 		fs.buf = b
-		if errno == 0 {
+		if err == nil {
 			return b, nil
 		}
 		rawClose(fd)
 		delete(fs.kept, name)
-		if errno != syscall.ESRCH {
-			return b[:0], &os.PathError{Op: "read", Path: fs.Root + "/" + name, Err: errno}
+		if err != syscall.ESRCH {
+			return b[:0], &os.PathError{Op: "read", Path: fs.Root + "/" + name, Err: err}
 		}
 		// The process this descriptor belonged to has exited; the pid may be someone else's now.
 	}
 	fs.path = append(append(append(fs.path[:0], fs.Root...), '/'), name...)
 	fs.path = append(fs.path, 0)
-	fd, errno := rawOpen(fs.path)
+	fd, errno := rawOpen(fs.path, 0)
 	if errno != 0 {
 		return fs.buf[:0], &os.PathError{Op: "open", Path: fs.Root + "/" + name, Err: errno}
 	}
-	b, errno := preadAll(fd, fs.buf)
+	b, err := preadAll(fd, fs.buf)
 	fs.buf = b
-	if errno != 0 {
+	if err != nil {
 		rawClose(fd)
-		return b[:0], &os.PathError{Op: "read", Path: fs.Root + "/" + name, Err: errno}
+		return b[:0], &os.PathError{Op: "read", Path: fs.Root + "/" + name, Err: err}
 	}
 	if fs.kept == nil {
 		fs.kept = make(map[string]int)
@@ -92,7 +92,7 @@ func (fs *FS) closeKept() {
 func (fs *FS) listPIDs(pids []int) ([]int, error) {
 	if fs.dirFD == 0 {
 		fs.path = append(append(fs.path[:0], fs.Root...), 0)
-		fd, errno := rawOpenDir(fs.path)
+		fd, errno := rawOpen(fs.path, syscall.O_DIRECTORY)
 		if errno != 0 {
 			return pids, &os.PathError{Op: "open", Path: fs.Root, Err: errno}
 		}
@@ -145,20 +145,11 @@ func appendDirentPIDs(pids []int, b []byte) []int {
 	return pids
 }
 
-func rawOpen(path []byte) (int, syscall.Errno) {
+// rawOpen opens path (NUL-terminated) read-only, close-on-exec, with any extra flags.
+func rawOpen(path []byte, flags int) (int, syscall.Errno) {
 	for {
 		fd, _, errno := syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(atFDCWD), uintptr(unsafe.Pointer(&path[0])),
-			uintptr(syscall.O_RDONLY|syscall.O_CLOEXEC), 0, 0, 0)
-		if errno != syscall.EINTR {
-			return int(fd), errno
-		}
-	}
-}
-
-func rawOpenDir(path []byte) (int, syscall.Errno) {
-	for {
-		fd, _, errno := syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(atFDCWD), uintptr(unsafe.Pointer(&path[0])),
-			uintptr(syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_DIRECTORY), 0, 0, 0)
+			uintptr(syscall.O_RDONLY|syscall.O_CLOEXEC|flags), 0, 0, 0)
 		if errno != syscall.EINTR {
 			return int(fd), errno
 		}
@@ -167,28 +158,20 @@ func rawOpenDir(path []byte) (int, syscall.Errno) {
 
 func rawClose(fd int) { syscall.RawSyscall(syscall.SYS_CLOSE, uintptr(fd), 0, 0) }
 
-// preadAll reads the whole file from offset 0 into buf[:0], growing it as needed.
-func preadAll(fd int, buf []byte) ([]byte, syscall.Errno) {
-	if cap(buf) == 0 {
-		buf = make([]byte, 0, initialBuf)
-	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+// preadAll reads the whole file from offset 0 into buf[:0] (see fill). An error is the
+// syscall.Errno itself.
+func preadAll(fd int, buf []byte) ([]byte, error) {
+	return fill(buf, func(p []byte, off int) (int, error) {
+		for {
+			n, _, errno := syscall.RawSyscall6(syscall.SYS_PREAD64, uintptr(fd), uintptr(unsafe.Pointer(&p[0])),
+				uintptr(len(p)), uintptr(off), 0, 0)
+			switch errno {
+			case syscall.EINTR:
+				continue
+			case 0:
+				return int(n), nil
+			}
+			return 0, errno
 		}
-		free := buf[len(buf):cap(buf)]
-		n, _, errno := syscall.RawSyscall6(syscall.SYS_PREAD64, uintptr(fd), uintptr(unsafe.Pointer(&free[0])),
-			uintptr(len(free)), uintptr(len(buf)), 0, 0)
-		if errno == syscall.EINTR {
-			continue
-		}
-		if errno != 0 {
-			return buf, errno
-		}
-		if n == 0 {
-			return buf, 0
-		}
-		buf = buf[:len(buf)+int(n)]
-	}
+	})
 }

@@ -7,8 +7,7 @@ import (
 	"syscall"
 )
 
-// readFileInto reads the whole file into buf[:0], growing it as needed, and returns the filled
-// slice. procfs files report size 0, so it reads until EOF rather than trusting Stat.
+// readFileInto reads the whole file into buf[:0] (see fill).
 //
 // It uses open/read/close directly: os.Open registers every file with the runtime's poller
 // (fcntl O_NONBLOCK, epoll_ctl add and del), twice the system calls for a /proc file that never
@@ -26,24 +25,16 @@ func readFileInto(path string, buf []byte) ([]byte, error) {
 		return buf[:0], &os.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer syscall.Close(fd)
-	if cap(buf) == 0 {
-		buf = make([]byte, 0, initialBuf)
+	b, err := fill(buf, func(p []byte, _ int) (int, error) {
+		for {
+			n, err := syscall.Read(fd, p)
+			if err != syscall.EINTR {
+				return max(n, 0), err
+			}
+		}
+	})
+	if err != nil {
+		return b, &os.PathError{Op: "read", Path: path, Err: err}
 	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return buf, &os.PathError{Op: "read", Path: path, Err: err}
-		}
-		if n == 0 {
-			return buf, nil
-		}
-		buf = buf[:len(buf)+n]
-	}
+	return b, nil
 }

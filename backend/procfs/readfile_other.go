@@ -16,23 +16,13 @@ func readFileInto(path string, buf []byte) ([]byte, error) {
 		return buf[:0], err
 	}
 	defer f.Close()
-	if cap(buf) == 0 {
-		buf = make([]byte, 0, initialBuf)
-	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
+	return fill(buf, func(p []byte, _ int) (int, error) {
+		n, err := f.Read(p)
 		if err == io.EOF {
-			return buf, nil
+			err = nil // the next Read returns 0 bytes
 		}
-		if err != nil {
-			return buf, err
-		}
-	}
+		return n, err
+	})
 }
 
 // Elsewhere (the Windows build parses /proc text shipped from a distro, and never reads files)

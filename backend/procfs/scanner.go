@@ -129,7 +129,7 @@ func (s *ProcScanner) Scan(distro string) ([]backend.Process, error) {
 	}
 	for pid := range s.prev {
 		if _, ok := s.next[pid]; !ok {
-			s.fs.ForgetProcess(pid) // gone: its kept stat file is closed
+			s.fs.forgetProcess(pid) // gone: its kept stat file is closed
 		}
 	}
 	s.prev, s.next = s.next, s.prev
@@ -176,7 +176,7 @@ func (s *ProcScanner) process(pid int, ps ProcStat, user string, dTotal uint64, 
 
 // pids lists the numeric entries of the root.
 func (s *ProcScanner) pids() ([]int, error) {
-	pids, err := s.fs.ListPIDs(s.pidBuf[:0])
+	pids, err := s.fs.pidList(s.pidBuf[:0])
 	s.pidBuf = pids
 	if err != nil {
 		return nil, readErr("list processes", err)
