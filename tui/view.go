@@ -279,13 +279,7 @@ func (m *Model) renderHeader(w int) string {
 		if ansi.StringWidth(b.String()) <= room || len(parts) == 0 {
 			break
 		}
-		low := 0
-		for i, p := range parts {
-			if p.prio < parts[low].prio {
-				low = i
-			}
-		}
-		parts = append(parts[:low], parts[low+1:]...)
+		parts = dropLowest(parts, func(p part) int { return p.prio })
 	}
 	if clock == "" {
 		return fit(b.String(), w)
@@ -726,6 +720,18 @@ func chartLines(body []string, s string) []string {
 	}
 }
 
+// dropLowest removes the first of the items with the lowest priority: what goes when a line
+// does not fit.
+func dropLowest[T any](items []T, prio func(T) int) []T {
+	low := 0
+	for i, it := range items {
+		if prio(it) < prio(items[low]) {
+			low = i
+		}
+	}
+	return append(items[:low], items[low+1:]...)
+}
+
 // legendItem is one entry of a graph legend; entries with the lowest prio go first when the
 // legend does not fit.
 type legendItem struct {
@@ -750,13 +756,7 @@ func fitLegend(items []legendItem, w int) string {
 			gap = 1
 			break
 		}
-		low := 0
-		for i, it := range items {
-			if it.prio < items[low].prio {
-				low = i
-			}
-		}
-		items = append(items[:low], items[low+1:]...)
+		items = dropLowest(items, func(it legendItem) int { return it.prio })
 	}
 	var b strings.Builder
 	b.WriteString(" ")
