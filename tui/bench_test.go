@@ -26,12 +26,18 @@ func benchModel(b *testing.B) Model {
 			CPUPercent: float64(i%97) / 3, RSSBytes: uint64(i%300+1) << 20}
 	}
 	be.SetProcesses(ps)
-	h := newHarness(b, be, 200, 60)
+	m := historyModel(b, be, 200, 60)
+	m.now = t0.Add(15 * time.Minute)
+	return m
+}
+
+// historyModel is the model on be at w x h with a full history (900 samples from t0).
+func historyModel(b *testing.B, be *fake.Backend, w, h int) Model {
+	hs := newHarness(b, be, w, h)
 	for i := 0; i < 900; i++ {
-		h.m.hist.Add(fake.SampleAt(t0, i))
+		hs.m.hist.Add(fake.SampleAt(t0, i))
 	}
-	h.m.now = t0.Add(15 * time.Minute)
-	return h.m
+	return hs.m
 }
 
 func BenchmarkView200x60(b *testing.B) {

@@ -31,11 +31,7 @@ func BenchmarkRefreshFrame120x40(b *testing.B) {
 			CPUPercent: float64(i%13) / 3, RSSBytes: uint64(i%50+1) << 20}
 	}
 	be.SetProcesses(ps)
-	h := newHarness(b, be, 120, 40)
-	for i := 0; i < 900; i++ {
-		h.m.hist.Add(fake.SampleAt(t0, i))
-	}
-	m := h.m
+	m := historyModel(b, be, 120, 40)
 	w := &countWriter{}
 	scr := uv.NewTerminalRenderer(w, []string{"TERM=xterm-256color"})
 	scr.SetColorProfile(colorprofile.TrueColor)
@@ -65,12 +61,7 @@ func BenchmarkRefreshFrame120x40(b *testing.B) {
 
 // BenchmarkViewOnly120x40 is the View() part of BenchmarkRefreshFrame120x40 alone.
 func BenchmarkViewOnly120x40(b *testing.B) {
-	be := fake.New()
-	h := newHarness(b, be, 120, 40)
-	for i := 0; i < 900; i++ {
-		h.m.hist.Add(fake.SampleAt(t0, i))
-	}
-	m := h.m
+	m := historyModel(b, fake.New(), 120, 40)
 	var out io.Writer = io.Discard
 	b.ReportAllocs()
 	b.ResetTimer()
