@@ -20,15 +20,20 @@ func benchModel(b *testing.B) Model {
 	}
 	ds[0].Default = true
 	be.SetDistros(ds)
-	ps := make([]backend.Process, 1000)
+	be.SetProcesses(benchProcs(1000))
+	m := historyModel(b, be, 200, 60)
+	m.now = t0.Add(15 * time.Minute)
+	return m
+}
+
+// benchProcs is n processes with varied CPU and memory.
+func benchProcs(n int) []backend.Process {
+	ps := make([]backend.Process, n)
 	for i := range ps {
 		ps[i] = backend.Process{PID: 100 + i, Name: fmt.Sprintf("worker-%04d", i), User: "dev",
 			CPUPercent: float64(i%97) / 3, RSSBytes: uint64(i%300+1) << 20}
 	}
-	be.SetProcesses(ps)
-	m := historyModel(b, be, 200, 60)
-	m.now = t0.Add(15 * time.Minute)
-	return m
+	return ps
 }
 
 // historyModel is the model on be at w x h with a full history (900 samples from t0).

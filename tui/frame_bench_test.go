@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"io"
 	"testing"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	uv "github.com/charmbracelet/ultraviolet"
 
-	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/tui/internal/fake"
 )
 
@@ -25,12 +23,7 @@ func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); retur
 // output per refresh.
 func BenchmarkRefreshFrame120x40(b *testing.B) {
 	be := fake.New()
-	ps := make([]backend.Process, 110)
-	for i := range ps {
-		ps[i] = backend.Process{PID: 100 + i, Name: fmt.Sprintf("proc-%03d", i), User: "dev",
-			CPUPercent: float64(i%13) / 3, RSSBytes: uint64(i%50+1) << 20}
-	}
-	be.SetProcesses(ps)
+	be.SetProcesses(benchProcs(110))
 	m := historyModel(b, be, 120, 40)
 	w := &countWriter{}
 	scr := uv.NewTerminalRenderer(w, []string{"TERM=xterm-256color"})
