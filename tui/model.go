@@ -54,9 +54,6 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	m := New(opts)
 	m.ctx = ctx
-	// Knowing the size now lets Bubble Tea's first render, before its event loop runs, be the
-	// whole screen instead of an empty frame followed by the real one a frame later.
-	painted := false
 	if _, ok := opts.Backend.(backfiller); ok {
 		// The demo lives in memory and answers at once: its first frame says "demo" too.
 		if info, err := opts.Backend.Info(ctx); err == nil {
@@ -67,6 +64,9 @@ func Run(ctx context.Context, opts Options) error {
 	// `tmux info`, a fork and exec); the first frame and Bubble Tea reuse it rather than each
 	// detecting it again before anything is on screen.
 	profile := lipgloss.Writer.Profile
+	// Knowing the size now lets Bubble Tea's first render, before its event loop runs, be the
+	// whole screen instead of an empty frame followed by the real one a frame later.
+	painted := false
 	if w, h, err := term.GetSize(os.Stdout.Fd()); err == nil {
 		m.width, m.height = w, h
 		m.relayout()
@@ -295,12 +295,11 @@ func New(opts Options) Model {
 	return m
 }
 
-// realAfter waits d on a real timer, then runs then in the same goroutine. (A Program that
+// realAfter sleeps d, then runs then in the same goroutine. (A Program that
 // quits does not wait for its Cmds, so a pending wait never holds up the exit.)
 func realAfter(d time.Duration, then tea.Cmd) tea.Cmd {
 	return func() tea.Msg {
-		t := time.NewTimer(d)
-		<-t.C
+		time.Sleep(d)
 		return then()
 	}
 }

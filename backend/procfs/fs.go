@@ -84,23 +84,25 @@ func fill(buf []byte, read func(p []byte, off int) (int, error)) ([]byte, error)
 	}
 }
 
-// with reads Root/name and hands the bytes to parse while holding the buffer.
-func (fs *FS) with(name string, parse func([]byte) error) (readFailed bool, err error) {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	b, err := readFileInto(fs.Root+"/"+name, fs.buf)
-	fs.buf = b
-	if err != nil {
-		return true, err
-	}
-	return false, parse(b)
-}
+// readMode is how with reads a file.
+type readMode bool
 
-// withKept is with for a file read every refresh: its descriptor is kept open between reads.
-func (fs *FS) withKept(name string, parse func([]byte) error) (readFailed bool, err error) {
+const (
+	openEachTime readMode = false // open, read, close
+	keepOpen     readMode = true  // a file read every refresh: kept open between reads (readKept)
+)
+
+// with reads Root/name and hands the bytes to parse while holding the buffer.
+func (fs *FS) with(name string, mode readMode, parse func([]byte) error) (readFailed bool, err error) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	b, err := fs.readKept(name)
+	var b []byte
+	if mode == keepOpen {
+		b, err = fs.readKept(name)
+	} else {
+		b, err = readFileInto(fs.Root+"/"+name, fs.buf)
+		fs.buf = b
+	}
 	if err != nil {
 		return true, err
 	}
@@ -110,7 +112,7 @@ func (fs *FS) withKept(name string, parse func([]byte) error) (readFailed bool, 
 // Meminfo reads and parses meminfo.
 func (fs *FS) Meminfo() (Meminfo, error) {
 	var m Meminfo
-	rf, err := fs.withKept("meminfo", func(b []byte) (err error) {
+	rf, err := fs.with("meminfo", keepOpen, func(b []byte) (err error) {
 		m, err = ParseMeminfo(b)
 		return err
 	})
@@ -129,7 +131,7 @@ func (fs *FS) Stat() (Stat, error) {
 
 // StatInto reads and parses stat into *s, reusing s.PerCPU's capacity.
 func (fs *FS) StatInto(s *Stat) error {
-	rf, err := fs.withKept("stat", func(b []byte) error { return ParseStatInto(b, s) })
+	rf, err := fs.with("stat", keepOpen, func(b []byte) error { return ParseStatInto(b, s) })
 	if rf {
 		return readErr("read stat", err)
 	}
@@ -144,7 +146,7 @@ func (fs *FS) Pressure(resource string) (PSI, error) {
 		return PSI{}, &backend.Error{Kind: backend.KindNotFound, Op: "read pressure", Message: "bad resource name " + strconv.Quote(resource)}
 	}
 	var p PSI
-	rf, err := fs.withKept("pressure/"+resource, func(b []byte) (err error) {
+	rf, err := fs.with("pressure/"+resource, keepOpen, func(b []byte) (err error) {
 		p, err = ParsePressure(b)
 		return err
 	})
@@ -164,7 +166,7 @@ func (fs *FS) Mountinfo(pid string) ([]MountInfo, error) {
 		return nil, &backend.Error{Kind: backend.KindNotFound, Op: "read mountinfo", Message: "bad pid " + strconv.Quote(pid)}
 	}
 	var ms []MountInfo
-	rf, err := fs.with(pid+"/mountinfo", func(b []byte) (err error) {
+	rf, err := fs.with(pid+"/mountinfo", openEachTime, func(b []byte) (err error) {
 		ms, err = ParseMountinfo(b)
 		return err
 	})
@@ -177,7 +179,7 @@ func (fs *FS) Mountinfo(pid string) ([]MountInfo, error) {
 // ProcStat reads and parses <pid>/stat.
 func (fs *FS) ProcStat(pid int) (ProcStat, error) {
 	var p ProcStat
-	rf, err := fs.withKept(strconv.Itoa(pid)+"/stat", func(b []byte) (err error) {
+	rf, err := fs.with(strconv.Itoa(pid)+"/stat", keepOpen, func(b []byte) (err error) {
 		p, err = ParseProcStat(b)
 		return err
 	})
@@ -190,7 +192,7 @@ func (fs *FS) ProcStat(pid int) (ProcStat, error) {
 // ProcStatus reads and parses <pid>/status.
 func (fs *FS) ProcStatus(pid int) (ProcStatus, error) {
 	var p ProcStatus
-	rf, err := fs.with(strconv.Itoa(pid)+"/status", func(b []byte) (err error) {
+	rf, err := fs.with(strconv.Itoa(pid)+"/status", openEachTime, func(b []byte) (err error) {
 		p, err = ParseProcStatus(b)
 		return err
 	})
