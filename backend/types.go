@@ -100,6 +100,11 @@ type Sample struct {
 	// MemoryPressure is nil where the kernel has no PSI.
 	MemoryPressure *Pressure `json:"memory_pressure,omitempty"`
 	Host           *HostView `json:"host,omitempty"`
+	// Distros is each running distro's share of the memory (nil when the backend cannot tell,
+	// or has no distros), and DistrosRemainder what belongs to none of them: with it the parts
+	// add up to Guest.UsedBytes (and, for cgroup figures, Guest.CacheBytes).
+	Distros          []DistroMemory   `json:"distros,omitempty"`
+	DistrosRemainder *MemoryRemainder `json:"distros_remainder,omitempty"`
 }
 
 // MountKind classifies a mount for display.

@@ -139,3 +139,28 @@ func BenchmarkProcScannerScan(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkParseNetSockets(b *testing.B) {
+	var ss []Socket
+	benchParse(b, "live/net_tcp", func(d []byte) (err error) { ss, err = ParseNetSocketsInto(d, "tcp", ss); return err })
+}
+
+func BenchmarkParseCgroupMemStat(b *testing.B) {
+	benchParse(b, "cgroup/visible/sys/wsl-user/distro-417/memory.stat", func(d []byte) error { _, err := ParseCgroupMemStat(d); return err })
+}
+
+// BenchmarkListeners is a whole `ports` look on the live /proc: four net files and every
+// process's fd links.
+func BenchmarkListeners(b *testing.B) {
+	if _, err := os.Stat("/proc/net/tcp"); err != nil {
+		b.Skip("no /proc/net")
+	}
+	fs := NewFS("")
+	defer fs.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := fs.Listeners(""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

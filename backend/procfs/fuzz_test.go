@@ -177,3 +177,58 @@ func FuzzParseProcStatus(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseNetSockets(f *testing.F) {
+	addFiles(f, []string{"live/net_tcp", "live/net_tcp6", "live/net_udp", "live/net_udp6"},
+		"   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 777 1\n",
+		"sl\n 1: 0:0 0:0 0A a b c 0 0 1\n", " 0:")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, proto := range NetProtos {
+			ss, err := ParseNetSockets(b, proto)
+			checkFuzzErr(t, err)
+			if err != nil {
+				if ss != nil {
+					t.Fatalf("error %v with sockets %+v", err, ss)
+				}
+				continue
+			}
+			for _, s := range ss {
+				if s.Proto != proto || !s.LocalAddr.IsValid() || !s.RemoteAddr.IsValid() || s.LocalAddr.Is4() != (proto == "tcp" || proto == "udp") {
+					t.Fatalf("%s: bad socket %+v", proto, s)
+				}
+				if s.Listening() && strings.HasPrefix(proto, "tcp") && s.State != TCPListen {
+					t.Fatalf("listening TCP socket in state %x", s.State)
+				}
+			}
+		}
+	})
+}
+
+func FuzzParseCgroup(f *testing.F) {
+	addFiles(f, []string{"cgroup/visible/sys/wsl-user/distro-417/memory.stat", "cgroup/visible/self_cgroup", "cgroup/namespaced/self_cgroup"},
+		"anon 1\nfile 2\n", "0::/wsl-user/distro-1/x", "anon 18446744073709551615\nfile 18446744073709551615\n")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := ParseCgroupMemStat(b)
+		checkFuzzErr(t, err)
+		if err == nil && (!m.HaveAnon || !m.HaveFile) {
+			t.Fatalf("parsed without anon/file: %+v", m)
+		}
+		if err == nil {
+			d := CgroupMemory{Current: m.Anon, Stat: m}.DistroShare("x")
+			if d.MemoryBytes > m.Anon || *d.CacheBytes != m.File {
+				t.Fatalf("share %+v from %+v", d, m)
+			}
+		}
+		p, err := ParseCgroupV2Path(b)
+		checkFuzzErr(t, err)
+		if err != nil {
+			return
+		}
+		if !strings.HasPrefix(p, "/") {
+			t.Fatalf("path %q not absolute", p)
+		}
+		if dir, visible := DistroCgroupDir(p); visible != (dir != "") || (visible && !strings.HasPrefix("/"+dir, WSLDistroCgroupPrefix)) || !strings.HasPrefix(p, "/"+dir) {
+			t.Fatalf("DistroCgroupDir(%q) = %q %v", p, dir, visible)
+		}
+	})
+}
