@@ -1,8 +1,10 @@
 package backend
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 )
 
@@ -168,4 +170,20 @@ func errMessage(err error) string {
 		return e.Message
 	}
 	return err.Error()
+}
+
+// SortPorts orders ports by port number, protocol, address and distro.
+func SortPorts(ps []Port) {
+	slices.SortStableFunc(ps, func(a, b Port) int {
+		if c := cmp.Compare(a.Port, b.Port); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Proto, b.Proto); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Address, b.Address); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Distro, b.Distro)
+	})
 }

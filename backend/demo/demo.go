@@ -191,6 +191,8 @@ func (b *Backend) sampleLocked() backend.Sample {
 			p = 4 + 10*s.noise(uint64(s.step), 5)
 		}
 		smp.MemoryPressure = &backend.Pressure{Avg10: round2(p), Avg60: round2(p / 2), Avg300: round2(p / 5)}
+		smp.Distros = b.distroMemory(g)
+		smp.DistrosRemainder = backend.SplitMemory(g, smp.Distros)
 	}
 	return smp
 }
@@ -249,6 +251,11 @@ func (b *Backend) Processes(ctx context.Context, distro string) ([]backend.Proce
 	if err != nil {
 		return nil, err
 	}
+	return b.procsOf(d), nil
+}
+
+// procsOf lists a running distro's live processes. Callers hold b.mu.
+func (b *Backend) procsOf(d *simDistro) []backend.Process {
 	busy := d.work.busyAt(b.sim.step)
 	var out []backend.Process
 	for i, p := range d.procs {
@@ -272,7 +279,7 @@ func (b *Backend) Processes(ctx context.Context, distro string) ([]backend.Proce
 		}
 		return out[i].RSSBytes > out[j].RSSBytes
 	})
-	return out, nil
+	return out
 }
 
 // begin marks a distro busy with a long action; one at a time per distro.

@@ -1,9 +1,7 @@
 package procfs
 
 import (
-	"cmp"
 	"os"
-	"slices"
 	"strconv"
 
 	"github.com/wsldash/wsldash/backend"
@@ -127,15 +125,7 @@ func PortsOf(socks []Socket, owner func(inode uint64) (int, string, bool), distr
 		}
 		out = append(out, p)
 	}
-	slices.SortStableFunc(out, func(a, b backend.Port) int {
-		if c := cmp.Compare(a.Port, b.Port); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.Proto, b.Proto); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Address, b.Address)
-	})
+	backend.SortPorts(out)
 	return out
 }
 

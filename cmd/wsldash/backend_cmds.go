@@ -22,9 +22,9 @@ import (
 // lifecycle actions.
 func addBackendCommands(root *cobra.Command, a *app) {
 	root.AddCommand(
-		listCmd(a), statsCmd(a), mountsCmd(a), psCmd(a),
+		listCmd(a), statsCmd(a), mountsCmd(a), psCmd(a), portsCmd(a),
 		actionCmd(a, "start NAME", "Start a distro (and the VM if needed)", func(ctx context.Context, b backend.Backend, n string) error { return b.Start(ctx, n) }),
-		actionCmd(a, "terminate NAME", "Terminate a running distro", func(ctx context.Context, b backend.Backend, n string) error { return b.Terminate(ctx, n) }),
+		actionCmd(a, "terminate NAME", "Terminate a running distro", func(ctx context.Context, b backend.Backend, n string) error { return b.Terminate(ctx, n) }, backend.ActTerminate),
 		actionCmd(a, "set-default NAME", "Make a distro the default", func(ctx context.Context, b backend.Backend, n string) error { return b.SetDefault(ctx, n) }),
 		shutdownCmd(a), reclaimCmd(a),
 	)
@@ -109,6 +109,10 @@ type sampleJSON struct {
 	CPUPercent     float64             `json:"cpu_percent"`
 	MemoryPressure *backend.Pressure   `json:"memory_pressure,omitempty"`
 	Host           *backend.HostView   `json:"host,omitempty"`
+	// Distros is each running distro's memory; with DistrosRemainder the parts add up to
+	// guest.used_bytes (cgroup figures also to guest.cache_bytes).
+	Distros          []backend.DistroMemory   `json:"distros,omitempty"`
+	DistrosRemainder *backend.MemoryRemainder `json:"distros_remainder,omitempty"`
 	// Error is set when this sample could not be taken (the VM is stopped, wsl.exe timed out);
 	// the watch goes on.
 	Error string `json:"error,omitempty"`
@@ -130,7 +134,8 @@ const rfc3339Milli = "2006-01-02T15:04:05.000Z07:00"
 
 func toJSON(info backend.Info, s backend.Sample, err error) sampleJSON {
 	j := sampleJSON{Type: "sample", Time: s.Time.Format(rfc3339Milli), Backend: info.Backend, Simulated: info.Simulated,
-		Guest: s.Guest, CPUPercent: round1(s.CPUPercent), MemoryPressure: s.MemoryPressure, Host: s.Host}
+		Guest: s.Guest, CPUPercent: round1(s.CPUPercent), MemoryPressure: s.MemoryPressure, Host: s.Host,
+		Distros: s.Distros, DistrosRemainder: s.DistrosRemainder}
 	if err != nil {
 		j.Error = err.Error()
 	}
@@ -299,21 +304,30 @@ func mountsCmd(a *app) *cobra.Command {
 }
 
 func psCmd(a *app) *cobra.Command {
-	var asJSON bool
+	var asJSON, all bool
 	var limit int
 	c := &cobra.Command{
 		Use:   "ps [DISTRO]",
-		Short: "List a distro's processes by CPU; local: this machine",
+		Short: "List a distro's processes by CPU (--all: every running distro's); local: this machine",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if all && len(args) > 0 {
+				return fmt.Errorf("ps: --all and a DISTRO exclude each other")
+			}
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				ctx := cmd.Context()
-				// CPU % is a rate over two scans.
-				if _, err := b.Processes(ctx, firstArg(args)); err != nil {
-					return err
+				var ps []backend.Process
+				var err error
+				if all {
+					ps, err = allProcesses(ctx, cmd, a, b)
+				} else {
+					// CPU % is a rate over two scans.
+					if _, err := b.Processes(ctx, firstArg(args)); err != nil {
+						return err
+					}
+					wait(ctx, min(a.refresh, 250*time.Millisecond))
+					ps, err = b.Processes(ctx, firstArg(args))
 				}
-				wait(ctx, min(a.refresh, 250*time.Millisecond))
-				ps, err := b.Processes(ctx, firstArg(args))
 				if err != nil {
 					return err
 				}
@@ -326,8 +340,15 @@ func psCmd(a *app) *cobra.Command {
 				}
 				printLabel(cmd, b)
 				out := cmd.OutOrStdout()
-				fmt.Fprintf(out, "%7s  %-10s %6s %10s  %s\n", "PID", "USER", "CPU%", "RSS", "NAME")
+				if all {
+					fmt.Fprintf(out, "%-16s %7s  %-10s %6s %10s  %s\n", "DISTRO", "PID", "USER", "CPU%", "RSS", "NAME")
+				} else {
+					fmt.Fprintf(out, "%7s  %-10s %6s %10s  %s\n", "PID", "USER", "CPU%", "RSS", "NAME")
+				}
 				for _, p := range ps {
+					if all {
+						fmt.Fprintf(out, "%-16s ", truncate(orDash(p.Distro), 16))
+					}
 					fmt.Fprintf(out, "%7d  %-10s %6.1f %10s  %s\n", p.PID, truncate(p.User, 10), p.CPUPercent, humanBytes(p.RSSBytes), p.Name)
 				}
 				return nil
@@ -336,16 +357,20 @@ func psCmd(a *app) *cobra.Command {
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
 	c.Flags().IntVarP(&limit, "limit", "n", 0, "show at most this many processes (0 = all)")
+	c.Flags().BoolVar(&all, "all", false, "every running distro's processes, with a DISTRO column (one look per distro)")
 	return c
 }
 
-func actionCmd(a *app, use, short string, f func(context.Context, backend.Backend, string) error) *cobra.Command {
+func actionCmd(a *app, use, short string, f func(context.Context, backend.Backend, string) error, act ...backend.Action) *cobra.Command {
 	return &cobra.Command{
 		Use:   use,
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withBackend(cmd, a, func(b backend.Backend) error {
+				for _, ac := range act {
+					warnDocker(cmd.Context(), cmd, b, ac, args[0])
+				}
 				return f(cmd.Context(), b, args[0])
 			})
 		},
@@ -359,7 +384,10 @@ func shutdownCmd(a *app) *cobra.Command {
 		Short: "Stop every distro and the WSL VM (wsl --shutdown)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withBackend(cmd, a, func(b backend.Backend) error { return b.Shutdown(cmd.Context(), force) })
+			return withBackend(cmd, a, func(b backend.Backend) error {
+				warnDocker(cmd.Context(), cmd, b, backend.ActShutdown, "")
+				return b.Shutdown(cmd.Context(), force)
+			})
 		},
 	}
 	c.Flags().BoolVar(&force, "force", false, "terminate the VM even if an operation is in progress (can lose data)")

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/wsl"
 )
 
@@ -119,6 +120,9 @@ the prompt, or pass --yes-i-typed NAME in scripts.`,
 			interactive := false
 			if f, ok := cmd.InOrStdin().(*os.File); ok {
 				interactive = wslIsTerminal(f)
+			}
+			if w := backend.DockerWarning(backend.ActUnregister, name, nil); w != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "wsldash: %s\n", w)
 			}
 			if err := wsl.ConfirmName(cmd.InOrStdin(), cmd.ErrOrStderr(), name, typed, interactive); err != nil {
 				return err
