@@ -81,6 +81,10 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.setView(ViewMounts)
 	case key.Matches(msg, k.ViewConfig):
 		return m, m.setView(ViewConfig)
+	case key.Matches(msg, k.ViewPorts):
+		return m, m.setView(ViewPorts)
+	case key.Matches(msg, k.AllProcs):
+		return m, m.toggleAllProcs()
 	case key.Matches(msg, k.FocusNext):
 		m.cycleFocus(1)
 	case key.Matches(msg, k.FocusPrev):
@@ -136,7 +140,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.dialog = &dialog{title: "Shut down WSL?",
-			body: "Every running distro stops and the VM shuts down (wsl --shutdown).",
+			body: "Every running distro stops and the VM shuts down (wsl --shutdown)." + dockerNote(backend.ActShutdown, "", m.distros),
 			op:   op{act: backend.ActShutdown}}
 	case key.Matches(msg, k.Reclaim):
 		if m.refuse(backend.ActReclaim) {
@@ -161,13 +165,13 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		p := m.procs[m.pCursor]
-		where := m.procsFor
+		where := m.procDistro(p)
 		if where == "" {
 			where = "this machine"
 		}
 		m.dialog = &dialog{title: "Kill process?",
 			body: fmt.Sprintf("Send SIGKILL to %s (pid %d) in %s.", p.Name, p.PID, where),
-			op:   op{act: backend.ActKill, distro: m.procsFor, pid: p.PID, name: p.Name}}
+			op:   op{act: backend.ActKill, distro: m.procDistro(p), pid: p.PID, name: p.Name}}
 	}
 	return m, nil
 }
@@ -252,12 +256,17 @@ func (m *Model) setView(v View) tea.Cmd {
 		m.focus = PaneMounts
 	case ViewConfig:
 		m.focus = PaneWSLConfig
+	case ViewPorts:
+		m.focus = PanePorts
 	default:
 		m.focus = PaneDistros
 	}
 	m.relayout()
 	if v == ViewConfig {
 		return m.loadConfig() // read afresh each time: the files may have changed
+	}
+	if v == ViewPorts {
+		return tea.Batch(m.portsCmds(true)...)
 	}
 	return nil
 }
@@ -311,6 +320,11 @@ func (m *Model) distroAction(a backend.Action) tea.Cmd {
 		return nil
 	case a == backend.ActSetDefault && d.Default:
 		m.setFlash(flashInfo, d.Name+" is already the default")
+		return nil
+	case a == backend.ActTerminate && backend.IsDockerDistro(d.Name):
+		m.dialog = &dialog{title: "Terminate " + d.Name + "?",
+			body: "It is Docker Desktop's distro." + dockerNote(a, d.Name, m.distros),
+			op:   op{act: a, distro: d.Name}}
 		return nil
 	}
 	return m.startAction(op{act: a, distro: d.Name})
@@ -466,4 +480,12 @@ func isListPane(p Pane) bool {
 		return true
 	}
 	return false
+}
+
+// dockerNote is the sentence a dialog adds when the action stops Docker Desktop.
+func dockerNote(a backend.Action, distro string, ds []backend.Distro) string {
+	if w := backend.DockerWarning(a, distro, ds); w != "" {
+		return " " + w + "."
+	}
+	return ""
 }

@@ -165,7 +165,7 @@ func procsCmd(ctx context.Context, be backend.Backend, id uint64, distro string,
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
 		defer cancel()
-		ps, err := be.Processes(ctx, distro)
+		ps, err := fetchProcs(ctx, be, distro)
 		sortProcs(ps, by) // here, so that Update and View stay cheap
 		return procsMsg{id: id, distro: distro, procs: ps, err: err, by: by}
 	}

@@ -9,10 +9,11 @@ const (
 	ViewProcesses
 	ViewMounts
 	ViewConfig
+	ViewPorts
 )
 
 func (v View) String() string {
-	return [...]string{"overview", "memory", "processes", "mounts", "config"}[v]
+	return [...]string{"overview", "memory", "processes", "mounts", "config", "ports"}[v]
 }
 
 // Pane names a region of the screen.
@@ -29,15 +30,17 @@ const (
 	PaneEvents    // the memory view's reclaim event log
 	PaneWSLConfig // the config view's .wslconfig
 	PaneWSLConf   // the config view's /etc/wsl.conf
+	PanePorts     // the ports view's listening sockets (portsview.go)
+	PaneDistroMem // the memory view's memory by distro (distromem.go)
 	paneCount
 )
 
 func (p Pane) String() string {
-	return [...]string{"none", "distros", "memory", "cpu", "processes", "mounts", "reclaim", "events", "wslconfig", "wsl.conf"}[p]
+	return [...]string{"none", "distros", "memory", "cpu", "processes", "mounts", "reclaim", "events", "wslconfig", "wsl.conf", "ports", "by distro"}[p]
 }
 
 // focusable are the panes that take the keyboard, in tab order.
-var focusable = []Pane{PaneDistros, PaneProcs, PaneMounts, PaneWSLConfig, PaneWSLConf}
+var focusable = []Pane{PaneDistros, PaneProcs, PaneMounts, PaneWSLConfig, PaneWSLConf, PanePorts}
 
 // Rect is a cell rectangle.
 type Rect struct{ X, Y, W, H int }
@@ -111,7 +114,15 @@ func ComputeLayout(w, h int, v View, distros int) Layout {
 		} else {
 			set(PaneReclaim, Rect{0, top + memH, leftW, rem})
 		}
-		set(PaneEvents, Rect{leftW, top + memH, rightW, rem})
+		// Memory by distro above the event log, as tall as its rows (a bar, the distros, the
+		// remainder) when the log keeps at least 4 rows.
+		dm := min(distroMemRows(distros), rem-4)
+		if dm >= 4 {
+			set(PaneDistroMem, Rect{leftW, top + memH, rightW, dm})
+			set(PaneEvents, Rect{leftW, top + memH + dm, rightW, rem - dm})
+		} else {
+			set(PaneEvents, Rect{leftW, top + memH, rightW, rem})
+		}
 	case ViewConfig:
 		// The distros (whose wsl.conf is shown) on top, .wslconfig and wsl.conf side by side.
 		dh := min(max(bh*25/100, 5), 10, max(distros+3, 5))
@@ -119,6 +130,8 @@ func ComputeLayout(w, h int, v View, distros int) Layout {
 		set(PaneDistros, Rect{0, top, w, dh})
 		set(PaneWSLConfig, Rect{0, top + dh, cw, bh - dh})
 		set(PaneWSLConf, Rect{cw, top + dh, w - cw, bh - dh})
+	case ViewPorts:
+		set(PanePorts, Rect{0, top, w, bh})
 	case ViewProcesses, ViewMounts:
 		dh := min(max(bh*30/100, 5), 14, max(distros+3, 5))
 		set(PaneDistros, Rect{0, top, w, dh})

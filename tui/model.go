@@ -164,6 +164,8 @@ type Model struct {
 	mOff      int
 	mountsFor string
 	mountsErr string
+	ports     *portsState // the ports view (portsview.go)
+	allProcs  bool        // the process list shows every running distro (a)
 
 	seq     uint64
 	req     requests
@@ -257,6 +259,7 @@ func New(opts Options) Model {
 		hist:      sampler.NewHistory(sampler.DefaultCapacity),
 		rec:       newReclaimState(),
 		conf:      &configState{},
+		ports:     &portsState{},
 		pending:   map[string]pendingOp{},
 		cache:     &renderCache{},
 	}
@@ -433,6 +436,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.clampPane(PaneMounts)
 		return m, nil
+	case portsMsg:
+		m.onPorts(msg)
+		return m, nil
 	case actionMsg:
 		return m, m.onAction(msg)
 	case configMsg:
@@ -511,6 +517,7 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 	}
 	if next%fetchEvery == 0 {
 		parts = append(parts, m.detailCmds(false)...)
+		parts = append(parts, m.portsCmds(false)...)
 	}
 	return m.after(m.refresh, gather(m.ctx, gatherBudget, parts...))
 }
@@ -527,7 +534,7 @@ func (m *Model) fetchDetails(force bool) tea.Cmd {
 
 func (m *Model) detailCmds(force bool) []tea.Cmd {
 	var cmds []tea.Cmd
-	name := m.selected
+	name := m.procsTarget()
 	if force { // another distro, or its state changed: what is shown is no longer its answer
 		m.have.procs, m.have.mounts = false, false
 	}
@@ -537,7 +544,7 @@ func (m *Model) detailCmds(force bool) []tea.Cmd {
 	}
 	if force || m.req.mounts == 0 {
 		m.req.mounts = m.nextID()
-		cmds = append(cmds, mountsCmd(m.ctx, m.be, m.req.mounts, name))
+		cmds = append(cmds, mountsCmd(m.ctx, m.be, m.req.mounts, m.selected))
 	}
 	return cmds
 }
@@ -664,12 +671,14 @@ func (m *Model) paneLen(p Pane) int {
 		return len(m.conf.res.config.rows)
 	case PaneWSLConf:
 		return len(m.conf.res.distro.rows)
+	case PanePorts:
+		return len(m.ports.net.Ports)
 	}
 	return 0
 }
 
 func (m *Model) paneRows(p Pane) int {
-	if p == PaneWSLConfig || p == PaneWSLConf { // a status line above the header
+	if p == PaneWSLConfig || p == PaneWSLConf || p == PanePorts { // a status line above the header
 		return max(m.layout.Rect(p).H-4, 1)
 	}
 	return max(m.layout.Rect(p).H-3, 1)
@@ -685,6 +694,8 @@ func (m *Model) cursorOf(p Pane) (cur, off *int) {
 		return &m.conf.wcCur, &m.conf.wcOff
 	case PaneWSLConf:
 		return &m.conf.wfCur, &m.conf.wfOff
+	case PanePorts:
+		return &m.ports.cur, &m.ports.off
 	}
 	return &m.cursor, &m.dOff
 }

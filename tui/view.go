@@ -22,6 +22,7 @@ import (
 type renderCache struct {
 	mem, cpu                     chart.Chart
 	used, cache, vm, cpuv, vmcpu []float64
+	distroVals                   [][]float64 // the memory view's per-distro lines (distromem.go)
 	chartMarkers                 []chart.Marker
 	rows                         []rowBuf
 	header                       string
@@ -103,7 +104,7 @@ func (m *Model) render() string {
 		m.renderHelp(Rect{0, 1, w, h - 2})
 	} else {
 		// Panes in x order, so that each screen row is written left to right.
-		for _, p := range [...]Pane{PaneDistros, PaneProcs, PaneReclaim, PaneWSLConfig, PaneMemory, PaneCPU, PaneMounts, PaneEvents, PaneWSLConf} {
+		for _, p := range [...]Pane{PaneDistros, PaneProcs, PaneReclaim, PaneWSLConfig, PaneMemory, PaneCPU, PaneMounts, PaneEvents, PaneWSLConf, PaneDistroMem, PanePorts} {
 			if r := l.Rect(p); !r.Empty() {
 				m.renderPane(p, r)
 			}
@@ -418,6 +419,10 @@ func (m *Model) renderPane(p Pane, r Rect) {
 		m.renderWSLConfig(r)
 	case PaneWSLConf:
 		m.renderWSLConf(r)
+	case PanePorts:
+		m.renderPorts(r)
+	case PaneDistroMem:
+		m.renderDistroMem(r)
 	}
 }
 
@@ -583,15 +588,24 @@ func (m *Model) renderProcs(r Rect) {
 	P := &st.P
 	iw := r.W - 2
 	const pidW, userW, cpuW, rssW = 8, 10, 7, 10
-	showUser := iw >= 2+pidW+userW+cpuW+rssW+12
-	fixed := 2 + pidW + cpuW + rssW
+	all := m.procsFor == allDistros
+	distW := 0
+	if all {
+		distW = min(max(iw/5, 10), 20)
+	}
+	showUser := iw >= 2+pidW+userW+cpuW+rssW+12+distW
+	fixed := 2 + pidW + cpuW + rssW + distW
 	if showUser {
 		fixed += userW
 	}
 	nameW := max(iw-fixed, 4)
 	exact := fixed+nameW == iw
 	body := make([]string, 0, r.H-2)
-	hdr := "  " + col("PID", pidW-2, true) + "  "
+	hdr := "  "
+	if all {
+		hdr += col("DISTRO", distW, false)
+	}
+	hdr += col("PID", pidW-2, true) + "  "
 	if showUser {
 		hdr += col("USER", userW, false)
 	}
@@ -606,6 +620,10 @@ func (m *Model) renderProcs(r Rect) {
 			b.WriteString("▸ ")
 		} else {
 			b.WriteString("  ")
+		}
+		if all {
+			b.WriteString(col(p.Distro, distW-1, false))
+			b.WriteByte(' ')
 		}
 		b.WriteString(col(strconv.Itoa(p.PID), pidW-2, true))
 		b.WriteString("  ")
@@ -632,6 +650,9 @@ func (m *Model) renderProcs(r Rect) {
 		body = append(body, fit(P.muted.s("  "+emptyNote("no processes", m.procsErr, !m.have.procs)), iw))
 	}
 	note := m.detailFor()
+	if all {
+		note = "all running distros"
+	}
 	if len(m.procs) > 0 {
 		note += " · " + strconv.Itoa(len(m.procs)) + " · by " + m.sortBy.String()
 	}
@@ -804,6 +825,11 @@ func (m *Model) renderMemory(r Rect) {
 		if gap, ok := vmGap(last); ok {
 			items = append(items, legendItem{st.Muted.Render("gap ") + st.Cell.Render(chart.HumanBytes(float64(gap))), 6})
 		}
+		if m.view == ViewMemory { // the per-distro lines (distromem.go)
+			for i, d := range last.Distros {
+				items = append(items, legendItem{m.seriesStyle(m.distroColor(i)).Render("━") + " " + st.Muted.Render(d.Name), 0})
+			}
+		}
 		if m.view != ViewMemory { // the memory view has its own reclaim pane
 			if rc := g.Reclaimable(); rc > 0 {
 				items = append(items, legendItem{st.Muted.Render("reclaimable ") + st.Cell.Render(chart.HumanBytes(float64(rc))), 3})
@@ -846,6 +872,9 @@ func (m *Model) renderMemory(r Rect) {
 				}
 			}
 			series = append(series, chart.Series{Name: "vm", Values: c.vm, Color: st.VM, Line: true})
+		}
+		if m.view == ViewMemory {
+			series = append(series, m.distroLines(last)...)
 		}
 		// Reclaim events from the log (computed in Update), placed by binary search.
 		c.chartMarkers = c.chartMarkers[:0]

@@ -1,0 +1,149 @@
+package tui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/wsldash/wsldash/backend"
+)
+
+// The ports view (6): the networking mode, the VM's addresses and every running distro's
+// listening sockets in one table. It is fetched only while the view is open, every fetchEvery
+// refreshes, through backend.NetworkLister (one look per running distro at most).
+
+// portsState is the ports view's data; the root model holds a pointer so that its own struct
+// grows by one field.
+type portsState struct {
+	id   uint64 // request in flight (0 = none)
+	have bool   // an answer has arrived
+	net  backend.Network
+	err  string
+	cur  int
+	off  int
+}
+
+type portsMsg struct {
+	id  uint64
+	net backend.Network
+	err error
+}
+
+func portsCmd(ctx context.Context, be backend.Backend, id uint64) tea.Cmd {
+	return func() tea.Msg {
+		nl, ok := be.(backend.NetworkLister)
+		if !ok {
+			return portsMsg{id: id, err: &backend.Error{Kind: backend.KindUnsupported, Op: "ports", Message: "this backend cannot list sockets"}}
+		}
+		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+		defer cancel()
+		n, err := nl.Network(ctx, "")
+		return portsMsg{id: id, net: n, err: err}
+	}
+}
+
+// portsCmds asks for the sockets when the ports view is open and no request is out (force: in
+// any case, superseding it).
+func (m *Model) portsCmds(force bool) []tea.Cmd {
+	if m.view != ViewPorts || (!force && m.ports.id != 0) {
+		return nil
+	}
+	m.ports.id = m.nextID()
+	return []tea.Cmd{portsCmd(m.ctx, m.be, m.ports.id)}
+}
+
+func (m *Model) onPorts(msg portsMsg) {
+	ps := m.ports
+	if msg.id == 0 || msg.id != ps.id {
+		return
+	}
+	ps.id = 0
+	ps.have = true
+	if msg.err != nil {
+		ps.err = errText(msg.err)
+		ps.net.Ports = nil
+	} else {
+		ps.err = ""
+		ps.net = msg.net
+	}
+	m.clampPane(PanePorts)
+}
+
+// distroLabel names a distro in a table; Docker Desktop's own distros say so.
+func distroLabel(name string) string {
+	switch {
+	case name == "":
+		return "—"
+	case backend.IsDockerDistro(name):
+		return name + " (Docker)"
+	}
+	return name
+}
+
+func (m *Model) renderPorts(r Rect) {
+	st := m.styles
+	P := &st.P
+	ps := m.ports
+	iw := r.W - 2
+	const protoW, portW, pidW = 6, 7, 8
+	flex := max(iw-2-protoW-portW-pidW, 12)
+	addrW := min(max(flex*30/100, 10), 24)
+	procW := min(max(flex*30/100, 8), 20)
+	distW := flex - addrW - procW
+	body := make([]string, 0, r.H-2)
+
+	n := ps.net
+	mode := "mode " + P.cell.s(cmpOr(n.Mode, "—"))
+	if n.ModeSource != "" {
+		mode += P.muted.s(" (" + n.ModeSource + ")")
+	}
+	status := " " + P.muted.s("networking ") + mode
+	if len(n.Addresses) > 0 {
+		status += P.muted.s(" · addresses ") + P.cell.s(strings.Join(n.Addresses, ", "))
+	}
+	body = append(body, fit(status, iw))
+	hdr := "  " + col("PROTO", protoW, false) + col("ADDRESS", addrW, false) + col("PORT", portW-1, true) + " " +
+		col("PID", pidW-1, true) + " " + col("PROCESS", procW, false) + "DISTRO"
+	body = append(body, P.header.s(fit(hdr, iw)))
+	vis := m.paneRows(PanePorts)
+	for i := ps.off; i < len(n.Ports) && i < ps.off+vis; i++ {
+		p := &n.Ports[i]
+		mark := "  "
+		if i == ps.cur {
+			mark = "▸ "
+		}
+		pid := "—"
+		if p.PID != nil {
+			pid = strconv.Itoa(*p.PID)
+		}
+		line := mark + col(p.Proto, protoW, false) + col(p.Address, addrW-1, false) + " " + col(strconv.Itoa(p.Port), portW-1, true) + " " +
+			col(pid, pidW-1, true) + " " + col(cmpOr(p.Process, "—"), procW-1, false) + " " + col(distroLabel(p.Distro), distW, false)
+		body = append(body, m.rowPaint(i == ps.cur, PanePorts).s(fit(line, iw)))
+	}
+	if len(n.Ports) == 0 {
+		body = append(body, fit(P.muted.s("  "+emptyNote("no listening sockets", ps.err, !ps.have)), iw))
+	}
+	note := "all running distros"
+	if m.info.Backend == "local" {
+		note = "this machine"
+	}
+	if len(n.Ports) > 0 {
+		note += " · " + strconv.Itoa(len(n.Ports)) + " listening"
+	}
+	if ps.err != "" && len(n.Ports) > 0 {
+		note = ps.err
+	}
+	for _, s := range n.Notes {
+		note += " · " + s
+	}
+	m.paneBox(r, PanePorts, "Ports", note, body)
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
