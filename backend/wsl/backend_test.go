@@ -155,7 +155,7 @@ func TestSteadyStateCost(t *testing.T) {
 		clk.Advance(time.Second)
 	}
 	calls := f.Calls()
-	lists, probes, other := 0, 0, 0
+	lists, probes, looks, other := 0, 0, 0, 0
 	for _, c := range calls {
 		j := strings.Join(c, " ")
 		switch {
@@ -163,13 +163,17 @@ func TestSteadyStateCost(t *testing.T) {
 			lists++
 		case strings.Contains(j, "wsldash-probe"):
 			probes++
+		case strings.Contains(j, "@@wsldash mode"): // per-distro memory (ports.go)
+			looks++
 		default:
 			other++
 		}
 	}
-	t.Logf("steady state over a simulated minute: %d wsl.exe calls (%d -l -v, %d probe, %d other)", len(calls), lists, probes, other)
-	if lists > 30 || probes != 1 || other != 0 {
-		t.Fatalf("per minute: %d lists (want <= 30), %d probes (want 1), %d other (want 0)", lists, probes, other)
+	t.Logf("steady state over a simulated minute: %d wsl.exe calls (%d -l -v, %d probe, %d per-distro looks, %d other)", len(calls), lists, probes, looks, other)
+	// One running distro: at most one look per DistroMemoryTTL, and the first.
+	if lists > 30 || probes != 1 || looks > int(time.Minute/DistroMemoryTTL)+1 || other != 0 {
+		t.Fatalf("per minute: %d lists (want <= 30), %d probes (want 1), %d looks (want <= %d), %d other (want 0)",
+			lists, probes, looks, int(time.Minute/DistroMemoryTTL)+1, other)
 	}
 }
 

@@ -307,6 +307,7 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 	}
 	s.Guest, s.MemoryPressure = f.guest, f.psi
 	s.CPUPercent = b.cpuPercent(f.seq, f.cpu)
+	b.attachDistroMemory(&s) // ports.go
 	return s, nil
 }
 
@@ -341,6 +342,7 @@ func (b *Backend) sampleInside(s backend.Sample) (backend.Sample, error) {
 		some := p.Some
 		s.MemoryPressure = &some
 	}
+	b.attachDistroMemory(&s) // ports.go
 	return s, nil
 }
 

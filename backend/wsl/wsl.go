@@ -114,6 +114,8 @@ type Backend struct {
 
 	cfgOnce sync.Once
 	cfgPath string // .wslconfig, found once (inside WSL that asks cmd.exe)
+
+	dmem distroMem // per-distro memory, looked at in the background (ports.go)
 }
 
 var _ backend.Backend = (*Backend)(nil)
@@ -427,6 +429,7 @@ func (b *Backend) Close() error {
 	for _, h := range held {
 		h.Stop()
 	}
+	b.dmem.wg.Wait() // a per-distro memory look in progress (ports.go)
 	if b.fs != nil {
 		b.fs.Close() // the guest's /proc files kept open between samples
 	}

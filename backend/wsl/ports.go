@@ -1,0 +1,430 @@
+package wsl
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/procfs"
+	"github.com/wsldash/wsldash/backend/wslconfig"
+)
+
+// Inside the VM: listening sockets, networking mode, addresses and per-distro memory, from ONE
+// look per running distro: `wsl.exe -d X --exec sh -c <lookScript>` (inside WSL, the own distro
+// runs the same script with a plain `sh -c`).
+//
+// Why a look per distro: all distros share one network namespace, so every distro's /proc/net
+// lists every socket of the VM, but a socket's owner is found only through /proc/<pid>/fd in the
+// distro whose PID namespace holds it. Likewise the memory: a distro's cgroup is named after its
+// init's pid in the VM's root namespace (/sys/fs/cgroup/wsl-user/distro-<pid>), and only
+// /proc/self/cgroup inside the distro says which one is its own (procfs.DistroCgroupDir, for both
+// layouts WSL may give: the whole tree visible, or a cgroup namespace).
+//
+// TODO(probe): once the probe is one long-lived stream per distro with sections, lookScript's
+// sections (mode, addr, net/*, fds, comm, cgroup, memory.*, statm) become sections of that
+// stream, printed every few frames; parseLook already takes the same "@@wsldash <section>"
+// framing, so folding it in means feeding it the probe's sections instead of a Run's stdout.
+
+// lookScript prints each section after a "@@wsldash <name>" line. ls and head get /dev/null as
+// an extra argument so that they always print the per-directory/per-file headers.
+const lookScript = `echo '@@wsldash mode'; wslinfo --networking-mode 2>/dev/null
+echo '@@wsldash addr'; ip -o addr show 2>/dev/null
+for p in tcp tcp6 udp udp6; do echo "@@wsldash net $p"; cat /proc/net/$p 2>/dev/null; done
+echo '@@wsldash fds'; ls -l /dev/null /proc/[0-9]*/fd 2>/dev/null
+echo '@@wsldash comm'; head -n1 /dev/null /proc/[0-9]*/comm 2>/dev/null
+echo '@@wsldash statm'; cat /proc/[0-9]*/statm 2>/dev/null
+echo '@@wsldash cgroup'; cat /proc/self/cgroup 2>/dev/null
+c=$(sed -n 's/^0:://p' /proc/self/cgroup 2>/dev/null)
+case $c in /wsl-user/distro-*) d=/sys/fs/cgroup/$(echo "$c" | cut -d/ -f2-3);; *) d=/sys/fs/cgroup;; esac
+echo '@@wsldash memory.current'; cat "$d/memory.current" 2>/dev/null
+echo '@@wsldash memory.stat'; cat "$d/memory.stat" 2>/dev/null
+if [ -d /sys/fs/cgroup/wsl-user ]; then echo '@@wsldash wsl-user'; fi
+echo '@@wsldash end'`
+
+// look is what one distro's lookScript printed, parsed.
+type look struct {
+	distro  string
+	mode    string
+	addrs   []string
+	socks   []procfs.Socket
+	owners  map[uint64]int // socket inode -> pid
+	comm    map[int]string
+	memory  backend.DistroMemory
+	haveMem bool
+}
+
+// pageBytes is the page size of the VM (4 KiB on x86-64 and arm64 WSL kernels).
+const pageBytes = 4096
+
+// parseLook parses lookScript's output. Output without the end marker is a KindParse error;
+// a section that is missing or malformed (no ip, an older kernel) leaves its part empty.
+func parseLook(out []byte, distro string) (look, error) {
+	l := look{distro: distro, owners: map[uint64]int{}, comm: map[int]string{}}
+	if !bytes.Contains(out, []byte("\n@@wsldash end")) && !bytes.HasPrefix(out, []byte("@@wsldash end")) {
+		return look{}, &backend.Error{Kind: backend.KindParse, Op: "ports", Distro: distro, Message: "truncated look inside the distro"}
+	}
+	var selfCgroup, cur, stat []byte
+	wslUser := false
+	var rss uint64
+	haveRSS := false
+	for _, sec := range bytes.Split(out, []byte("@@wsldash ")) {
+		head, body, _ := bytes.Cut(sec, []byte("\n"))
+		switch h := string(bytes.TrimRight(head, "\r")); {
+		case h == "mode":
+			l.mode = strings.ToLower(strings.TrimSpace(string(body)))
+			if strings.ContainsAny(l.mode, " \t\n") {
+				l.mode = ""
+			}
+		case h == "addr":
+			l.addrs = parseIPAddr(body)
+		case strings.HasPrefix(h, "net "):
+			proto := strings.TrimPrefix(h, "net ")
+			if ss, err := procfs.ParseNetSockets(body, proto); err == nil {
+				for _, s := range ss {
+					if s.Listening() {
+						l.socks = append(l.socks, s)
+					}
+				}
+			}
+		case h == "fds":
+			parseFDListing(body, l.owners)
+		case h == "comm":
+			parseCommHeads(body, l.comm)
+		case h == "statm":
+			for _, line := range strings.Split(string(body), "\n") {
+				f := strings.Fields(line)
+				if len(f) >= 2 {
+					if v, err := strconv.ParseUint(f[1], 10, 64); err == nil && v < 1<<40 {
+						rss += v * pageBytes
+						haveRSS = true
+					}
+				}
+			}
+		case h == "cgroup":
+			selfCgroup = body
+		case h == "memory.current":
+			cur = body
+		case h == "memory.stat":
+			stat = body
+		case h == "wsl-user":
+			wslUser = true
+		}
+	}
+	if m, ok := cgroupShare(distro, selfCgroup, cur, stat, wslUser); ok {
+		l.memory, l.haveMem = m, true
+	} else if haveRSS {
+		l.memory = backend.DistroMemory{Name: distro, MemoryBytes: rss, Source: backend.MemoryRSSEstimate, Docker: backend.IsDockerDistro(distro)}
+		l.haveMem = true
+	}
+	return l, nil
+}
+
+// cgroupShare is the distro's memory from its cgroup files, when they are its own: the path in
+// /proc/self/cgroup names a WSL distro cgroup, or (a cgroup namespace) the mount root is ours
+// and accounts memory while WSL's wsl-user directory is not in sight.
+func cgroupShare(distro string, selfCgroup, cur, stat []byte, wslUser bool) (backend.DistroMemory, bool) {
+	path, err := procfs.ParseCgroupV2Path(selfCgroup)
+	if err != nil {
+		return backend.DistroMemory{}, false
+	}
+	if _, visible := procfs.DistroCgroupDir(path); !visible && wslUser {
+		return backend.DistroMemory{}, false // the real root is in sight: we are in none of WSL's cgroups
+	}
+	cm, err := procfs.ParseCgroupMemory("", cur, stat)
+	if err != nil {
+		return backend.DistroMemory{}, false
+	}
+	return cm.DistroShare(distro), true
+}
+
+// parseIPAddr takes the addresses from `ip -o addr show` ("2: eth0    inet 172.23.148.117/20 brd
+// … scope global eth0"), leaving out loopback.
+func parseIPAddr(b []byte) []string {
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 4 || (f[2] != "inet" && f[2] != "inet6") || f[1] == "lo" {
+			continue
+		}
+		out = append(out, f[3])
+	}
+	return out
+}
+
+// parseFDListing reads `ls -l /proc/*/fd`: a "…/proc/<pid>/fd:" header per process, then lines
+// ending in "-> socket:[<inode>]". The first pid to hold an inode owns it.
+func parseFDListing(b []byte, owners map[uint64]int) {
+	pid := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.HasSuffix(line, "/fd:") {
+			pid = pidBefore(strings.TrimSuffix(line, "/fd:"))
+			continue
+		}
+		i := strings.LastIndex(line, " -> ")
+		if pid <= 0 || i < 0 {
+			continue
+		}
+		if ino, ok := procfs.ParseSocketLink([]byte(line[i+4:])); ok {
+			if _, dup := owners[ino]; !dup {
+				owners[ino] = pid
+			}
+		}
+	}
+}
+
+// parseCommHeads reads `head -n1 /proc/*/comm`: "==> …/proc/<pid>/comm <==" then the name.
+func parseCommHeads(b []byte, comm map[int]string) {
+	pid := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.HasPrefix(line, "==> ") && strings.HasSuffix(line, "/comm <==") {
+			pid = pidBefore(strings.TrimSuffix(strings.TrimPrefix(line, "==> "), "/comm <=="))
+			continue
+		}
+		if pid > 0 && line != "" {
+			comm[pid] = line
+			pid = 0
+		}
+	}
+}
+
+// pidBefore is the number after the last '/' of p ("/proc/42" → 42), or 0.
+func pidBefore(p string) int {
+	n, err := strconv.Atoi(p[strings.LastIndexByte(p, '/')+1:])
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}
+
+// mergeLooks joins the distros' looks into one socket list. Every distro sees every socket of
+// the VM (one network namespace), so a socket is listed once: with the first distro in which a
+// process holds it, or with no distro and no pid when none does (WSL's own, or a distro not
+// looked at). With only set, only that distro's own sockets are kept.
+func mergeLooks(looks []look, only string) []backend.Port {
+	type key struct {
+		proto string
+		ino   uint64
+		addr  string
+		port  uint16
+	}
+	seen := map[key]bool{}
+	var out []backend.Port
+	add := func(s procfs.Socket, l *look) {
+		k := key{proto: s.Proto, ino: s.Inode}
+		if s.Inode == 0 {
+			k.addr, k.port = s.LocalAddr.String(), s.LocalPort
+		}
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		p := backend.Port{Proto: s.Proto, Address: s.LocalAddr.String(), Port: int(s.LocalPort)}
+		if l != nil {
+			pid := l.owners[s.Inode]
+			p.PID, p.Process, p.Distro = &pid, l.comm[pid], l.distro
+		}
+		out = append(out, p)
+	}
+	for i := range looks {
+		for _, s := range looks[i].socks {
+			if _, ok := looks[i].owners[s.Inode]; ok && s.Inode != 0 {
+				add(s, &looks[i])
+			}
+		}
+	}
+	if only == "" {
+		for i := range looks {
+			for _, s := range looks[i].socks {
+				add(s, nil)
+			}
+		}
+	}
+	backend.SortPorts(out)
+	return out
+}
+
+// lookAt runs lookScript in one running distro (locally for the own distro inside WSL).
+func (b *Backend) lookAt(ctx context.Context, distro string) (look, error) {
+	var out []byte
+	if b.isOwn(distro) {
+		ctx, cancel := context.WithTimeout(ctx, b.opts.Timeout)
+		defer cancel()
+		o, err := exec.CommandContext(ctx, "sh", "-c", lookScript).Output()
+		if err != nil && len(o) == 0 {
+			return look{}, &backend.Error{Kind: backend.KindFailed, Op: "ports", Distro: distro, Message: err.Error(), Err: err}
+		}
+		out = o
+	} else {
+		res, err := b.run.Run(ctx, "-d", distro, "--exec", "sh", "-c", lookScript)
+		if err != nil {
+			return look{}, withDistro(err, distro)
+		}
+		out = res.Stdout
+	}
+	return parseLook(out, distro)
+}
+
+// lookAll looks into every running distro (or only one), in parallel, one wsl.exe call each.
+// Distros that fail are named in notes; only if all fail is an error returned.
+func (b *Backend) lookAll(ctx context.Context, only string) ([]look, []string, error) {
+	if err := b.ready("ports"); err != nil && !b.inside {
+		return nil, nil, err
+	}
+	var names []string
+	if only != "" {
+		name, err := b.running(ctx, "ports", only)
+		if err != nil {
+			return nil, nil, err
+		}
+		names = []string{name}
+	} else {
+		ds, err := b.Distros(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, d := range ds {
+			if d.State == backend.StateRunning && d.Version == 2 {
+				names = append(names, d.Name)
+			}
+		}
+	}
+	looks := make([]look, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			looks[i], errs[i] = b.lookAt(ctx, n)
+		}()
+	}
+	wg.Wait()
+	var ok []look
+	var notes []string
+	var first error
+	for i := range names {
+		if errs[i] != nil {
+			notes = append(notes, names[i]+": "+errs[i].Error())
+			if first == nil {
+				first = errs[i]
+			}
+			continue
+		}
+		ok = append(ok, looks[i])
+	}
+	if len(ok) == 0 && first != nil {
+		return nil, notes, first
+	}
+	return ok, notes, nil
+}
+
+var _ backend.NetworkLister = (*Backend)(nil)
+
+// Network lists the listening sockets of every running WSL 2 distro (or one), the networking
+// mode and the VM's addresses, from one look per distro. A stopped distro is never started.
+func (b *Backend) Network(ctx context.Context, distro string) (backend.Network, error) {
+	looks, notes, err := b.lookAll(ctx, distro)
+	if err != nil {
+		return backend.Network{}, err
+	}
+	n := backend.Network{Addresses: []string{}, Ports: mergeLooks(looks, distro), Notes: notes}
+	if n.Ports == nil {
+		n.Ports = []backend.Port{}
+	}
+	for _, l := range looks {
+		if n.Mode == "" && l.mode != "" {
+			n.Mode, n.ModeSource = l.mode, "wslinfo"
+		}
+		if len(n.Addresses) == 0 && len(l.addrs) > 0 {
+			n.Addresses = l.addrs
+		}
+	}
+	if n.Mode == "" {
+		n.Mode, n.ModeSource = b.configNetworkingMode()
+	}
+	return n, nil
+}
+
+// configNetworkingMode is wsl2.networkingMode from .wslconfig (WSL's default nat when the key is
+// absent), or "" when the file cannot be found.
+func (b *Backend) configNetworkingMode() (mode, source string) {
+	b.cfgOnce.Do(func() { b.cfgPath, _ = wslconfig.DefaultPath() })
+	if b.cfgPath == "" {
+		return "", ""
+	}
+	f, err := wslconfig.ReadFile(b.cfgPath)
+	if err != nil {
+		return "nat", "default"
+	}
+	if v, ok := f.Get("wsl2.networkingMode"); ok && v != "" {
+		return strings.ToLower(v), ".wslconfig"
+	}
+	return "nat", "default"
+}
+
+// DistroMemoryTTL is how long per-distro memory is reused before it is looked at again: a look
+// is a wsl.exe call per running distro, too dear for every sample (until the probe carries it).
+const DistroMemoryTTL = 10 * time.Second
+
+// distroMem holds the last per-distro memory look; it is refreshed in the background, so a
+// Sample never waits for wsl.exe. Close waits for a look in progress.
+type distroMem struct {
+	mu   sync.Mutex
+	wg   sync.WaitGroup
+	at   time.Time
+	busy bool
+	ds   []backend.DistroMemory
+}
+
+// attachDistroMemory adds the newest known per-distro memory to s, with the remainder against
+// s's own guest memory, and starts a background look when the last one is older than
+// DistroMemoryTTL.
+func (b *Backend) attachDistroMemory(s *backend.Sample) {
+	b.mu.Lock()
+	closed := b.closed
+	b.mu.Unlock()
+	if closed {
+		return
+	}
+	dm := &b.dmem
+	dm.mu.Lock()
+	now := b.opts.Now()
+	if !dm.busy && (dm.at.IsZero() || now.Sub(dm.at) >= DistroMemoryTTL) {
+		dm.busy = true
+		dm.wg.Add(1)
+		go b.refreshDistroMemory(dm)
+	}
+	ds := dm.ds
+	dm.mu.Unlock()
+	if len(ds) > 0 && s.Guest.TotalBytes > 0 {
+		s.Distros = ds
+		s.DistrosRemainder = backend.SplitMemory(s.Guest, ds)
+	}
+}
+
+func (b *Backend) refreshDistroMemory(dm *distroMem) {
+	defer dm.wg.Done()
+	ctx, cancel := context.WithTimeout(context.Background(), b.opts.Timeout)
+	defer cancel()
+	looks, _, err := b.lookAll(ctx, "")
+	var ds []backend.DistroMemory
+	for _, l := range looks {
+		if l.haveMem {
+			ds = append(ds, l.memory)
+		}
+	}
+	dm.mu.Lock()
+	defer dm.mu.Unlock()
+	dm.busy = false
+	dm.at = b.opts.Now()
+	if err == nil {
+		dm.ds = ds
+	}
+}
