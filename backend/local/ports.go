@@ -21,6 +21,14 @@ func (b *Backend) Network(ctx context.Context, distro string) (backend.Network, 
 		return backend.Network{}, err
 	}
 	n := backend.Network{Addresses: []string{}, Ports: ports}
+	if !b.root() {
+		for _, p := range ports {
+			if p.PID == nil {
+				n.Notes = append(n.Notes, "sockets of other users show no pid without root")
+				break
+			}
+		}
+	}
 	if addrs, err := net.InterfaceAddrs(); err == nil {
 		for _, a := range addrs {
 			if ip, ok := a.(*net.IPNet); ok && !ip.IP.IsLoopback() {

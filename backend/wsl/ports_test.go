@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -233,4 +234,28 @@ func writeWSLConfig(t *testing.T, s string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+func BenchmarkParseLook(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("@@wsldash mode\nnat\n@@wsldash net tcp\n" + netTCP + "@@wsldash fds\n")
+	for pid := 1; pid <= 300; pid++ {
+		sb.WriteString("/proc/" + strconv.Itoa(pid) + "/fd:\n")
+		for fd := 0; fd < 8; fd++ {
+			sb.WriteString("lrwx------ 1 dev dev 64 Dec  1 10:00 " + strconv.Itoa(fd) + " -> socket:[" + strconv.Itoa(pid*10+fd) + "]\n")
+		}
+	}
+	sb.WriteString("@@wsldash comm\n")
+	for pid := 1; pid <= 300; pid++ {
+		sb.WriteString("==> /proc/" + strconv.Itoa(pid) + "/comm <==\nproc" + strconv.Itoa(pid) + "\n\n")
+	}
+	sb.WriteString("@@wsldash cgroup\n0::/wsl-user/distro-417/non-systemd\n@@wsldash memory.current\n167772160\n@@wsldash memory.stat\n" + memStat + "@@wsldash end\n")
+	out := []byte(sb.String())
+	b.SetBytes(int64(len(out)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseLook(out, "Ubuntu"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
