@@ -117,7 +117,7 @@ func ComputeLayout(w, h int, v View, distros int) Layout {
 		// Memory by distro above the event log, as tall as its rows (a bar, the distros, the
 		// remainder) when the log keeps at least 4 rows.
 		dm := min(distroMemRows(distros), rem-4)
-		if dm >= 4 {
+		if distros > 0 && dm >= 4 {
 			set(PaneDistroMem, Rect{leftW, top + memH, rightW, dm})
 			set(PaneEvents, Rect{leftW, top + memH + dm, rightW, rem - dm})
 		} else {

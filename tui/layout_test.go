@@ -7,7 +7,7 @@ import (
 
 // Layouts tile the screen: every cell between header and footer belongs to exactly one pane.
 func TestLayoutTiles(t *testing.T) {
-	for _, v := range []View{ViewOverview, ViewMemory, ViewProcesses, ViewMounts, ViewConfig} {
+	for _, v := range []View{ViewOverview, ViewMemory, ViewProcesses, ViewMounts, ViewConfig, ViewPorts} {
 		for w := MinWidth; w <= 320; w += 13 {
 			for h := MinHeight; h <= 110; h += 7 {
 				l := ComputeLayout(w, h, v, (w+h)%70)
@@ -42,7 +42,7 @@ func TestLayoutTiles(t *testing.T) {
 						t.Fatalf("%v %dx%d: cell (%d,%d) covered %d times", v, w, h, i%w, i/w, c)
 					}
 				}
-				if !l.Visible(PaneDistros) && (v != ViewMemory || h >= 34) {
+				if !l.Visible(PaneDistros) && v != ViewPorts && (v != ViewMemory || h >= 34) {
 					t.Fatalf("%v %dx%d: the distros table is hidden", v, w, h)
 				}
 			}
@@ -58,7 +58,8 @@ func TestLayoutViews(t *testing.T) {
 		biggest Pane
 	}{
 		{ViewOverview, []Pane{PaneDistros, PaneProcs, PaneMemory, PaneCPU, PaneMounts}, nil, PaneNone},
-		{ViewMemory, []Pane{PaneDistros, PaneMemory, PaneReclaim, PaneEvents}, []Pane{PaneProcs, PaneMounts, PaneCPU}, PaneMemory},
+		{ViewMemory, []Pane{PaneDistros, PaneMemory, PaneReclaim, PaneEvents, PaneDistroMem}, []Pane{PaneProcs, PaneMounts, PaneCPU}, PaneMemory},
+		{ViewPorts, []Pane{PanePorts}, []Pane{PaneDistros, PaneProcs, PaneMemory, PaneDistroMem}, PanePorts},
 		{ViewConfig, []Pane{PaneDistros, PaneWSLConfig, PaneWSLConf}, []Pane{PaneProcs, PaneMounts, PaneCPU, PaneMemory}, PaneWSLConfig},
 		{ViewProcesses, []Pane{PaneDistros, PaneProcs}, []Pane{PaneMemory, PaneCPU, PaneMounts}, PaneProcs},
 		{ViewMounts, []Pane{PaneDistros, PaneMounts}, []Pane{PaneMemory, PaneCPU, PaneProcs}, PaneMounts},
@@ -83,6 +84,10 @@ func TestLayoutViews(t *testing.T) {
 				}
 			}
 		})
+	}
+	// No distros (local): no memory-by-distro pane; at 80x24 it still fits beside the event log.
+	if ComputeLayout(120, 40, ViewMemory, 0).Visible(PaneDistroMem) || !ComputeLayout(80, 24, ViewMemory, 6).Visible(PaneDistroMem) {
+		t.Error("memory by distro: shown without distros, or hidden at 80x24")
 	}
 	// At 80x24 the overview has no room for mounts; bigger screens get bigger graphs.
 	if ComputeLayout(80, 24, ViewOverview, 6).Visible(PaneMounts) {
