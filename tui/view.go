@@ -471,6 +471,9 @@ func (m *Model) renderDistros(r Rect) {
 		if d.Default {
 			name += " ★"
 		}
+		if backend.IsDockerDistro(d.Name) && textWidth(name)+len(" (Docker)") <= nameW-1 {
+			name += " (Docker)" // where there is room; the memory and ports views always say so
+		}
 		stateText, stPaint := m.stateCell(d)
 		mark := "  "
 		if sel {
