@@ -116,6 +116,13 @@ func TestE2ETmux(t *testing.T) {
 	waitFor("the reclaim choice", contains("Reclaim memory?", "dropcache", "gradual", "compact"))
 	keys("Enter")
 	waitFor("a manual reclaim in the log", contains("manual", "dropped"))
+	waitFor("memory by distro", contains("Memory by distro", "cgroup", "kernel & WSL"))
+	// The ports view and every distro's processes.
+	keys("6")
+	waitFor("the ports view", contains("Ports", "networking mode nat", "postgres", "docker-desktop (Docker)"))
+	keys("3", "a")
+	waitFor("all distros' processes", contains("all running distros", "DISTRO", "dockerd", "gopls"))
+	keys("a")
 	keys("1")
 
 	keys("?")

@@ -334,6 +334,9 @@ func (b *Backend) Network(ctx context.Context, distro string) (backend.Network, 
 	if err != nil {
 		return backend.Network{}, err
 	}
+	if distro == "" && len(notes) == 0 {
+		b.keepDistroMemory(looks) // the same look: no second one for the next samples
+	}
 	n := backend.Network{Addresses: []string{}, Ports: mergeLooks(looks, distro), Notes: notes}
 	if n.Ports == nil {
 		n.Ports = []backend.Port{}
@@ -414,17 +417,25 @@ func (b *Backend) refreshDistroMemory(dm *distroMem) {
 	ctx, cancel := context.WithTimeout(context.Background(), b.opts.Timeout)
 	defer cancel()
 	looks, _, err := b.lookAll(ctx, "")
+	dm.mu.Lock()
+	dm.busy = false
+	dm.at = b.opts.Now()
+	dm.mu.Unlock()
+	if err == nil {
+		b.keepDistroMemory(looks)
+	}
+}
+
+// keepDistroMemory stores the memory of a look at every running distro for the next samples.
+func (b *Backend) keepDistroMemory(looks []look) {
 	var ds []backend.DistroMemory
 	for _, l := range looks {
 		if l.haveMem {
 			ds = append(ds, l.memory)
 		}
 	}
+	dm := &b.dmem
 	dm.mu.Lock()
 	defer dm.mu.Unlock()
-	dm.busy = false
-	dm.at = b.opts.Now()
-	if err == nil {
-		dm.ds = ds
-	}
+	dm.ds, dm.at = ds, b.opts.Now()
 }

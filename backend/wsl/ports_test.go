@@ -259,3 +259,31 @@ func BenchmarkParseLook(b *testing.B) {
 		}
 	}
 }
+
+// A ports look also serves the per-distro memory: the next sample needs no look of its own.
+func TestPortsLookServesDistroMemory(t *testing.T) {
+	st := twoDistros()
+	st.GuestRoot = lookGuest(t, "visible")
+	b, f, _ := newBackend(t, st, nil)
+	ctx := context.Background()
+	if _, err := b.Network(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	s, err := b.Sample(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.dmem.wg.Wait()
+	if len(s.Distros) != 1 || s.Distros[0].Source != backend.MemoryCgroup {
+		t.Fatalf("distros %+v", s.Distros)
+	}
+	looks := 0
+	for _, c := range f.Calls() {
+		if strings.Contains(strings.Join(c, " "), "@@wsldash mode") {
+			looks++
+		}
+	}
+	if looks != 1 {
+		t.Fatalf("%d looks, want 1", looks)
+	}
+}
