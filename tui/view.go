@@ -1099,7 +1099,7 @@ func (m *Model) overlayDialog(base string, w, h int) string {
 		body = b.String()
 		k := &m.keys
 		buttons = st.Muted.Render(k.Up.Help().Key + "/" + k.Down.Help().Key + " choose · " +
-			k.Confirm.Help().Key + " reclaim · " + k.Cancel.Help().Key + " cancel")
+			k.Confirm.Help().Key + " " + d.verb + " · " + k.Cancel.Help().Key + " cancel")
 	}
 	content := st.DialogTitle.Render(d.title) + "\n\n" + body + "\n\n" + buttons
 	box := st.Dialog.Width(bw).Render(content)

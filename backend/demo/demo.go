@@ -419,7 +419,9 @@ func (b *Backend) Reclaim(ctx context.Context, mode backend.ReclaimMode) (backen
 	return res, nil
 }
 
-func (b *Backend) KillProcess(ctx context.Context, distro string, pid int) error {
+// KillProcess sends TERM or KILL to a simulated process. Most exit on either; a process that
+// handles TERM (postgres waits for its clients: a "smart shutdown") stays until KILL.
+func (b *Backend) KillProcess(ctx context.Context, distro string, pid int, sig backend.Signal) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	d, err := b.resolve(distro)
@@ -431,13 +433,26 @@ func (b *Backend) KillProcess(ctx context.Context, distro string, pid int) error
 		if p.pid != pid || p.killed {
 			continue
 		}
-		if pid == 1 {
-			return &backend.Error{Kind: backend.KindPermission, Op: "kill", Distro: d.Name, Message: "pid 1 is the distro's init; terminate the distro instead"}
+		if err := backend.CheckKill(pid, p.name, sig); err != nil {
+			return withDistro(err, d.Name)
+		}
+		if sig == backend.SigTerm && p.handlesTerm {
+			return nil // delivered; the process carries on
 		}
 		p.killed = true
 		return nil
 	}
+	if err := backend.CheckKill(pid, "", sig); err != nil {
+		return withDistro(err, d.Name)
+	}
 	return &backend.Error{Kind: backend.KindNotFound, Op: "kill", Distro: d.Name, Message: fmt.Sprintf("no process %d", pid)}
+}
+
+func withDistro(err error, distro string) error {
+	if e, ok := err.(*backend.Error); ok && e.Distro == "" {
+		e.Distro = distro
+	}
+	return err
 }
 
 // ShellCommand opens the user's own shell with a banner: the demo has no distro to enter.

@@ -299,7 +299,7 @@ func TestKillSetDefaultMountsProcesses(t *testing.T) {
 	if err != nil || len(ps) == 0 {
 		t.Fatalf("processes: %v %d", err, len(ps))
 	}
-	if err := b.KillProcess(ctx, "Ubuntu-24.04", 1203); err != nil {
+	if err := b.KillProcess(ctx, "Ubuntu-24.04", 1203, backend.SigTerm); err != nil {
 		t.Fatal(err)
 	}
 	ps2, _ := b.Processes(ctx, "Ubuntu-24.04")
@@ -308,8 +308,11 @@ func TestKillSetDefaultMountsProcesses(t *testing.T) {
 			t.Error("killed process still listed")
 		}
 	}
-	if err := b.KillProcess(ctx, "Ubuntu-24.04", 1); !errors.Is(err, backend.ErrPermission) {
+	if err := b.KillProcess(ctx, "Ubuntu-24.04", 1, backend.SigKill); !errors.Is(err, backend.ErrPermission) {
 		t.Errorf("kill pid 1: %v", err)
+	}
+	if err := b.KillProcess(ctx, "Ubuntu-24.04", 2, backend.SigKill); !errors.Is(err, backend.ErrPermission) {
+		t.Errorf("kill WSL's init-systemd: %v", err)
 	}
 	if _, err := b.Processes(ctx, "Debian"); !errors.Is(err, backend.ErrNotRunning) {
 		t.Errorf("processes of a stopped distro: %v", err)
@@ -336,6 +339,40 @@ func TestKillSetDefaultMountsProcesses(t *testing.T) {
 	}
 	if c, err := b.ShellCommand("kali-linux"); err != nil || c == nil {
 		t.Errorf("shell command: %v", err)
+	}
+}
+
+// TestKillSignalMatters: TERM asks, KILL ends. postgres answers TERM with a smart shutdown
+// and stays; only KILL removes it. The old demo ended it whatever was sent.
+func TestKillSignalMatters(t *testing.T) {
+	b, _ := newTest(Options{Seed: 1})
+	ctx := context.Background()
+	has := func(pid int) bool {
+		ps, err := b.Processes(ctx, "docker-desktop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.PID == pid {
+				return true
+			}
+		}
+		return false
+	}
+	if err := b.KillProcess(ctx, "docker-desktop", 410, backend.SigTerm); err != nil {
+		t.Fatal(err)
+	}
+	if !has(410) {
+		t.Fatal("postgres ended on TERM; it handles TERM and waits for its clients")
+	}
+	if err := b.KillProcess(ctx, "docker-desktop", 410, backend.SigKill); err != nil {
+		t.Fatal(err)
+	}
+	if has(410) {
+		t.Fatal("postgres survived KILL")
+	}
+	if err := b.KillProcess(ctx, "docker-desktop", 84, "HUP"); err == nil || !has(84) {
+		t.Fatalf("an unknown signal: %v", err)
 	}
 }
 

@@ -78,6 +78,8 @@ type simProc struct {
 	idle   float64 // percent of one core when the distro is idle
 	busy   bool    // only present while the workload is busy
 	killed bool
+	// handlesTerm: SIGTERM starts a graceful shutdown that does not end the process (yet).
+	handlesTerm bool
 }
 
 // sim is the whole simulated host. All randomness is a pure function of (seed, step, key), so

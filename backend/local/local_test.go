@@ -202,7 +202,7 @@ func TestMountsAndProcessesLocal(t *testing.T) {
 	if _, err := b.Mounts(context.Background(), "Ubuntu"); !errors.Is(err, backend.ErrNotFound) {
 		t.Errorf("mounts of a distro: %v", err)
 	}
-	if err := b.KillProcess(context.Background(), "", 1); !errors.Is(err, backend.ErrPermission) {
+	if err := b.KillProcess(context.Background(), "", 1, backend.SigKill); !errors.Is(err, backend.ErrPermission) {
 		t.Errorf("kill 1: %v", err)
 	}
 }

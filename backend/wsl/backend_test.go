@@ -605,22 +605,45 @@ func TestMountsAndProcessesRemote(t *testing.T) {
 func TestKillProcess(t *testing.T) {
 	st := twoDistros()
 	st.GuestRoot = guestRoot(t, true)
-	b, _, _ := newBackend(t, st, nil)
-	ctx := context.Background()
-	if err := b.KillProcess(ctx, "Ubuntu", 42); err != nil {
+	// Process 42 has a TERM handler that does not exit: only KILL ends it.
+	if err := os.WriteFile(filepath.Join(st.GuestRoot, "proc", "42", "ignores-TERM"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(st.GuestRoot, "proc", "42")); !os.IsNotExist(err) {
-		t.Fatal("process 42 still there")
+	b, f, _ := newBackend(t, st, nil)
+	ctx := context.Background()
+	if err := b.KillProcess(ctx, "Ubuntu", 42, backend.SigTerm); err != nil {
+		t.Fatal(err)
 	}
-	err := b.KillProcess(ctx, "Ubuntu", 42)
+	if f.Count("-d Ubuntu -u root --exec kill -s TERM 42") != 1 {
+		t.Fatalf("TERM was not sent as asked: %v", f.Calls())
+	}
+	if _, err := os.Stat(filepath.Join(st.GuestRoot, "proc", "42")); err != nil {
+		t.Fatal("a process that ignores TERM ended on TERM")
+	}
+	if err := b.KillProcess(ctx, "Ubuntu", 42, backend.SigKill); err != nil {
+		t.Fatal(err)
+	}
+	if f.Count("-d Ubuntu -u root --exec kill -s KILL 42") != 1 {
+		t.Fatalf("KILL was not sent as asked: %v", f.Calls())
+	}
+	if _, err := os.Stat(filepath.Join(st.GuestRoot, "proc", "42")); !os.IsNotExist(err) {
+		t.Fatal("process 42 still there after KILL")
+	}
+	err := b.KillProcess(ctx, "Ubuntu", 42, backend.SigKill)
 	if err == nil || !strings.Contains(err.Error(), "No such process") {
 		t.Fatalf("second kill: %v", err)
 	}
-	if err := b.KillProcess(ctx, "Ubuntu", 1); err == nil {
-		t.Fatal("killing init accepted")
+	n := len(f.Calls())
+	if err := b.KillProcess(ctx, "Ubuntu", 1, backend.SigTerm); backend.KindOf(err) != backend.KindPermission {
+		t.Fatalf("killing init: %v", err)
 	}
-	if err := b.KillProcess(ctx, "Debian", 42); backend.KindOf(err) != backend.KindNotRunning {
+	if err := b.KillProcess(ctx, "Ubuntu", 42, "HUP"); err == nil {
+		t.Fatal("an unknown signal was accepted")
+	}
+	if len(f.Calls()) != n {
+		t.Fatalf("a refused kill still ran wsl.exe: %v", f.Calls()[n:])
+	}
+	if err := b.KillProcess(ctx, "Debian", 42, backend.SigTerm); backend.KindOf(err) != backend.KindNotRunning {
 		t.Fatalf("stopped distro: %v", err)
 	}
 }

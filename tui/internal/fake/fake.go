@@ -237,10 +237,10 @@ func (b *Backend) Reclaim(_ context.Context, mode backend.ReclaimMode) (backend.
 	return backend.ReclaimResult{Mode: mode, CacheBefore: 3 * gib, CacheAfter: gib, Where: "Ubuntu-24.04"}, nil
 }
 
-func (b *Backend) KillProcess(_ context.Context, d string, pid int) error {
+func (b *Backend) KillProcess(_ context.Context, d string, pid int, sig backend.Signal) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.record(fmt.Sprintf("kill %s %d", d, pid))
+	b.record(fmt.Sprintf("kill %s %d %s", d, pid, sig))
 	if err := b.failed(backend.ActKill); err != nil {
 		return err
 	}
