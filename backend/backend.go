@@ -19,7 +19,8 @@ type Backend interface {
 
 	// Distros lists the registered distros. An empty list is a valid answer (local has none).
 	Distros(ctx context.Context) ([]Distro, error)
-	// Sample takes one observation. CPU percentages are relative to the previous call.
+	// Sample takes one observation. CPU percentages are relative to the previous call, and nil
+	// (unknown, never 0) when there is none to compare with.
 	Sample(ctx context.Context) (Sample, error)
 	// Mounts lists the mounts of a distro ("" = the default, or the local machine).
 	Mounts(ctx context.Context, distro string) ([]Mount, error)

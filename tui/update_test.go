@@ -471,7 +471,7 @@ func TestStaleResultsDropped(t *testing.T) {
 
 	// A sample answer with a wrong id is dropped.
 	n := h.m.hist.Len()
-	h.send(sampleMsg{id: 9999, sample: backend.Sample{Time: t0, CPUPercent: 99}})
+	h.send(sampleMsg{id: 9999, sample: backend.Sample{Time: t0, CPUPercent: backend.Percent(99)}})
 	if h.m.hist.Len() != n {
 		t.Fatal("stale sample recorded")
 	}

@@ -183,8 +183,9 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 
 func (b *Backend) sampleLocked() backend.Sample {
 	s := b.sim
-	smp := backend.Sample{Time: s.now(), Guest: s.guest(), CPUPercent: round2(s.cpu), Host: s.host()}
-	if s.vmUp {
+	smp := backend.Sample{Time: s.now(), Guest: s.guest(), Host: s.host()}
+	if s.vmUp { // a stopped VM has no CPU figure: nil, not 0
+		smp.CPUPercent = backend.Percent(round2(s.cpu))
 		g := smp.Guest
 		p := 0.0
 		if g.TotalBytes > 0 && g.FreeBytes < g.TotalBytes/20 {

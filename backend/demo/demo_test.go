@@ -111,7 +111,7 @@ func TestMemoryInvariants(t *testing.T) {
 		if s.Host.VMProcessBytes < g.UsedBytes+g.CacheBytes || s.Host.VMProcessBytes > g.TotalBytes+vmOverhead {
 			t.Fatalf("t=%d vmmem=%d outside [used+cache=%d, total+overhead]", i, s.Host.VMProcessBytes, g.UsedBytes+g.CacheBytes)
 		}
-		if s.CPUPercent < 0 || s.CPUPercent > 100 {
+		if s.CPUPercent == nil || *s.CPUPercent < 0 || *s.CPUPercent > 100 {
 			t.Fatalf("cpu %v", s.CPUPercent)
 		}
 	}
@@ -234,6 +234,9 @@ func TestShutdownStopsTheVM(t *testing.T) {
 	}
 	if s.Host == nil || s.Host.VMProcess != "" || s.Guest.TotalBytes != 0 {
 		t.Errorf("after shutdown the host shows no VM: %+v %+v", s.Host, s.Guest)
+	}
+	if s.CPUPercent != nil || (s.Host != nil && s.Host.VMCPUPercent != nil) {
+		t.Errorf("a stopped VM has no CPU figure (nil, not 0): guest %v host %v", s.CPUPercent, s.Host.VMCPUPercent)
 	}
 	if _, err := b.Reclaim(ctx, backend.ReclaimDropCache); !errors.Is(err, backend.ErrNotRunning) {
 		t.Errorf("reclaim with the VM off: %v", err)

@@ -357,7 +357,7 @@ func (s *sim) host() *backend.HostView {
 	if s.vmUp {
 		h.VMProcess = "vmmemWSL"
 		h.VMProcessBytes = s.vmHost
-		h.VMCPUPercent = s.cpu * vcpus / hostCPUs
+		h.VMCPUPercent = backend.Percent(s.cpu * vcpus / hostCPUs)
 	} else {
 		h.Note = "the WSL VM is not running"
 	}

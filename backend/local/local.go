@@ -125,10 +125,15 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 		b.mu.Unlock()
 		return backend.Sample{}, err
 	}
-	if b.prevCPU.Total() != 0 {
-		s.CPUPercent = procfs.CPUPercent(b.prevCPU, b.stat.CPU)
+	// A rate needs two readings some time apart: until then the CPU is unknown (nil), never 0.
+	// Readings with no time between them keep the older one for the next sample.
+	pct, ok := procfs.CPURate(b.prevCPU, b.stat.CPU)
+	if ok {
+		s.CPUPercent = backend.Percent(pct)
 	}
-	b.prevCPU = b.stat.CPU
+	if ok || b.stat.CPU.Total() != b.prevCPU.Total() {
+		b.prevCPU = b.stat.CPU
+	}
 	b.mu.Unlock()
 	if psi, err := b.fs.Pressure("memory"); err == nil {
 		p := psi.Some

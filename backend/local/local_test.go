@@ -103,8 +103,13 @@ func TestSampleFromFakeTree(t *testing.T) {
 	if g.UsedBytes+g.CacheBytes+g.FreeBytes != g.TotalBytes {
 		t.Errorf("used+cache+free != total")
 	}
-	if !s.Time.Equal(t0) || s.CPUPercent != 0 || s.MemoryPressure == nil || s.Host != nil {
+	// One reading gives no rate: the first CPU figure is unknown, not 0.
+	if !s.Time.Equal(t0) || s.CPUPercent != nil || s.MemoryPressure == nil || s.Host != nil {
 		t.Errorf("first sample: %+v", s)
+	}
+	// Nor does a second reading with no time between them (the same /proc/stat).
+	if s, err = b.Sample(ctx); err != nil || s.CPUPercent != nil {
+		t.Errorf("second reading, no time passed: cpu %v, %v; want unknown", s.CPUPercent, err)
 	}
 	// A second /proc/stat with more busy ticks gives a CPU percentage.
 	st, _ := os.ReadFile(filepath.Join(proc, "stat"))
@@ -119,7 +124,7 @@ func TestSampleFromFakeTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if math.Abs(s.CPUPercent-25) > 0.01 {
+	if s.CPUPercent == nil || math.Abs(*s.CPUPercent-25) > 0.01 {
 		t.Errorf("cpu = %v, want 25 (100 busy of 400 ticks)", s.CPUPercent)
 	}
 }

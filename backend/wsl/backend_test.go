@@ -3,6 +3,8 @@ package wsl
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/procfs"
 	"github.com/wsldash/wsldash/backend/winhost"
 	"github.com/wsldash/wsldash/backend/wsl/internal/fakewsltest"
 )
@@ -185,6 +188,9 @@ func TestSampleFromProbe(t *testing.T) {
 	}
 	if s.MemoryPressure == nil || s.MemoryPressure.Avg10 != 1.5 {
 		t.Fatalf("pressure %+v", s.MemoryPressure)
+	}
+	if s.CPUPercent != nil {
+		t.Fatalf("first CPU = %v from one reading; want unknown (nil), not a number", *s.CPUPercent)
 	}
 	if s.Host == nil || s.Host.VMProcess != "vmmemWSL" {
 		t.Fatalf("host %+v", s.Host)
@@ -704,6 +710,26 @@ func TestInside(t *testing.T) {
 	}
 	if s.Guest.TotalBytes != 16318256*1024 || s.MemoryPressure == nil {
 		t.Fatalf("sample %+v", s)
+	}
+	// CPU is a rate: unknown from one reading, and from two with no time between them.
+	if s.CPUPercent != nil {
+		t.Fatalf("first CPU = %v; want unknown", *s.CPUPercent)
+	}
+	if s, _ = b.Sample(ctx); s.CPUPercent != nil {
+		t.Fatalf("CPU = %v with no time between readings; want unknown", *s.CPUPercent)
+	}
+	// 100 more busy and 300 more idle ticks: 25 %.
+	cur, err := procfs.ParseStat([]byte(guestStat))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cur.CPU
+	next := fmt.Sprintf("cpu  %d %d %d %d %d %d %d %d\n", c.User+100, c.Nice, c.System, c.Idle+300, c.IOWait, c.IRQ, c.SoftIRQ, c.Steal)
+	if err := os.WriteFile(filepath.Join(root, "proc", "stat"), []byte(next), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ = b.Sample(ctx); s.CPUPercent == nil || math.Abs(*s.CPUPercent-25) > 0.01 {
+		t.Fatalf("CPU = %v, want 25", s.CPUPercent)
 	}
 	ms, err := b.Mounts(ctx, "")
 	if err != nil || len(ms) != 3 || ms[0].Distro != "Ubuntu" {
