@@ -53,6 +53,7 @@ type Backend struct {
 	sim      *sim
 	backfill []backend.Sample
 	pending  map[string]bool
+	lops     longState // simulated archives and trash (longops.go)
 }
 
 var _ backend.Backend = (*Backend)(nil)
@@ -147,9 +148,10 @@ func (b *Backend) Capabilities() backend.Capabilities {
 		backend.ActReclaim:    backend.Can(),
 		backend.ActKill:       backend.Can(),
 		backend.ActShell:      backend.Can(),
-		backend.ActExport:     backend.Cannot("the demo has nothing to export"),
-		backend.ActImport:     backend.Cannot("the demo has nothing to import"),
-		backend.ActUnregister: backend.Cannot("the demo never deletes anything"),
+		// Simulated (longops.go): nothing is written to or deleted from disk.
+		backend.ActExport:     backend.Can(),
+		backend.ActImport:     backend.Can(),
+		backend.ActUnregister: backend.Can(),
 	}
 }
 

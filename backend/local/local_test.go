@@ -272,3 +272,36 @@ func BenchmarkReadSampleFiles(b *testing.B) {
 		}
 	}
 }
+
+// TestArchiveOpsRefusedClearly: export, import, clone, unregister and the trash fail on local
+// with a typed error that says what is unsupported and why, and touch nothing.
+func TestArchiveOpsRefusedClearly(t *testing.T) {
+	b, _, _ := newFake(t, 0)
+	var a backend.Archiver = b
+	ctx := context.Background()
+	dir := t.TempDir()
+	_, trashErr := a.Trash(ctx, "Ubuntu", nil)
+	_, listErr := a.TrashList()
+	_, dirErr := a.RestoreDir("Ubuntu")
+	for op, err := range map[string]error{
+		"export":        a.Export(ctx, "Ubuntu", filepath.Join(dir, "u.tar"), nil),
+		"import":        a.Import(ctx, "New", dir, filepath.Join(dir, "u.tar"), 2),
+		"clone":         a.Clone(ctx, "Ubuntu", "Copy", dir, nil),
+		"unregister":    trashErr,
+		"trash list":    listErr,
+		"trash restore": a.TrashRestore(ctx, "Ubuntu"),
+		"trash purge":   a.TrashPurge("Ubuntu"),
+	} {
+		var be *backend.Error
+		if !errors.As(err, &be) || be.Kind != backend.KindUnsupported || be.Op != op ||
+			!strings.Contains(be.Message, "no WSL distros") || !strings.Contains(be.Message, "needs WSL") {
+			t.Errorf("%s: %v", op, err)
+		}
+	}
+	if dirErr == nil {
+		t.Error("RestoreDir gave a place on local")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("a refused operation wrote %d files", len(ents))
+	}
+}
