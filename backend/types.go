@@ -138,6 +138,11 @@ type Process struct {
 	CPUPercent float64 `json:"cpu_percent"`
 	RSSBytes   uint64  `json:"rss_bytes"`
 	Distro     string  `json:"distro,omitempty"`
+
+	// CPUUnknown: no rate yet (the process's first scan); CPUPercent is then 0 and means
+	// nothing, and the JSON says "cpu_percent": null (process_json.go). A flag, not a pointer,
+	// so that a scan of thousands of processes allocates nothing for it.
+	CPUUnknown bool `json:"-"`
 }
 
 // Info describes the backend and the host for the header line.

@@ -81,3 +81,31 @@ func TestIdleUnknownWithoutCPU(t *testing.T) {
 		t.Fatalf("idle since the first measured sample: %q", h)
 	}
 }
+
+// TestProcessCPUUnknownShownAsDash: a process seen for the first time has no CPU rate yet.
+func TestProcessCPUUnknownShownAsDash(t *testing.T) {
+	h, be := newFakeHarness(t, 120, 40)
+	be.SetProcesses([]backend.Process{
+		{PID: 4242, Name: "fresh-proc", User: "dev", CPUUnknown: true, RSSBytes: 64 << 20},
+		{PID: 4343, Name: "idle-proc", User: "dev", RSSBytes: 32 << 20},
+	})
+	h.key("3")
+	h.tick()
+	h.tick()
+	h.tick()
+	var fresh, idle string
+	for _, l := range strings.Split(h.screen(), "\n") {
+		switch {
+		case strings.Contains(l, "fresh-proc"):
+			fresh = l
+		case strings.Contains(l, "idle-proc"):
+			idle = l
+		}
+	}
+	if !strings.Contains(fresh, "—") || strings.Contains(fresh, "0.0") {
+		t.Errorf("a process with no rate yet: %q", fresh)
+	}
+	if !strings.Contains(idle, "0.0") {
+		t.Errorf("a measured idle process: %q", idle)
+	}
+}

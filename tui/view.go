@@ -613,7 +613,11 @@ func (m *Model) renderProcs(r Rect) {
 			b.WriteString(col(p.User, userW-1, false))
 			b.WriteByte(' ')
 		}
-		b.WriteString(col(strconv.FormatFloat(p.CPUPercent, 'f', 1, 64), cpuW-1, true))
+		cpu := unknown
+		if !p.CPUUnknown {
+			cpu = strconv.FormatFloat(p.CPUPercent, 'f', 1, 64)
+		}
+		b.WriteString(col(cpu, cpuW-1, true))
 		b.WriteByte(' ')
 		b.WriteString(col(chart.HumanBytes(float64(p.RSSBytes)), rssW-1, true))
 		b.WriteByte(' ')

@@ -343,7 +343,11 @@ func psCmd(a *app) *cobra.Command {
 				out := cmd.OutOrStdout()
 				fmt.Fprintf(out, "%7s  %-10s %6s %10s  %s\n", "PID", "USER", "CPU%", "RSS", "NAME")
 				for _, p := range ps {
-					fmt.Fprintf(out, "%7d  %-10s %6.1f %10s  %s\n", p.PID, truncate(p.User, 10), p.CPUPercent, humanBytes(p.RSSBytes), p.Name)
+					cpu := "—"
+					if !p.CPUUnknown {
+						cpu = fmt.Sprintf("%.1f", p.CPUPercent)
+					}
+					fmt.Fprintf(out, "%7d  %-10s %6s %10s  %s\n", p.PID, truncate(p.User, 10), cpu, humanBytes(p.RSSBytes), p.Name)
 				}
 				return nil
 			})
