@@ -42,8 +42,8 @@ var reclaimChoices = []dialogChoice{
 // killChoices are the signals a process can be sent: the polite one first, so that KILL is
 // always a separate, explicit choice.
 var killChoices = []dialogChoice{
-	{label: "terminate", desc: "SIGTERM: ask it to exit; it may clean up first, or ignore it", sig: backend.SigTerm},
-	{label: "kill", desc: "SIGKILL: end it at once; it cannot clean up (unsaved work is lost)", sig: backend.SigKill},
+	{label: "terminate", desc: "SIGTERM: ask it to exit; it can clean up or ignore it", sig: backend.SigTerm},
+	{label: "kill", desc: "SIGKILL: end it now; no clean-up, unsaved work lost", sig: backend.SigKill},
 }
 
 var verbs = map[backend.Action][2]string{ // action -> (pending label, done message)
@@ -170,9 +170,9 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		p := m.procs[m.pCursor]
-		where := m.procsFor
-		if where == "" {
-			where = "this machine"
+		where := "in " + m.procsFor
+		if m.procsFor == "" {
+			where = "on this machine"
 		}
 		// Refused before any confirmation: pid 1 and WSL's init end the distro, not a process.
 		if err := backend.CheckKill(p.PID, p.Name, backend.SigTerm); err != nil {
@@ -180,7 +180,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.dialog = &dialog{title: "Signal process?",
-			body:    fmt.Sprintf("Stop %s (pid %d) in %s.", p.Name, p.PID, where),
+			body:    fmt.Sprintf("Stop %s (pid %d) %s.", p.Name, p.PID, where),
 			choices: killChoices, verb: "send",
 			op: op{act: backend.ActKill, distro: m.procsFor, pid: p.PID, name: p.Name, sig: killChoices[0].sig}}
 	}

@@ -83,7 +83,7 @@ func TestKeys(t *testing.T) {
 		}},
 		{"kill dialog offers TERM first and KILL apart", nil, []string{"tab", "x"}, func(t *testing.T, h *harness, be *fake.Backend) {
 			scr := h.screen()
-			if h.m.dialog == nil || !strings.Contains(scr, "SIGTERM: ask it to exit") || !strings.Contains(scr, "SIGKILL: end it at once") {
+			if h.m.dialog == nil || !strings.Contains(scr, "SIGTERM: ask it to exit; it can clean up or ignore it") || !strings.Contains(scr, "SIGKILL: end it now; no clean-up, unsaved work lost") {
 				t.Fatalf("the dialog does not offer both signals:\n%s", scr)
 			}
 			if got := h.m.dialog.choices[h.m.dialog.choice].sig; got != backend.SigTerm {

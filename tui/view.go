@@ -903,7 +903,9 @@ func (m *Model) renderCPU(r Rect) {
 		// Unknown (a first reading, or the newest sample failed) is "—", never 0.
 		stale := m.sampleErr != ""
 		cpu := percentText(last.CPUPercent, stale, "%.1f%%")
-		note = percentText(last.CPUPercent, stale, "%.0f%%")
+		if note = percentText(last.CPUPercent, stale, "%.0f%%"); note == unknown {
+			note = "" // the legend says it
+		}
 		items := []legendItem{{m.swatch(m.seriesStyle(st.CPU), "guest", cpu), 9}}
 		hostCPU := last.Host != nil && last.Host.VMCPUPercent != nil
 		if hostCPU {
