@@ -70,16 +70,17 @@ func (g GuestMemory) Reclaimable() uint64 {
 	return g.CacheBytes - nr
 }
 
-// HostView is the Windows host's view of the WSL VM. Fields are zero when unknown; the whole
-// struct is absent (nil) from a Sample when nothing about the host is known.
+// HostView is the Windows host's view of the WSL VM. Fields are zero (VMCPUPercent: nil) when
+// unknown; the whole struct is absent (nil) from a Sample when nothing about the host is known.
 type HostView struct {
 	// VMProcess is the host process that holds the VM's memory: "vmmemWSL" (Windows 11) or
 	// "vmmem" (Windows 10). Empty when not found (VM not running, or access denied).
-	VMProcess      string  `json:"vm_process,omitempty"`
-	VMProcessBytes uint64  `json:"vm_process_bytes,omitempty"`
-	TotalBytes     uint64  `json:"total_bytes,omitempty"`
-	AvailableBytes uint64  `json:"available_bytes,omitempty"`
-	VMCPUPercent   float64 `json:"vm_cpu_percent,omitempty"`
+	VMProcess      string `json:"vm_process,omitempty"`
+	VMProcessBytes uint64 `json:"vm_process_bytes,omitempty"`
+	TotalBytes     uint64 `json:"total_bytes,omitempty"`
+	AvailableBytes uint64 `json:"available_bytes,omitempty"`
+	// VMCPUPercent is nil until two readings give a rate (and when the VM is not running).
+	VMCPUPercent *float64 `json:"vm_cpu_percent,omitempty"`
 	// Note says why some part is missing, in one line (for example "HCS statistics need an
 	// elevated prompt").
 	Note string `json:"note,omitempty"`
@@ -94,9 +95,11 @@ type Pressure struct {
 
 // Sample is one observation of the VM (or the local machine).
 type Sample struct {
-	Time       time.Time   `json:"time"`
-	Guest      GuestMemory `json:"guest"`
-	CPUPercent float64     `json:"cpu_percent"`
+	Time  time.Time   `json:"time"`
+	Guest GuestMemory `json:"guest"`
+	// CPUPercent is the busy share of the VM's (or machine's) CPUs since the previous reading,
+	// 0..100; nil when unknown: one reading cannot give a rate, and a stopped VM has none.
+	CPUPercent *float64 `json:"cpu_percent"`
 	// MemoryPressure is nil where the kernel has no PSI.
 	MemoryPressure *Pressure `json:"memory_pressure,omitempty"`
 	Host           *HostView `json:"host,omitempty"`
@@ -106,6 +109,10 @@ type Sample struct {
 	Distros          []DistroMemory   `json:"distros,omitempty"`
 	DistrosRemainder *MemoryRemainder `json:"distros_remainder,omitempty"`
 }
+
+// Percent returns a pointer to v, for the optional percentages (Sample.CPUPercent,
+// HostView.VMCPUPercent).
+func Percent(v float64) *float64 { return &v }
 
 // MountKind classifies a mount for display.
 type MountKind string
@@ -136,6 +143,11 @@ type Process struct {
 	CPUPercent float64 `json:"cpu_percent"`
 	RSSBytes   uint64  `json:"rss_bytes"`
 	Distro     string  `json:"distro,omitempty"`
+
+	// CPUUnknown: no rate yet (the process's first scan); CPUPercent is then 0 and means
+	// nothing, and the JSON says "cpu_percent": null (process_json.go). A flag, not a pointer,
+	// so that a scan of thousands of processes allocates nothing for it.
+	CPUUnknown bool `json:"-"`
 }
 
 // Info describes the backend and the host for the header line.

@@ -21,20 +21,29 @@ type dialog struct {
 	yes     bool // the focused button
 	op      op
 	choices []dialogChoice
-	choice  int // the highlighted choice
+	choice  int    // the highlighted choice
+	verb    string // what confirming a choice does, for the hint ("reclaim", "send")
 }
 
-// dialogChoice is one option of a choice dialog.
+// dialogChoice is one option of a choice dialog: a reclaim mode or a signal.
 type dialogChoice struct {
 	label, desc string
 	mode        backend.ReclaimMode
+	sig         backend.Signal
 }
 
 // reclaimChoices are the manual reclaims, the default first.
 var reclaimChoices = []dialogChoice{
-	{"dropcache", "drop the clean page cache now (drop_caches)", backend.ReclaimDropCache},
-	{"gradual", "reclaim cache via cgroup memory.reclaim, like WSL's gradual", backend.ReclaimGradual},
-	{"compact", "compact free memory so it returns in whole blocks; drops no cache", backend.ReclaimCompact},
+	{label: "dropcache", desc: "drop the clean page cache now (drop_caches)", mode: backend.ReclaimDropCache},
+	{label: "gradual", desc: "reclaim cache via cgroup memory.reclaim, like WSL's gradual", mode: backend.ReclaimGradual},
+	{label: "compact", desc: "compact free memory so it returns in whole blocks; drops no cache", mode: backend.ReclaimCompact},
+}
+
+// killChoices are the signals a process can be sent: the polite one first, so that KILL is
+// always a separate, explicit choice.
+var killChoices = []dialogChoice{
+	{label: "terminate", desc: "SIGTERM: ask it to exit; it can clean up or ignore it", sig: backend.SigTerm},
+	{label: "kill", desc: "SIGKILL: end it now; no clean-up, unsaved work lost", sig: backend.SigKill},
 }
 
 var verbs = map[backend.Action][2]string{ // action -> (pending label, done message)
@@ -150,7 +159,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if s, ok := m.hist.Last(); ok {
 			body += fmt.Sprintf(" About %s of page cache can be dropped now.", chart.HumanBytes(float64(s.Guest.Reclaimable())))
 		}
-		m.dialog = &dialog{title: "Reclaim memory?", body: body, choices: reclaimChoices,
+		m.dialog = &dialog{title: "Reclaim memory?", body: body, choices: reclaimChoices, verb: "reclaim",
 			op: op{act: backend.ActReclaim, mode: reclaimChoices[0].mode}}
 	case key.Matches(msg, k.Kill):
 		if m.refuse(backend.ActKill) {
@@ -167,11 +176,19 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		p := m.procs[m.pCursor]
 		where := m.procDistro(p)
 		if where == "" {
-			where = "this machine"
+			where = "on this machine"
+		} else {
+			where = "in " + where
 		}
-		m.dialog = &dialog{title: "Kill process?",
-			body: fmt.Sprintf("Send SIGKILL to %s (pid %d) in %s.", p.Name, p.PID, where),
-			op:   op{act: backend.ActKill, distro: m.procDistro(p), pid: p.PID, name: p.Name}}
+		// Refused before any confirmation: pid 1 and WSL's init end the distro, not a process.
+		if err := backend.CheckKill(p.PID, p.Name, backend.SigTerm); err != nil {
+			m.setFlash(flashErr, errText(err))
+			return m, nil
+		}
+		m.dialog = &dialog{title: "Signal process?",
+			body:    fmt.Sprintf("Stop %s (pid %d) %s.", p.Name, p.PID, where),
+			choices: killChoices, verb: "send",
+			op: op{act: backend.ActKill, distro: m.procDistro(p), pid: p.PID, name: p.Name, sig: killChoices[0].sig}}
 	}
 	return m, nil
 }
@@ -188,7 +205,7 @@ func (m *Model) onDialogKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Confirm):
 			m.dialog = nil
 			o := d.op
-			o.mode = d.choices[d.choice].mode
+			o.mode, o.sig = d.choices[d.choice].mode, d.choices[d.choice].sig
 			return m.startAction(o)
 		case key.Matches(msg, k.Cancel):
 			m.dialog = nil
@@ -366,6 +383,10 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 	case backend.ActReclaim:
 		m.setFlash(flashOK, reclaimText(msg.reclaim))
 	case backend.ActKill:
+		done = "sent SIGKILL to"
+		if msg.sig == backend.SigTerm {
+			done = "sent SIGTERM to" // asked, not killed: it may still be running
+		}
 		m.setFlash(flashOK, fmt.Sprintf("%s %s (pid %d)", done, msg.target, msg.pid))
 		return tea.Batch(m.refreshList(), m.fetchDetails(true))
 	default:

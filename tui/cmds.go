@@ -56,6 +56,7 @@ type actionMsg struct {
 	act     backend.Action
 	target  string // distro (or process name for kill)
 	pid     int
+	sig     backend.Signal // for kill: the signal sent
 	err     error
 	reclaim backend.ReclaimResult
 }
@@ -221,6 +222,7 @@ type op struct {
 	pid    int
 	name   string              // process name, for messages
 	mode   backend.ReclaimMode // for reclaim
+	sig    backend.Signal      // for kill
 }
 
 func (o op) key() string {
@@ -238,7 +240,7 @@ func actionCmd(ctx context.Context, be backend.Backend, id uint64, o op) tea.Cmd
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, actionTimeout)
 		defer cancel()
-		msg := actionMsg{id: id, key: key, act: o.act, target: o.distro, pid: o.pid}
+		msg := actionMsg{id: id, key: key, act: o.act, target: o.distro, pid: o.pid, sig: o.sig}
 		switch o.act {
 		case backend.ActStart:
 			msg.err = be.Start(ctx, o.distro)
@@ -252,7 +254,7 @@ func actionCmd(ctx context.Context, be backend.Backend, id uint64, o op) tea.Cmd
 			msg.reclaim, msg.err = be.Reclaim(ctx, cmp.Or(o.mode, backend.ReclaimDropCache))
 		case backend.ActKill:
 			msg.target = o.name
-			msg.err = be.KillProcess(ctx, o.distro, o.pid)
+			msg.err = be.KillProcess(ctx, o.distro, o.pid, o.sig)
 		}
 		return msg
 	}

@@ -231,3 +231,18 @@ func (h *harness) countCalls(prefix string) int {
 	}
 	return n
 }
+
+// lastCall is the last recorded backend call that starts with prefix, or "".
+func (h *harness) lastCall(prefix string) string {
+	be, ok := h.m.be.(*fake.Backend)
+	if !ok {
+		return ""
+	}
+	last := ""
+	for _, c := range be.Calls() {
+		if strings.HasPrefix(c, prefix) {
+			last = c
+		}
+	}
+	return last
+}

@@ -763,8 +763,10 @@ func (n nopBackend) SetDefault(context.Context, string) error {
 func (n nopBackend) Reclaim(context.Context, backend.ReclaimMode) (backend.ReclaimResult, error) {
 	return backend.ReclaimResult{}, n.err()
 }
-func (n nopBackend) KillProcess(context.Context, string, int) error { return n.err() }
-func (n nopBackend) ShellCommand(string) (*exec.Cmd, error)         { return nil, n.err() }
-func (n nopBackend) Close() error                                   { return nil }
+func (n nopBackend) KillProcess(context.Context, string, int, backend.Signal) error {
+	return n.err()
+}
+func (n nopBackend) ShellCommand(string) (*exec.Cmd, error) { return nil, n.err() }
+func (n nopBackend) Close() error                           { return nil }
 
 var _ backend.Backend = nopBackend{}

@@ -24,8 +24,12 @@ type reclaimState struct {
 	// sample seen, so the CPU may have been idle for longer.
 	idleSince time.Time
 	idleAll   bool
-	first     time.Time // the first sample seen
-	last      time.Time // the newest sample seen
+	// cpuSince is the first sample with a CPU figure; cpuUnknown says the newest had none (the
+	// first reading of a rate, or a backend that cannot tell), so idle is not known either.
+	cpuSince   time.Time
+	cpuUnknown bool
+	first      time.Time // the first sample seen
+	last       time.Time // the newest sample seen
 	// vmSince is when the dashboard first saw the VM running in its current run (zero: not
 	// running); vmSawStart says it saw the VM stopped before that, so vmSince is about the VM's
 	// start rather than an upper bound of it.
@@ -73,10 +77,17 @@ func (r *reclaimState) observe(s backend.Sample) {
 		r.idleSince, r.idleAll = time.Time{}, false
 		return
 	}
-	if s.CPUPercent < wslconfig.IdleCPUPercent {
+	r.cpuUnknown = s.CPUPercent == nil
+	if r.cpuUnknown {
+		return // neither idle nor busy: the run so far stands
+	}
+	if r.cpuSince.IsZero() {
+		r.cpuSince = s.Time
+	}
+	if *s.CPUPercent < wslconfig.IdleCPUPercent {
 		if r.idleSince.IsZero() {
 			r.idleSince = s.Time
-			r.idleAll = s.Time.Equal(r.first)
+			r.idleAll = s.Time.Equal(r.cpuSince)
 		}
 	} else {
 		r.idleSince, r.idleAll = time.Time{}, false
@@ -206,6 +217,9 @@ func (r *reclaimState) idleHint(mode backend.ReclaimMode) string {
 		return ""
 	}
 	if r.idleSince.IsZero() {
+		if r.cpuUnknown || r.cpuSince.IsZero() {
+			return "CPU not measured yet, so WSL's idle clock is unknown"
+		}
 		return "CPU busy (≥0.5%): WSL's idle clock is not running"
 	}
 	idle := r.last.Sub(r.idleSince)

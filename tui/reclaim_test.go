@@ -23,7 +23,7 @@ const gib = 1 << 30
 // cache + 1 GiB) and CPU.
 func memSample(t time.Time, cache uint64, cpu float64) backend.Sample {
 	const total, used = 16 * gib, 4 * gib
-	return backend.Sample{Time: t, CPUPercent: cpu,
+	return backend.Sample{Time: t, CPUPercent: backend.Percent(cpu),
 		Guest: backend.GuestMemory{TotalBytes: total, UsedBytes: used, CacheBytes: cache, FreeBytes: total - used - cache},
 		Host:  &backend.HostView{VMProcess: "vmmemWSL", VMProcessBytes: used + cache + gib}}
 }

@@ -22,6 +22,20 @@ func vmGap(s backend.Sample) (uint64, bool) {
 	return s.Host.VMProcessBytes - s.Guest.UsedBytes, true
 }
 
+// gapText says what the gap is made of: "mostly cache" only when the page cache is more than
+// half of it; otherwise the rest is memory the guest freed and has not yet handed back.
+func gapText(gap, cache uint64) string {
+	switch {
+	case gap == 0:
+		return " vmmem − used"
+	case cache*2 > gap:
+		return " vmmem − used, mostly cache"
+	case cache == 0:
+		return " vmmem − used; no cache"
+	}
+	return " vmmem − used; cache " + chart.HumanBytes(float64(cache))
+}
+
 // renderReclaim is the memory view's status: the gap, what could come back now, the
 // autoMemoryReclaim mode and what WSL will do next.
 func (m *Model) renderReclaim(r Rect) {
@@ -51,6 +65,11 @@ func (m *Model) renderReclaim(r Rect) {
 		line("next", P.muted.s("the graph resumes when a distro starts"))
 	case !ok:
 		body = append(body, fit(P.muted.s("  waiting for the first sample…"), iw))
+	case m.sampleErr != "":
+		// The newest sample failed: the last figures are no longer the truth.
+		line("Windows sees", P.muted.s(unknown))
+		wrapped("no sample", m.sampleErr, P.muted)
+		line("autoReclaim", P.cell.s(cmp.Or(string(m.info.ReclaimMode), "unknown")))
 	default:
 		g := last.Guest
 		hb := func(v uint64) string { return chart.HumanBytes(float64(v)) }
@@ -60,7 +79,7 @@ func (m *Model) renderReclaim(r Rect) {
 				name = "vmmem"
 			}
 			line("Windows sees", P.cell.s(name+" "+hb(last.Host.VMProcessBytes)))
-			line("gap", st.MsgInfo.Render(hb(gap))+P.muted.s(" vmmem − used, mostly cache"))
+			line("gap", st.MsgInfo.Render(hb(gap))+P.muted.s(gapText(gap, g.CacheBytes)))
 		} else {
 			line("Windows sees", P.muted.s("unknown (no VM process from here)"))
 		}

@@ -81,14 +81,47 @@ func TestKeys(t *testing.T) {
 		{"reclaim cancel", nil, []string{"r", "esc"}, func(t *testing.T, h *harness, be *fake.Backend) {
 			mustNotCallPrefix(t, h, "reclaim")
 		}},
-		{"kill confirm", nil, []string{"tab", "x", "y"}, func(t *testing.T, h *harness, be *fake.Backend) {
-			if h.countCalls("kill Ubuntu-24.04 ") != 1 {
+		{"kill dialog offers TERM first and KILL apart", nil, []string{"tab", "x"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			scr := h.screen()
+			if h.m.dialog == nil || !strings.Contains(scr, "SIGTERM: ask it to exit; it can clean up or ignore it") || !strings.Contains(scr, "SIGKILL: end it now; no clean-up, unsaved work lost") {
+				t.Fatalf("the dialog does not offer both signals:\n%s", scr)
+			}
+			if got := h.m.dialog.choices[h.m.dialog.choice].sig; got != backend.SigTerm {
+				t.Fatalf("the highlighted choice is %s, want TERM", got)
+			}
+		}},
+		{"kill confirm sends TERM", nil, []string{"tab", "x", "y"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.countCalls("kill Ubuntu-24.04 ") != 1 || !strings.HasSuffix(h.lastCall("kill "), " TERM") {
 				t.Fatalf("calls %v", be.Calls())
 			}
+			mustFlash(t, h, flashOK, "sent SIGTERM to")
 			if len(h.m.procs) != 11 {
 				t.Fatalf("process list not refreshed: %d", len(h.m.procs))
 			}
-			mustFlash(t, h, flashOK, "killed")
+		}},
+		{"kill with SIGKILL is its own choice", nil, []string{"tab", "x", "down", "enter"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.countCalls("kill Ubuntu-24.04 ") != 1 || !strings.HasSuffix(h.lastCall("kill "), " KILL") {
+				t.Fatalf("calls %v", be.Calls())
+			}
+			mustFlash(t, h, flashOK, "sent SIGKILL to")
+		}},
+		{"kill pid 1 is refused before the dialog", func(h *harness, _ *fake.Backend) {
+			h.m.procs = []backend.Process{{PID: 1, Name: "systemd", User: "root"}, {PID: 7, Name: "bash"}}
+		}, []string{"tab", "x"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.dialog != nil {
+				t.Fatal("a confirmation was offered for pid 1")
+			}
+			mustNotCallPrefix(t, h, "kill")
+			mustFlash(t, h, flashErr, "terminate the distro instead")
+		}},
+		{"kill WSL's init is refused before the dialog", func(h *harness, _ *fake.Backend) {
+			h.m.procs = []backend.Process{{PID: 2, Name: "init-systemd(Ub", User: "root"}, {PID: 7, Name: "bash"}}
+		}, []string{"tab", "x"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			if h.m.dialog != nil {
+				t.Fatal("a confirmation was offered for WSL's init")
+			}
+			mustNotCallPrefix(t, h, "kill")
+			mustFlash(t, h, flashErr, "WSL's init")
 		}},
 		{"kill cancel", nil, []string{"x", "n"}, func(t *testing.T, h *harness, be *fake.Backend) {
 			mustNotCallPrefix(t, h, "kill")
@@ -438,7 +471,7 @@ func TestStaleResultsDropped(t *testing.T) {
 
 	// A sample answer with a wrong id is dropped.
 	n := h.m.hist.Len()
-	h.send(sampleMsg{id: 9999, sample: backend.Sample{Time: t0, CPUPercent: 99}})
+	h.send(sampleMsg{id: 9999, sample: backend.Sample{Time: t0, CPUPercent: backend.Percent(99)}})
 	if h.m.hist.Len() != n {
 		t.Fatal("stale sample recorded")
 	}

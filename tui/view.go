@@ -634,7 +634,11 @@ func (m *Model) renderProcs(r Rect) {
 			b.WriteString(col(p.User, userW-1, false))
 			b.WriteByte(' ')
 		}
-		b.WriteString(col(strconv.FormatFloat(p.CPUPercent, 'f', 1, 64), cpuW-1, true))
+		cpu := unknown
+		if !p.CPUUnknown {
+			cpu = strconv.FormatFloat(p.CPUPercent, 'f', 1, 64)
+		}
+		b.WriteString(col(cpu, cpuW-1, true))
 		b.WriteByte(' ')
 		b.WriteString(col(chart.HumanBytes(float64(p.RSSBytes)), rssW-1, true))
 		b.WriteByte(' ')
@@ -807,15 +811,24 @@ func (m *Model) renderMemory(r Rect) {
 	note := ""
 	if ok {
 		g := last.Guest
-		note = fmt.Sprintf("%s of %s used", chart.HumanBytes(float64(g.UsedBytes)), chart.HumanBytes(float64(g.TotalBytes)))
-		if hv := last.Host; hv != nil && hv.VMProcessBytes > 0 {
-			note += fmt.Sprintf(" · Windows sees %s", chart.HumanBytes(float64(hv.VMProcessBytes)))
+		// The legends give the newest figures; when the newest sample failed (the VM stopped,
+		// wsl.exe timed out) they are unknown now: "—", not the last values.
+		stale := m.sampleErr != ""
+		hb := func(v uint64) string {
+			if stale {
+				return unknown
+			}
+			return chart.HumanBytes(float64(v))
+		}
+		note = fmt.Sprintf("%s of %s used", hb(g.UsedBytes), chart.HumanBytes(float64(g.TotalBytes)))
+		if hv := last.Host; hv != nil && hv.VMProcessBytes > 0 && !stale {
+			note += fmt.Sprintf(" · Windows sees %s", hb(hv.VMProcessBytes))
 		}
 		// Used and cache are stacked areas; free is the empty space above them, up to the total.
 		items := []legendItem{
-			{m.swatch(m.seriesStyle(st.Used), "used", chart.HumanBytes(float64(g.UsedBytes))), 9},
-			{m.swatch(m.seriesStyle(st.Cache), "cache", chart.HumanBytes(float64(g.CacheBytes))), 8},
-			{st.Muted.Render("□ free") + " " + st.Cell.Render(chart.HumanBytes(float64(g.FreeBytes))), 5},
+			{m.swatch(m.seriesStyle(st.Used), "used", hb(g.UsedBytes)), 9},
+			{m.swatch(m.seriesStyle(st.Cache), "cache", hb(g.CacheBytes)), 8},
+			{st.Muted.Render("□ free") + " " + st.Cell.Render(hb(g.FreeBytes)), 5},
 		}
 		if hv := last.Host; hv != nil && hv.VMProcessBytes > 0 {
 			name := hv.VMProcess
@@ -823,17 +836,17 @@ func (m *Model) renderMemory(r Rect) {
 				name = "vmmem"
 			}
 			items = append(items, legendItem{m.seriesStyle(st.VM).Render("━") + " " + st.Muted.Render(name) + " " +
-				st.Cell.Render(chart.HumanBytes(float64(hv.VMProcessBytes))), 7})
+				st.Cell.Render(hb(hv.VMProcessBytes)), 7})
 		}
 		if gap, ok := vmGap(last); ok {
-			items = append(items, legendItem{st.Muted.Render("gap ") + st.Cell.Render(chart.HumanBytes(float64(gap))), 6})
+			items = append(items, legendItem{st.Muted.Render("gap ") + st.Cell.Render(hb(gap)), 6})
 		}
 		if m.view == ViewMemory { // the per-distro lines (distromem.go)
 			for i, d := range last.Distros {
 				items = append(items, legendItem{m.seriesStyle(m.distroColor(i)).Render("━") + " " + st.Muted.Render(d.Name), 0})
 			}
 		}
-		if m.view != ViewMemory { // the memory view has its own reclaim pane
+		if m.view != ViewMemory && !stale { // the memory view has its own reclaim pane
 			if rc := g.Reclaimable(); rc > 0 {
 				items = append(items, legendItem{st.Muted.Render("reclaimable ") + st.Cell.Render(chart.HumanBytes(float64(rc))), 3})
 			}
@@ -843,7 +856,7 @@ func (m *Model) renderMemory(r Rect) {
 		}
 		if sw := g.SwapTotalBytes; sw > 0 {
 			items = append(items, legendItem{st.Muted.Render("swap ") +
-				st.Cell.Render(chart.HumanBytes(float64(sw-min(g.SwapFreeBytes, sw)))+"/"+chart.HumanBytes(float64(sw))), 2})
+				st.Cell.Render(hb(sw-min(g.SwapFreeBytes, sw))+"/"+chart.HumanBytes(float64(sw))), 2})
 		}
 		body = append(body, fitLegend(items, iw))
 	}
@@ -919,29 +932,39 @@ func (m *Model) renderCPU(r Rect) {
 	last, ok := m.hist.Last()
 	note := ""
 	if ok {
-		note = fmt.Sprintf("%.0f%%", last.CPUPercent)
-		items := []legendItem{{m.swatch(m.seriesStyle(st.CPU), "guest", fmt.Sprintf("%.1f%%", last.CPUPercent)), 9}}
-		hostCPU := last.Host != nil && last.Host.VMCPUPercent > 0
+		// Unknown (a first reading, or the newest sample failed) is "—", never 0.
+		stale := m.sampleErr != ""
+		cpu := percentText(last.CPUPercent, stale, "%.1f%%")
+		if note = percentText(last.CPUPercent, stale, "%.0f%%"); note == unknown {
+			note = "" // the legend says it
+		}
+		items := []legendItem{{m.swatch(m.seriesStyle(st.CPU), "guest", cpu), 9}}
+		hostCPU := last.Host != nil && last.Host.VMCPUPercent != nil
 		if hostCPU {
 			items = append(items, legendItem{m.seriesStyle(st.VM).Render("━") + " " + st.Muted.Render("host VM") + " " +
-				st.Cell.Render(fmt.Sprintf("%.1f%%", last.Host.VMCPUPercent)), 7})
+				st.Cell.Render(percentText(last.Host.VMCPUPercent, stale, "%.1f%%")), 7})
 		}
 		if ps := last.MemoryPressure; ps != nil {
-			items = append(items, legendItem{st.Muted.Render("memory pressure ") + st.Cell.Render(fmt.Sprintf("%.1f%%", ps.Avg10)), 4})
+			items = append(items, legendItem{st.Muted.Render("memory pressure ") + st.Cell.Render(percentText(&ps.Avg10, stale, "%.1f%%")), 4})
 		}
-		if hv := last.Host; hv != nil && hv.Note != "" {
+		if hv := last.Host; hv != nil && hv.Note != "" && !stale {
 			items = append(items, legendItem{st.Muted.Render(hv.Note), 1})
 		}
 		body = append(body, fitLegend(items, iw))
 		if gh := ih - 1; gh > 0 {
-			c.cpuv = m.hist.Series(c.cpuv[:0], func(s backend.Sample) float64 { return s.CPUPercent })
+			c.cpuv = m.hist.Series(c.cpuv[:0], func(s backend.Sample) float64 {
+				if s.CPUPercent == nil {
+					return nan // a gap, not a fall to 0
+				}
+				return *s.CPUPercent
+			})
 			series := []chart.Series{{Name: "cpu", Values: c.cpuv, Color: st.CPU}}
 			if hostCPU {
 				c.vmcpu = m.hist.Series(c.vmcpu[:0], func(s backend.Sample) float64 {
-					if s.Host == nil {
+					if s.Host == nil || s.Host.VMCPUPercent == nil {
 						return nan
 					}
-					return s.Host.VMCPUPercent
+					return *s.Host.VMCPUPercent
 				})
 				series = append(series, chart.Series{Name: "host", Values: c.vmcpu, Color: st.VM, Line: true})
 			}
@@ -958,6 +981,17 @@ func (m *Model) renderCPU(r Rect) {
 }
 
 func pct(v float64) string { return strconv.Itoa(int(v+0.5)) + "%" }
+
+// unknown is how a figure that is not known is shown: never as 0.
+const unknown = "—"
+
+// percentText formats an optional percentage, "—" when it is unknown or stale.
+func percentText(v *float64, stale bool, format string) string {
+	if v == nil || stale {
+		return unknown
+	}
+	return fmt.Sprintf(format, *v)
+}
 
 var nan = math.NaN()
 
@@ -1131,7 +1165,7 @@ func (m *Model) overlayDialog(base string, w, h int) string {
 		body = b.String()
 		k := &m.keys
 		buttons = st.Muted.Render(k.Up.Help().Key + "/" + k.Down.Help().Key + " choose · " +
-			k.Confirm.Help().Key + " reclaim · " + k.Cancel.Help().Key + " cancel")
+			k.Confirm.Help().Key + " " + d.verb + " · " + k.Cancel.Help().Key + " cancel")
 	}
 	content := st.DialogTitle.Render(d.title) + "\n\n" + body + "\n\n" + buttons
 	box := st.Dialog.Width(bw).Render(content)

@@ -44,7 +44,7 @@ func initialDistros() []*simDistro {
 				{pid: 1, name: "init", user: "root", rss: 1 * mib},
 				{pid: 84, name: "dockerd", user: "root", rss: 96 * mib, idle: 0.05, cpu: 0.3},
 				{pid: 97, name: "containerd", user: "root", rss: 48 * mib, idle: 0.03, cpu: 0.2},
-				{pid: 410, name: "postgres", user: "999", rss: 142 * mib, idle: 0.02, cpu: 0.2},
+				{pid: 410, name: "postgres", user: "999", rss: 142 * mib, idle: 0.02, cpu: 0.2, handlesTerm: true},
 				{pid: 455, name: "redis-server", user: "999", rss: 22 * mib, idle: 0.01, cpu: 0.05},
 				{pid: 512, name: "vpnkit-bridge", user: "root", rss: 18 * mib},
 				{pid: 3120, name: "docker-buildx", user: "root", rss: 120 * mib, cpu: 0.25, busy: true},

@@ -53,6 +53,7 @@ type Backend struct {
 	sim      *sim
 	backfill []backend.Sample
 	pending  map[string]bool
+	lops     longState // simulated archives and trash (longops.go)
 }
 
 var _ backend.Backend = (*Backend)(nil)
@@ -147,9 +148,10 @@ func (b *Backend) Capabilities() backend.Capabilities {
 		backend.ActReclaim:    backend.Can(),
 		backend.ActKill:       backend.Can(),
 		backend.ActShell:      backend.Can(),
-		backend.ActExport:     backend.Cannot("the demo has nothing to export"),
-		backend.ActImport:     backend.Cannot("the demo has nothing to import"),
-		backend.ActUnregister: backend.Cannot("the demo never deletes anything"),
+		// Simulated (longops.go): nothing is written to or deleted from disk.
+		backend.ActExport:     backend.Can(),
+		backend.ActImport:     backend.Can(),
+		backend.ActUnregister: backend.Can(),
 	}
 }
 
@@ -183,8 +185,9 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 
 func (b *Backend) sampleLocked() backend.Sample {
 	s := b.sim
-	smp := backend.Sample{Time: s.now(), Guest: s.guest(), CPUPercent: round2(s.cpu), Host: s.host()}
-	if s.vmUp {
+	smp := backend.Sample{Time: s.now(), Guest: s.guest(), Host: s.host()}
+	if s.vmUp { // a stopped VM has no CPU figure: nil, not 0
+		smp.CPUPercent = backend.Percent(round2(s.cpu))
 		g := smp.Guest
 		p := 0.0
 		if g.TotalBytes > 0 && g.FreeBytes < g.TotalBytes/20 {
@@ -426,7 +429,9 @@ func (b *Backend) Reclaim(ctx context.Context, mode backend.ReclaimMode) (backen
 	return res, nil
 }
 
-func (b *Backend) KillProcess(ctx context.Context, distro string, pid int) error {
+// KillProcess sends TERM or KILL to a simulated process. Most exit on either; a process that
+// handles TERM (postgres waits for its clients: a "smart shutdown") stays until KILL.
+func (b *Backend) KillProcess(ctx context.Context, distro string, pid int, sig backend.Signal) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	d, err := b.resolve(distro)
@@ -438,13 +443,26 @@ func (b *Backend) KillProcess(ctx context.Context, distro string, pid int) error
 		if p.pid != pid || p.killed {
 			continue
 		}
-		if pid == 1 {
-			return &backend.Error{Kind: backend.KindPermission, Op: "kill", Distro: d.Name, Message: "pid 1 is the distro's init; terminate the distro instead"}
+		if err := backend.CheckKill(pid, p.name, sig); err != nil {
+			return withDistro(err, d.Name)
+		}
+		if sig == backend.SigTerm && p.handlesTerm {
+			return nil // delivered; the process carries on
 		}
 		p.killed = true
 		return nil
 	}
+	if err := backend.CheckKill(pid, "", sig); err != nil {
+		return withDistro(err, d.Name)
+	}
 	return &backend.Error{Kind: backend.KindNotFound, Op: "kill", Distro: d.Name, Message: fmt.Sprintf("no process %d", pid)}
+}
+
+func withDistro(err error, distro string) error {
+	if e, ok := err.(*backend.Error); ok && e.Distro == "" {
+		e.Distro = distro
+	}
+	return err
 }
 
 // ShellCommand opens the user's own shell with a banner: the demo has no distro to enter.

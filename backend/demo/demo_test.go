@@ -111,7 +111,7 @@ func TestMemoryInvariants(t *testing.T) {
 		if s.Host.VMProcessBytes < g.UsedBytes+g.CacheBytes || s.Host.VMProcessBytes > g.TotalBytes+vmOverhead {
 			t.Fatalf("t=%d vmmem=%d outside [used+cache=%d, total+overhead]", i, s.Host.VMProcessBytes, g.UsedBytes+g.CacheBytes)
 		}
-		if s.CPUPercent < 0 || s.CPUPercent > 100 {
+		if s.CPUPercent == nil || *s.CPUPercent < 0 || *s.CPUPercent > 100 {
 			t.Fatalf("cpu %v", s.CPUPercent)
 		}
 	}
@@ -235,6 +235,9 @@ func TestShutdownStopsTheVM(t *testing.T) {
 	if s.Host == nil || s.Host.VMProcess != "" || s.Guest.TotalBytes != 0 {
 		t.Errorf("after shutdown the host shows no VM: %+v %+v", s.Host, s.Guest)
 	}
+	if s.CPUPercent != nil || (s.Host != nil && s.Host.VMCPUPercent != nil) {
+		t.Errorf("a stopped VM has no CPU figure (nil, not 0): guest %v host %v", s.CPUPercent, s.Host.VMCPUPercent)
+	}
 	if _, err := b.Reclaim(ctx, backend.ReclaimDropCache); !errors.Is(err, backend.ErrNotRunning) {
 		t.Errorf("reclaim with the VM off: %v", err)
 	}
@@ -299,7 +302,7 @@ func TestKillSetDefaultMountsProcesses(t *testing.T) {
 	if err != nil || len(ps) == 0 {
 		t.Fatalf("processes: %v %d", err, len(ps))
 	}
-	if err := b.KillProcess(ctx, "Ubuntu-24.04", 1203); err != nil {
+	if err := b.KillProcess(ctx, "Ubuntu-24.04", 1203, backend.SigTerm); err != nil {
 		t.Fatal(err)
 	}
 	ps2, _ := b.Processes(ctx, "Ubuntu-24.04")
@@ -308,8 +311,11 @@ func TestKillSetDefaultMountsProcesses(t *testing.T) {
 			t.Error("killed process still listed")
 		}
 	}
-	if err := b.KillProcess(ctx, "Ubuntu-24.04", 1); !errors.Is(err, backend.ErrPermission) {
+	if err := b.KillProcess(ctx, "Ubuntu-24.04", 1, backend.SigKill); !errors.Is(err, backend.ErrPermission) {
 		t.Errorf("kill pid 1: %v", err)
+	}
+	if err := b.KillProcess(ctx, "Ubuntu-24.04", 2, backend.SigKill); !errors.Is(err, backend.ErrPermission) {
+		t.Errorf("kill WSL's init-systemd: %v", err)
 	}
 	if _, err := b.Processes(ctx, "Debian"); !errors.Is(err, backend.ErrNotRunning) {
 		t.Errorf("processes of a stopped distro: %v", err)
@@ -336,6 +342,40 @@ func TestKillSetDefaultMountsProcesses(t *testing.T) {
 	}
 	if c, err := b.ShellCommand("kali-linux"); err != nil || c == nil {
 		t.Errorf("shell command: %v", err)
+	}
+}
+
+// TestKillSignalMatters: TERM asks, KILL ends. postgres answers TERM with a smart shutdown
+// and stays; only KILL removes it. The old demo ended it whatever was sent.
+func TestKillSignalMatters(t *testing.T) {
+	b, _ := newTest(Options{Seed: 1})
+	ctx := context.Background()
+	has := func(pid int) bool {
+		ps, err := b.Processes(ctx, "docker-desktop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.PID == pid {
+				return true
+			}
+		}
+		return false
+	}
+	if err := b.KillProcess(ctx, "docker-desktop", 410, backend.SigTerm); err != nil {
+		t.Fatal(err)
+	}
+	if !has(410) {
+		t.Fatal("postgres ended on TERM; it handles TERM and waits for its clients")
+	}
+	if err := b.KillProcess(ctx, "docker-desktop", 410, backend.SigKill); err != nil {
+		t.Fatal(err)
+	}
+	if has(410) {
+		t.Fatal("postgres survived KILL")
+	}
+	if err := b.KillProcess(ctx, "docker-desktop", 84, "HUP"); err == nil || !has(84) {
+		t.Fatalf("an unknown signal: %v", err)
 	}
 }
 

@@ -78,6 +78,8 @@ type simProc struct {
 	idle   float64 // percent of one core when the distro is idle
 	busy   bool    // only present while the workload is busy
 	killed bool
+	// handlesTerm: SIGTERM starts a graceful shutdown that does not end the process (yet).
+	handlesTerm bool
 }
 
 // sim is the whole simulated host. All randomness is a pure function of (seed, step, key), so
@@ -355,7 +357,7 @@ func (s *sim) host() *backend.HostView {
 	if s.vmUp {
 		h.VMProcess = "vmmemWSL"
 		h.VMProcessBytes = s.vmHost
-		h.VMCPUPercent = s.cpu * vcpus / hostCPUs
+		h.VMCPUPercent = backend.Percent(s.cpu * vcpus / hostCPUs)
 	} else {
 		h.Note = "the WSL VM is not running"
 	}

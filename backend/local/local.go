@@ -33,6 +33,8 @@ type Options struct {
 	EUID *int
 	// Sync flushes dirty pages before dropping caches (default syscall.Sync).
 	Sync func()
+	// Signal sends signal number sig to pid (default kill(2)); tests record what is sent.
+	Signal func(pid, sig int) error
 }
 
 // Backend reads this machine.
@@ -65,6 +67,9 @@ func New(opts Options) *Backend {
 	}
 	if opts.Sync == nil {
 		opts.Sync = syncDisks
+	}
+	if opts.Signal == nil {
+		opts.Signal = signal
 	}
 	f := procfs.NewFS(opts.ProcRoot)
 	return &Backend{opts: opts, fs: f, scanner: procfs.NewProcScanner(f)}
@@ -120,10 +125,15 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 		b.mu.Unlock()
 		return backend.Sample{}, err
 	}
-	if b.prevCPU.Total() != 0 {
-		s.CPUPercent = procfs.CPUPercent(b.prevCPU, b.stat.CPU)
+	// A rate needs two readings some time apart: until then the CPU is unknown (nil), never 0.
+	// Readings with no time between them keep the older one for the next sample.
+	pct, ok := procfs.CPURate(b.prevCPU, b.stat.CPU)
+	if ok {
+		s.CPUPercent = backend.Percent(pct)
 	}
-	b.prevCPU = b.stat.CPU
+	if ok || b.stat.CPU.Total() != b.prevCPU.Total() {
+		b.prevCPU = b.stat.CPU
+	}
 	b.mu.Unlock()
 	if psi, err := b.fs.Pressure("memory"); err == nil {
 		p := psi.Some
@@ -264,15 +274,15 @@ func fileErr(path string, err error) error {
 	return e
 }
 
-// KillProcess sends SIGTERM.
-func (b *Backend) KillProcess(ctx context.Context, distro string, pid int) error {
+// KillProcess sends the signal asked for (TERM or KILL).
+func (b *Backend) KillProcess(ctx context.Context, distro string, pid int, sig backend.Signal) error {
 	if distro != "" {
 		return b.noSuchDistro("kill", distro)
 	}
-	if pid <= 1 {
-		return &backend.Error{Kind: backend.KindPermission, Op: "kill", Message: fmt.Sprintf("refusing to signal pid %d", pid)}
+	if err := backend.CheckKill(pid, "", sig); err != nil {
+		return err
 	}
-	err := terminate(pid)
+	err := b.opts.Signal(pid, sig.Number())
 	switch {
 	case err == nil:
 		return nil

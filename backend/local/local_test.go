@@ -103,8 +103,13 @@ func TestSampleFromFakeTree(t *testing.T) {
 	if g.UsedBytes+g.CacheBytes+g.FreeBytes != g.TotalBytes {
 		t.Errorf("used+cache+free != total")
 	}
-	if !s.Time.Equal(t0) || s.CPUPercent != 0 || s.MemoryPressure == nil || s.Host != nil {
+	// One reading gives no rate: the first CPU figure is unknown, not 0.
+	if !s.Time.Equal(t0) || s.CPUPercent != nil || s.MemoryPressure == nil || s.Host != nil {
 		t.Errorf("first sample: %+v", s)
+	}
+	// Nor does a second reading with no time between them (the same /proc/stat).
+	if s, err = b.Sample(ctx); err != nil || s.CPUPercent != nil {
+		t.Errorf("second reading, no time passed: cpu %v, %v; want unknown", s.CPUPercent, err)
 	}
 	// A second /proc/stat with more busy ticks gives a CPU percentage.
 	st, _ := os.ReadFile(filepath.Join(proc, "stat"))
@@ -119,7 +124,7 @@ func TestSampleFromFakeTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if math.Abs(s.CPUPercent-25) > 0.01 {
+	if s.CPUPercent == nil || math.Abs(*s.CPUPercent-25) > 0.01 {
 		t.Errorf("cpu = %v, want 25 (100 busy of 400 ticks)", s.CPUPercent)
 	}
 }
@@ -202,7 +207,7 @@ func TestMountsAndProcessesLocal(t *testing.T) {
 	if _, err := b.Mounts(context.Background(), "Ubuntu"); !errors.Is(err, backend.ErrNotFound) {
 		t.Errorf("mounts of a distro: %v", err)
 	}
-	if err := b.KillProcess(context.Background(), "", 1); !errors.Is(err, backend.ErrPermission) {
+	if err := b.KillProcess(context.Background(), "", 1, backend.SigKill); !errors.Is(err, backend.ErrPermission) {
 		t.Errorf("kill 1: %v", err)
 	}
 }
@@ -265,5 +270,38 @@ func BenchmarkReadSampleFiles(b *testing.B) {
 			f.Read(buf)
 			f.Close()
 		}
+	}
+}
+
+// TestArchiveOpsRefusedClearly: export, import, clone, unregister and the trash fail on local
+// with a typed error that says what is unsupported and why, and touch nothing.
+func TestArchiveOpsRefusedClearly(t *testing.T) {
+	b, _, _ := newFake(t, 0)
+	var a backend.Archiver = b
+	ctx := context.Background()
+	dir := t.TempDir()
+	_, trashErr := a.Trash(ctx, "Ubuntu", nil)
+	_, listErr := a.TrashList()
+	_, dirErr := a.RestoreDir("Ubuntu")
+	for op, err := range map[string]error{
+		"export":        a.Export(ctx, "Ubuntu", filepath.Join(dir, "u.tar"), nil),
+		"import":        a.Import(ctx, "New", dir, filepath.Join(dir, "u.tar"), 2),
+		"clone":         a.Clone(ctx, "Ubuntu", "Copy", dir, nil),
+		"unregister":    trashErr,
+		"trash list":    listErr,
+		"trash restore": a.TrashRestore(ctx, "Ubuntu"),
+		"trash purge":   a.TrashPurge("Ubuntu"),
+	} {
+		var be *backend.Error
+		if !errors.As(err, &be) || be.Kind != backend.KindUnsupported || be.Op != op ||
+			!strings.Contains(be.Message, "no WSL distros") || !strings.Contains(be.Message, "needs WSL") {
+			t.Errorf("%s: %v", op, err)
+		}
+	}
+	if dirErr == nil {
+		t.Error("RestoreDir gave a place on local")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("a refused operation wrote %d files", len(ents))
 	}
 }

@@ -6,4 +6,4 @@ import "syscall"
 
 func syncDisks() { syscall.Sync() }
 
-func terminate(pid int) error { return syscall.Kill(pid, syscall.SIGTERM) }
+func signal(pid, sig int) error { return syscall.Kill(pid, syscall.Signal(sig)) }

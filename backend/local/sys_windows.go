@@ -8,4 +8,4 @@ import "syscall"
 
 func syncDisks() {}
 
-func terminate(pid int) error { return syscall.EWINDOWS }
+func signal(pid, sig int) error { return syscall.EWINDOWS }

@@ -153,8 +153,12 @@ func (s *ProcScanner) process(pid int, ps ProcStat, user string, dTotal uint64, 
 	ticks := ps.UTime + ps.STime
 	cur := procSample{start: ps.StartTime, ticks: ticks, user: user}
 	var pct float64
-	if old, ok := s.prev[pid]; ok && old.start == ps.StartTime {
-		if dTotal > 0 && ticks > old.ticks {
+	// A rate needs an earlier reading of this same process and time between the two: until
+	// then its CPU is unknown, not 0.
+	unknown := true
+	if old, ok := s.prev[pid]; ok && old.start == ps.StartTime && dTotal > 0 {
+		unknown = false
+		if ticks > old.ticks {
 			pct = float64(ticks-old.ticks) / float64(dTotal) * float64(ncpu) * 100
 			pct = min(pct, float64(ncpu)*100)
 		}
@@ -169,6 +173,7 @@ func (s *ProcScanner) process(pid int, ps ProcStat, user string, dTotal uint64, 
 		Name:       ps.Comm,
 		User:       user,
 		CPUPercent: pct,
+		CPUUnknown: unknown,
 		RSSBytes:   rss,
 		Distro:     distro,
 	}

@@ -70,6 +70,8 @@ type row struct {
 	user string
 	cpu  float64
 	rss  uint64
+	// unknown: no rate yet for this process (its first scan), shown as unknown, not 0
+	unknown bool
 }
 
 func checkRows(t *testing.T, got []backend.Process, want []row, distro string) {
@@ -79,7 +81,7 @@ func checkRows(t *testing.T, got []backend.Process, want []row, distro string) {
 	}
 	for i, w := range want {
 		g := got[i]
-		if g.PID != w.pid || g.Name != w.name || g.User != w.user || g.RSSBytes != w.rss || g.Distro != distro ||
+		if g.PID != w.pid || g.Name != w.name || g.User != w.user || g.RSSBytes != w.rss || g.Distro != distro || g.CPUUnknown != w.unknown ||
 			g.CPUPercent < w.cpu-1e-9 || g.CPUPercent > w.cpu+1e-9 {
 			t.Errorf("row %d = %+v, want %+v", i, g, w)
 		}
@@ -92,11 +94,11 @@ func TestProcScannerFirstScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Everything at 0%: sorted by RSS, then pid. 99 (vanished) and sys (not a pid) are absent.
+	// Every CPU unknown (one reading gives no rate): sorted by RSS, then pid. 99 (vanished) and sys (not a pid) are absent.
 	checkRows(t, got, []row{
-		{42, "a b) c", "1000", 0, 1700 * 1024},
-		{1, "init", "root", 0, 1200 * 1024},
-		{77, "kworker/0:1-events", "root", 0, 0},
+		{42, "a b) c", "1000", 0, 1700 * 1024, true},
+		{1, "init", "root", 0, 1200 * 1024, true},
+		{77, "kworker/0:1-events", "root", 0, 0, true},
 	}, "Ubuntu")
 }
 
@@ -118,9 +120,9 @@ func TestProcScannerCPUBetweenScans(t *testing.T) {
 	// procStatLine writes 10 pages. status is read only for a process not seen before.
 	page := uint64(os.Getpagesize())
 	checkRows(t, got, []row{
-		{1, "init", "root", 100, 10 * page},
-		{42, "a b) c", "1000", 50, 10 * page},
-		{77, "kworker/0:1-events", "root", 0, 0}, // its stat was not rewritten: a kernel thread, no rss
+		{1, "init", "root", 100, 10 * page, false},
+		{42, "a b) c", "1000", 50, 10 * page, false},
+		{77, "kworker/0:1-events", "root", 0, 0, false}, // its stat was not rewritten: a kernel thread, no rss
 	}, "")
 
 	// Next second: 42 exits, pid 1 is a new process (new start time), 5 appears,
@@ -138,9 +140,9 @@ func TestProcScannerCPUBetweenScans(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRows(t, got, []row{
-		{1, "init2", "root", 0, 10 * page},
-		{5, "new", "1000", 0, 10 * page},
-		{77, "kworker/0:1-events", "root", 0, 10 * page},
+		{1, "init2", "root", 0, 10 * page, true}, // a new process under an old pid: no rate yet
+		{5, "new", "1000", 0, 10 * page, true},
+		{77, "kworker/0:1-events", "root", 0, 10 * page, false},
 	}, "")
 	if _, ok := s.prev[42]; ok || len(s.prev) != 3 {
 		t.Errorf("scanner remembers %v, want pids 1, 5, 77", s.prev)
@@ -149,15 +151,15 @@ func TestProcScannerCPUBetweenScans(t *testing.T) {
 		t.Errorf("user lookups %v, want one per uid", users.calls)
 	}
 
-	// A scan in which the machine total did not move reports 0, not NaN or Inf.
+	// A scan in which the machine total did not move has no rate: unknown, not 0, NaN or Inf.
 	writeFile(t, root, "1/stat", procStatLine(1, "init2", 600, 200, 7))
 	got, err = s.Scan("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range got {
-		if p.CPUPercent != 0 {
-			t.Errorf("%+v: want 0%% with no machine ticks", p)
+		if p.CPUPercent != 0 || !p.CPUUnknown {
+			t.Errorf("%+v: want unknown with no machine ticks", p)
 		}
 	}
 }

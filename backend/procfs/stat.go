@@ -19,6 +19,16 @@ func (c CPUTimes) Busy() uint64 {
 	return c.User + c.Nice + c.System + c.IRQ + c.SoftIRQ + c.Steal
 }
 
+// CPURate is CPUPercent with a verdict: ok is false when the two readings cannot give a rate
+// (prev is no reading, no time passed between them, or the counters went backwards), so that
+// the caller reports the figure as unknown rather than as 0.
+func CPURate(prev, cur CPUTimes) (pct float64, ok bool) {
+	if prev.Total() == 0 || cur.Total() <= prev.Total() {
+		return 0, false
+	}
+	return CPUPercent(prev, cur), true
+}
+
 // CPUPercent is the busy share of the whole machine between two readings, 0..100. It is 0
 // when no time passed or the total went backwards (a counter reset, or readings swapped), and
 // is clamped to 0..100 because single fields (iowait notably) can go backwards on their own.

@@ -162,3 +162,25 @@ func TestCPUPercent(t *testing.T) {
 		})
 	}
 }
+
+// TestCPURateKnowsWhenItCannot: a rate needs two readings some time apart.
+func TestCPURateKnowsWhenItCannot(t *testing.T) {
+	a := CPUTimes{User: 100, Idle: 900}
+	b := CPUTimes{User: 150, Idle: 950}
+	if _, ok := CPURate(CPUTimes{}, a); ok {
+		t.Error("a rate from one reading")
+	}
+	if _, ok := CPURate(a, a); ok {
+		t.Error("a rate with no time between the readings")
+	}
+	if _, ok := CPURate(b, a); ok {
+		t.Error("a rate from counters that went backwards")
+	}
+	if p, ok := CPURate(a, b); !ok || p != 50 {
+		t.Errorf("rate %v %v, want 50", p, ok)
+	}
+	idle := CPUTimes{User: 100, Idle: 1000}
+	if p, ok := CPURate(a, idle); !ok || p != 0 {
+		t.Errorf("a measured idle CPU is 0 and known: %v %v", p, ok)
+	}
+}

@@ -12,7 +12,7 @@ import (
 var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
 func at(i int) backend.Sample {
-	return backend.Sample{Time: t0.Add(time.Duration(i) * time.Second), CPUPercent: float64(i)}
+	return backend.Sample{Time: t0.Add(time.Duration(i) * time.Second), Guest: backend.GuestMemory{UsedBytes: uint64(i)}}
 }
 
 func TestHistoryRingKeepsTheNewest(t *testing.T) {
@@ -26,20 +26,20 @@ func TestHistoryRingKeepsTheNewest(t *testing.T) {
 	if h.Len() != 3 || h.Cap() != 3 {
 		t.Fatalf("len %d cap %d", h.Len(), h.Cap())
 	}
-	got := h.Series(nil, func(s backend.Sample) float64 { return s.CPUPercent })
+	got := h.Series(nil, func(s backend.Sample) float64 { return float64(s.Guest.UsedBytes) })
 	if len(got) != 3 || got[0] != 2 || got[1] != 3 || got[2] != 4 {
 		t.Fatalf("series %v, want [2 3 4] (oldest first, oldest dropped)", got)
 	}
-	if last, _ := h.Last(); last.CPUPercent != 4 {
-		t.Errorf("last %v", last.CPUPercent)
+	if last, _ := h.Last(); last.Guest.UsedBytes != 4 {
+		t.Errorf("last %v", last.Guest.UsedBytes)
 	}
-	if h.At(0).CPUPercent != 2 || h.At(2).CPUPercent != 4 || !h.At(3).Time.IsZero() || !h.At(-1).Time.IsZero() {
+	if h.At(0).Guest.UsedBytes != 2 || h.At(2).Guest.UsedBytes != 4 || !h.At(3).Time.IsZero() || !h.At(-1).Time.IsZero() {
 		t.Error("At indexes from the oldest held and is zero out of range")
 	}
-	if s := h.Since(t0.Add(3 * time.Second)); len(s) != 2 || s[0].CPUPercent != 3 {
+	if s := h.Since(t0.Add(3 * time.Second)); len(s) != 2 || s[0].Guest.UsedBytes != 3 {
 		t.Errorf("since: %v", s)
 	}
-	if s := h.Samples(nil); len(s) != 3 || s[0].CPUPercent != 2 {
+	if s := h.Samples(nil); len(s) != 3 || s[0].Guest.UsedBytes != 2 {
 		t.Errorf("samples: %v", s)
 	}
 }
@@ -57,7 +57,7 @@ func TestSeriesReusesTheBuffer(t *testing.T) {
 	}
 	buf := make([]float64, 0, 10)
 	allocs := testing.AllocsPerRun(100, func() {
-		buf = h.Series(buf[:0], func(s backend.Sample) float64 { return s.CPUPercent })
+		buf = h.Series(buf[:0], func(s backend.Sample) float64 { return float64(s.Guest.UsedBytes) })
 	})
 	if allocs != 0 {
 		t.Errorf("Series into a big enough buffer allocated %v times", allocs)
@@ -75,7 +75,7 @@ func (f *fakeBackend) Sample(ctx context.Context) (backend.Sample, error) {
 	if f.fail[f.n] {
 		return backend.Sample{}, &backend.Error{Kind: backend.KindTimeout, Op: "sample"}
 	}
-	return backend.Sample{CPUPercent: float64(f.n)}, nil
+	return backend.Sample{Guest: backend.GuestMemory{UsedBytes: uint64(f.n)}}, nil
 }
 
 func TestRunTakesOneSamplePerTickAndStampsTime(t *testing.T) {

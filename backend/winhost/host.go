@@ -165,21 +165,26 @@ func (h *Host) Sample(ctx context.Context) (*backend.HostView, error) {
 		}
 	}
 	if !running {
-		hv.VMProcess, hv.VMProcessBytes, hv.VMCPUPercent = "", 0, 0
+		hv.VMProcess, hv.VMProcessBytes, hv.VMCPUPercent = "", 0, nil
 		hv.Note = noteNotRunning
 		return hv, nil
 	}
 
 	// CPU: HCS's counter when readable, else the VM process's own CPU times.
-	var procCPU float64
+	// A first reading (or one of another counter) gives no rate: the figure stays nil, not 0.
+	var procCPU *float64
 	if hv.VMProcess != "" && statsOK {
 		m := cpuMark{At: now, Busy: p.CPU100ns, Key: "pid:" + strconv.FormatUint(uint64(p.PID), 10) + ":" + strconv.FormatInt(p.Created, 10)}
-		procCPU = cpuPercent(h.prevProc, m, h.d.ncpu)
+		if pct, ok := cpuRate(h.prevProc, m, h.d.ncpu); ok {
+			procCPU = &pct
+		}
 		h.prevProc = m
 	}
 	if vm, ok := hr.usable(); ok {
 		m := vm.cpuMark(now)
-		hv.VMCPUPercent = cpuPercent(h.prevHCS, m, h.d.ncpu)
+		if pct, ok := cpuRate(h.prevHCS, m, h.d.ncpu); ok {
+			hv.VMCPUPercent = &pct
+		}
 		h.prevHCS = m
 		if hv.VMProcess != "" && hv.VMProcessBytes == 0 {
 			hv.VMProcessBytes = vm.Stats.MemoryPrivateWorkingSetBytes

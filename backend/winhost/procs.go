@@ -231,6 +231,16 @@ type cpuMark struct {
 	Key string
 }
 
+// cpuRate is cpuPercent with a verdict: ok is false when there is no usable previous reading
+// (first sample, other counter, counter went back, clock did not advance) or ncpu < 1, so the
+// figure is unknown rather than 0.
+func cpuRate(prev, cur cpuMark, ncpu int) (float64, bool) {
+	if prev.Key == "" || prev.Key != cur.Key || ncpu < 1 || cur.Busy < prev.Busy || !cur.At.After(prev.At) {
+		return 0, false
+	}
+	return cpuPercent(prev, cur, ncpu), true
+}
+
 // cpuPercent is the share of the whole host that the counter used between prev and cur:
 // busy-time delta / (wall-time delta × logical CPUs) × 100, clamped to [0, 100]. It is 0 when
 // there is no usable previous reading (first sample, other counter, counter went back, clock

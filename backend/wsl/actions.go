@@ -215,19 +215,20 @@ func (b *Backend) running(ctx context.Context, op, distro string) (string, error
 	return "", &backend.Error{Kind: backend.KindNotFound, Op: op, Distro: distro, Message: "no such distro"}
 }
 
-// KillProcess runs `wsl.exe -d X -u root --exec kill PID` in a running distro.
-func (b *Backend) KillProcess(ctx context.Context, distro string, pid int) error {
+// KillProcess runs `wsl.exe -d X -u root --exec kill -s SIG PID` in a running distro, with the
+// signal asked for (TERM or KILL).
+func (b *Backend) KillProcess(ctx context.Context, distro string, pid int, sig backend.Signal) error {
 	if err := b.ready("kill"); err != nil {
 		return err
 	}
-	if pid <= 1 {
-		return &backend.Error{Kind: backend.KindFailed, Op: "kill", Distro: distro, Message: fmt.Sprintf("refusing to kill pid %d", pid)}
+	if err := backend.CheckKill(pid, "", sig); err != nil {
+		return withDistro(err, distro)
 	}
 	name, err := b.running(ctx, "kill", distro)
 	if err != nil {
 		return err
 	}
-	_, err = b.run.Run(ctx, "-d", name, "-u", "root", "--exec", "kill", strconv.Itoa(pid))
+	_, err = b.run.Run(ctx, "-d", name, "-u", "root", "--exec", "kill", "-s", string(sig), strconv.Itoa(pid))
 	return withDistro(err, name)
 }
 

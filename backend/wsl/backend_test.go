@@ -3,6 +3,8 @@ package wsl
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/procfs"
 	"github.com/wsldash/wsldash/backend/winhost"
 	"github.com/wsldash/wsldash/backend/wsl/internal/fakewsltest"
 )
@@ -190,6 +193,9 @@ func TestSampleFromProbe(t *testing.T) {
 	if s.MemoryPressure == nil || s.MemoryPressure.Avg10 != 1.5 {
 		t.Fatalf("pressure %+v", s.MemoryPressure)
 	}
+	if s.CPUPercent != nil {
+		t.Fatalf("first CPU = %v from one reading; want unknown (nil), not a number", *s.CPUPercent)
+	}
 	if s.Host == nil || s.Host.VMProcess != "vmmemWSL" {
 		t.Fatalf("host %+v", s.Host)
 	}
@@ -251,6 +257,9 @@ func TestProbeRestartsElsewhereWhenItsDistroStops(t *testing.T) {
 	if _, err := b.Sample(ctx); err != nil || b.ProbeDistro() != "Ubuntu" {
 		t.Fatalf("%v %q", err, b.ProbeDistro())
 	}
+	// The first sample started a background per-distro memory look; let it end first, or its
+	// `-d Ubuntu` would start Ubuntu again after the terminate below (as wsl.exe would).
+	b.dmem.wg.Wait()
 	// Someone else terminates Ubuntu: the double kills the probe.
 	if _, err := b.run.Run(ctx, "-t", "Ubuntu"); err != nil {
 		t.Fatal(err)
@@ -609,22 +618,45 @@ func TestMountsAndProcessesRemote(t *testing.T) {
 func TestKillProcess(t *testing.T) {
 	st := twoDistros()
 	st.GuestRoot = guestRoot(t, true)
-	b, _, _ := newBackend(t, st, nil)
-	ctx := context.Background()
-	if err := b.KillProcess(ctx, "Ubuntu", 42); err != nil {
+	// Process 42 has a TERM handler that does not exit: only KILL ends it.
+	if err := os.WriteFile(filepath.Join(st.GuestRoot, "proc", "42", "ignores-TERM"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(st.GuestRoot, "proc", "42")); !os.IsNotExist(err) {
-		t.Fatal("process 42 still there")
+	b, f, _ := newBackend(t, st, nil)
+	ctx := context.Background()
+	if err := b.KillProcess(ctx, "Ubuntu", 42, backend.SigTerm); err != nil {
+		t.Fatal(err)
 	}
-	err := b.KillProcess(ctx, "Ubuntu", 42)
+	if f.Count("-d Ubuntu -u root --exec kill -s TERM 42") != 1 {
+		t.Fatalf("TERM was not sent as asked: %v", f.Calls())
+	}
+	if _, err := os.Stat(filepath.Join(st.GuestRoot, "proc", "42")); err != nil {
+		t.Fatal("a process that ignores TERM ended on TERM")
+	}
+	if err := b.KillProcess(ctx, "Ubuntu", 42, backend.SigKill); err != nil {
+		t.Fatal(err)
+	}
+	if f.Count("-d Ubuntu -u root --exec kill -s KILL 42") != 1 {
+		t.Fatalf("KILL was not sent as asked: %v", f.Calls())
+	}
+	if _, err := os.Stat(filepath.Join(st.GuestRoot, "proc", "42")); !os.IsNotExist(err) {
+		t.Fatal("process 42 still there after KILL")
+	}
+	err := b.KillProcess(ctx, "Ubuntu", 42, backend.SigKill)
 	if err == nil || !strings.Contains(err.Error(), "No such process") {
 		t.Fatalf("second kill: %v", err)
 	}
-	if err := b.KillProcess(ctx, "Ubuntu", 1); err == nil {
-		t.Fatal("killing init accepted")
+	n := len(f.Calls())
+	if err := b.KillProcess(ctx, "Ubuntu", 1, backend.SigTerm); backend.KindOf(err) != backend.KindPermission {
+		t.Fatalf("killing init: %v", err)
 	}
-	if err := b.KillProcess(ctx, "Debian", 42); backend.KindOf(err) != backend.KindNotRunning {
+	if err := b.KillProcess(ctx, "Ubuntu", 42, "HUP"); err == nil {
+		t.Fatal("an unknown signal was accepted")
+	}
+	if len(f.Calls()) != n {
+		t.Fatalf("a refused kill still ran wsl.exe: %v", f.Calls()[n:])
+	}
+	if err := b.KillProcess(ctx, "Debian", 42, backend.SigTerm); backend.KindOf(err) != backend.KindNotRunning {
 		t.Fatalf("stopped distro: %v", err)
 	}
 }
@@ -685,6 +717,26 @@ func TestInside(t *testing.T) {
 	}
 	if s.Guest.TotalBytes != 16318256*1024 || s.MemoryPressure == nil {
 		t.Fatalf("sample %+v", s)
+	}
+	// CPU is a rate: unknown from one reading, and from two with no time between them.
+	if s.CPUPercent != nil {
+		t.Fatalf("first CPU = %v; want unknown", *s.CPUPercent)
+	}
+	if s, _ = b.Sample(ctx); s.CPUPercent != nil {
+		t.Fatalf("CPU = %v with no time between readings; want unknown", *s.CPUPercent)
+	}
+	// 100 more busy and 300 more idle ticks: 25 %.
+	cur, err := procfs.ParseStat([]byte(guestStat))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cur.CPU
+	next := fmt.Sprintf("cpu  %d %d %d %d %d %d %d %d\n", c.User+100, c.Nice, c.System, c.Idle+300, c.IOWait, c.IRQ, c.SoftIRQ, c.Steal)
+	if err := os.WriteFile(filepath.Join(root, "proc", "stat"), []byte(next), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ = b.Sample(ctx); s.CPUPercent == nil || math.Abs(*s.CPUPercent-25) > 0.01 {
+		t.Fatalf("CPU = %v, want 25", s.CPUPercent)
 	}
 	ms, err := b.Mounts(ctx, "")
 	if err != nil || len(ms) != 3 || ms[0].Distro != "Ubuntu" {

@@ -138,6 +138,8 @@ func ParseProcessDump(out []byte, distro string) ([]backend.Process, error) {
 			proc := backend.Process{PID: p.PID, Name: p.Comm, Distro: distro, User: "?", RSSBytes: uint64(max(p.RSSPages, 0)) * 4096}
 			if life := uptime - float64(p.StartTime)/userHZ; life > 0 {
 				proc.CPUPercent = float64(p.UTime+p.STime) / userHZ / life * 100
+			} else {
+				proc.CPUUnknown = true // no uptime, or started this instant: no rate
 			}
 			procs = append(procs, proc)
 			attach = true

@@ -197,15 +197,11 @@ func (b *Backend) Clone(ctx context.Context, src, newName, dir string, progress 
 	return b.importDistro(ctx, newName, dir, tmp, version)
 }
 
-// TrashEntry is one unregistered distro kept as an archive.
-type TrashEntry struct {
-	Name     string    `json:"name"`
-	Version  int       `json:"version"`
-	Archive  string    `json:"archive"`
-	Bytes    int64     `json:"bytes"`
-	Trashed  time.Time `json:"trashed"`
-	BasePath string    `json:"base_path,omitempty"`
-}
+// TrashEntry is one unregistered distro kept as an archive (shared with the other backends
+// through backend.Archiver).
+type TrashEntry = backend.TrashEntry
+
+var _ backend.Archiver = (*Backend)(nil)
 
 // TrashDir is where archives go.
 func (b *Backend) TrashDir() (string, error) {

@@ -312,19 +312,24 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 }
 
 // cpuPercent is the CPU use between the frame seen by the previous Sample and this one; the same
-// frame twice gives the same answer.
-func (b *Backend) cpuPercent(seq uint64, cur procfs.CPUTimes) float64 {
+// frame twice gives the same answer. It is nil (unknown, not 0) until two readings some time
+// apart give a rate.
+func (b *Backend) cpuPercent(seq uint64, cur procfs.CPUTimes) *float64 {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if seq != 0 && seq == b.lastSeq {
 		return b.lastPct
 	}
-	pct := 0.0
-	if b.haveCPU {
-		pct = procfs.CPUPercent(b.lastCPU, cur)
+	pct, ok := procfs.CPURate(b.lastCPU, cur)
+	if !ok && b.haveCPU && cur.Total() == b.lastCPU.Total() {
+		return b.lastPct // no time between the readings: keep the older one to compare with
 	}
-	b.lastCPU, b.haveCPU, b.lastSeq, b.lastPct = cur, true, seq, pct
-	return pct
+	var p *float64
+	if ok {
+		p = backend.Percent(pct)
+	}
+	b.lastCPU, b.haveCPU, b.lastSeq, b.lastPct = cur, true, seq, p
+	return p
 }
 
 func (b *Backend) sampleInside(s backend.Sample) (backend.Sample, error) {

@@ -108,7 +108,7 @@ type Backend struct {
 	lastCPU   procfs.CPUTimes
 	haveCPU   bool
 	lastSeq   uint64
-	lastPct   float64
+	lastPct   *float64
 	version   *wslout.Version
 	closed    bool
 

@@ -106,7 +106,7 @@ type sampleJSON struct {
 	Backend        string              `json:"backend"`
 	Simulated      bool                `json:"simulated,omitempty"`
 	Guest          backend.GuestMemory `json:"guest"`
-	CPUPercent     float64             `json:"cpu_percent"`
+	CPUPercent     *float64            `json:"cpu_percent"` // null when unknown, never an invented 0
 	MemoryPressure *backend.Pressure   `json:"memory_pressure,omitempty"`
 	Host           *backend.HostView   `json:"host,omitempty"`
 	// Distros is each running distro's memory; with DistrosRemainder the parts add up to
@@ -134,8 +134,11 @@ const rfc3339Milli = "2006-01-02T15:04:05.000Z07:00"
 
 func toJSON(info backend.Info, s backend.Sample, err error) sampleJSON {
 	j := sampleJSON{Type: "sample", Time: s.Time.Format(rfc3339Milli), Backend: info.Backend, Simulated: info.Simulated,
-		Guest: s.Guest, CPUPercent: round1(s.CPUPercent), MemoryPressure: s.MemoryPressure, Host: s.Host,
+		Guest: s.Guest, MemoryPressure: s.MemoryPressure, Host: s.Host,
 		Distros: s.Distros, DistrosRemainder: s.DistrosRemainder}
+	if s.CPUPercent != nil {
+		j.CPUPercent = backend.Percent(round1(*s.CPUPercent))
+	}
 	if err != nil {
 		j.Error = err.Error()
 	}
@@ -163,12 +166,7 @@ func statsCmd(a *app) *cobra.Command {
 					printLabel(cmd, b)
 				}
 				if !watch {
-					// CPU is a rate: take a first sample to have something to compare with.
-					if _, err := b.Sample(ctx); err != nil && !errors.Is(err, backend.ErrNotRunning) {
-						return err
-					}
-					wait(ctx, min(a.refresh, 250*time.Millisecond))
-					s, err := b.Sample(ctx)
+					s, err := primedSample(ctx, b, wait, min(a.refresh, 250*time.Millisecond))
 					if err != nil {
 						return err
 					}
@@ -186,6 +184,23 @@ func statsCmd(a *app) *cobra.Command {
 	c.Flags().BoolVarP(&watch, "watch", "w", false, "print a sample every --refresh until interrupted")
 	c.Flags().IntVar(&count, "count", 0, "with --watch, stop after this many samples (0 = until interrupted)")
 	return c
+}
+
+// primeTries bounds primedSample: with step 250 ms, about 1.5 s, which covers the wsl probe's
+// 1 s frames.
+const primeTries = 6
+
+// primedSample takes a sample whose CPU figure is known: CPU is a rate, so one reading gives
+// none. It reads, then reads again every step (waited through wait, injected by tests) until
+// the backend can give the rate, at most primeTries times. If it still cannot, the sample says
+// so (CPUPercent nil: null, "—"), never 0.
+func primedSample(ctx context.Context, b backend.Backend, wait func(context.Context, time.Duration), step time.Duration) (backend.Sample, error) {
+	s, err := b.Sample(ctx)
+	for i := 0; i < primeTries && err == nil && s.CPUPercent == nil && ctx.Err() == nil; i++ {
+		wait(ctx, step)
+		s, err = b.Sample(ctx)
+	}
+	return s, err
 }
 
 // watchStats prints a sample every a.refresh. A failed sample is reported and the watch goes on.
@@ -246,8 +261,8 @@ func printSample(out io.Writer, s backend.Sample, long bool) {
 		if s.Host != nil && s.Host.VMProcessBytes > 0 {
 			vm = fmt.Sprintf("%s %s", s.Host.VMProcess, humanBytes(s.Host.VMProcessBytes))
 		}
-		fmt.Fprintf(out, "%s  %-9s  %-9s  %-9s  %-9s  %5.1f%%  %s\n", s.Time.Format("15:04:05"),
-			humanBytes(g.UsedBytes), humanBytes(g.CacheBytes), humanBytes(g.FreeBytes), humanBytes(g.AvailableBytes), s.CPUPercent, vm)
+		fmt.Fprintf(out, "%s  %-9s  %-9s  %-9s  %-9s  %6s  %s\n", s.Time.Format("15:04:05"),
+			humanBytes(g.UsedBytes), humanBytes(g.CacheBytes), humanBytes(g.FreeBytes), humanBytes(g.AvailableBytes), percent(s.CPUPercent), vm)
 		return
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
@@ -255,13 +270,13 @@ func printSample(out io.Writer, s backend.Sample, long bool) {
 	fmt.Fprintf(tw, "guest memory\t%s total, %s used, %s page cache (%s reclaimable), %s free, %s available\n",
 		humanBytes(g.TotalBytes), humanBytes(g.UsedBytes), humanBytes(g.CacheBytes), humanBytes(g.Reclaimable()), humanBytes(g.FreeBytes), humanBytes(g.AvailableBytes))
 	fmt.Fprintf(tw, "swap\t%s of %s free\n", humanBytes(g.SwapFreeBytes), humanBytes(g.SwapTotalBytes))
-	fmt.Fprintf(tw, "cpu\t%.1f%%\n", s.CPUPercent)
+	fmt.Fprintf(tw, "cpu\t%s\n", percent(s.CPUPercent))
 	if s.MemoryPressure != nil {
 		fmt.Fprintf(tw, "memory pressure\t%.2f%% (10 s), %.2f%% (60 s)\n", s.MemoryPressure.Avg10, s.MemoryPressure.Avg60)
 	}
 	if h := s.Host; h != nil {
 		if h.VMProcess != "" {
-			fmt.Fprintf(tw, "host: %s\t%s, %.1f%% cpu\n", h.VMProcess, humanBytes(h.VMProcessBytes), h.VMCPUPercent)
+			fmt.Fprintf(tw, "host: %s\t%s, %s cpu\n", h.VMProcess, humanBytes(h.VMProcessBytes), percent(h.VMCPUPercent))
 		}
 		if h.TotalBytes > 0 {
 			fmt.Fprintf(tw, "host memory\t%s available of %s\n", humanBytes(h.AvailableBytes), humanBytes(h.TotalBytes))
@@ -349,7 +364,11 @@ func psCmd(a *app) *cobra.Command {
 					if all {
 						fmt.Fprintf(out, "%-16s ", truncate(orDash(p.Distro), 16))
 					}
-					fmt.Fprintf(out, "%7d  %-10s %6.1f %10s  %s\n", p.PID, truncate(p.User, 10), p.CPUPercent, humanBytes(p.RSSBytes), p.Name)
+					cpu := "—"
+					if !p.CPUUnknown {
+						cpu = fmt.Sprintf("%.1f", p.CPUPercent)
+					}
+					fmt.Fprintf(out, "%7d  %-10s %6s %10s  %s\n", p.PID, truncate(p.User, 10), cpu, humanBytes(p.RSSBytes), p.Name)
 				}
 				return nil
 			})
@@ -451,6 +470,14 @@ func wait(ctx context.Context, d time.Duration) {
 	case <-ctx.Done():
 	case <-t.C:
 	}
+}
+
+// percent is an optional percentage, "—" when unknown (never 0).
+func percent(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", *v)
 }
 
 // humanBytes is the dashboard's binary-unit formatter (GiB, MiB), so the CLI and the UI agree.

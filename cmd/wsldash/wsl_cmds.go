@@ -14,25 +14,26 @@ import (
 	"github.com/wsldash/wsldash/backend/wsl"
 )
 
-// addWSLCommands adds the verbs only the wsl backend serves: export, import, clone, unregister
-// (always through the trash) and trash list|restore|purge.
+// addWSLCommands adds the verbs that copy and remove distros: export, import, clone, unregister
+// (always through the trash) and trash list|restore|purge. The wsl backend does them with
+// wsl.exe, the demo simulates them (labelled, nothing written to disk), local refuses them.
 func addWSLCommands(root *cobra.Command, a *app) {
 	root.AddCommand(wslExportCmd(a), wslImportCmd(a), wslCloneCmd(a), wslUnregisterCmd(a), wslTrashCmd(a))
 }
 
-// openWSL opens the wsl backend from --wsl-exe; the caller closes it.
-func openWSL(a *app) (*wsl.Backend, error) {
-	return wsl.New(wsl.Options{WSLExe: a.wslExe})
-}
-
-// withWSL opens the backend, runs f and closes it.
-func withWSL(a *app, f func(*wsl.Backend) error) error {
-	b, err := openWSL(a)
-	if err != nil {
-		return err
-	}
-	defer b.Close()
-	return f(b)
+// withArchiver opens the chosen backend (--backend, --demo), runs f on its backend.Archiver
+// and closes it. A simulated backend says so on stderr first: nothing it "writes" is on disk.
+func withArchiver(cmd *cobra.Command, a *app, f func(backend.Archiver) error) error {
+	return withBackend(cmd, a, func(b backend.Backend) error {
+		ar, ok := b.(backend.Archiver)
+		if !ok {
+			return &backend.Error{Kind: backend.KindUnsupported, Op: cmd.Name(), Message: "this backend cannot export, import or unregister distros"}
+		}
+		if info, err := b.Info(cmd.Context()); err == nil && info.Simulated {
+			fmt.Fprintf(cmd.ErrOrStderr(), "wsldash: %s: simulated, nothing is written to or deleted from disk\n", info.Label)
+		}
+		return f(ar)
+	})
 }
 
 // wslProgress prints "label: N MiB" on one updating line of w when w is a terminal.
@@ -62,7 +63,7 @@ func wslExportCmd(a *app) *cobra.Command {
 		Short: "Export a distro to a tar file (wsl --export), showing progress",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withWSL(a, func(b *wsl.Backend) error {
+			return withArchiver(cmd, a, func(b backend.Archiver) error {
 				p, end := wslProgress(cmd.ErrOrStderr(), "exported")
 				defer end()
 				return b.Export(cmd.Context(), args[0], args[1], p)
@@ -78,7 +79,7 @@ func wslImportCmd(a *app) *cobra.Command {
 		Short: "Import a tar file as a new distro installed in DIR (wsl --import)",
 		Args:  cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withWSL(a, func(b *wsl.Backend) error {
+			return withArchiver(cmd, a, func(b backend.Archiver) error {
 				return b.Import(cmd.Context(), args[0], args[1], args[2], version)
 			})
 		},
@@ -94,7 +95,7 @@ func wslCloneCmd(a *app) *cobra.Command {
 		Short: "Copy a distro under a new name (export + import)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withWSL(a, func(b *wsl.Backend) error {
+			return withArchiver(cmd, a, func(b backend.Archiver) error {
 				p, end := wslProgress(cmd.ErrOrStderr(), "copied")
 				defer end()
 				return b.Clone(cmd.Context(), args[0], args[1], dir, p)
@@ -127,7 +128,7 @@ the prompt, or pass --yes-i-typed NAME in scripts.`,
 			if err := wsl.ConfirmName(cmd.InOrStdin(), cmd.ErrOrStderr(), name, typed, interactive); err != nil {
 				return err
 			}
-			return withWSL(a, func(b *wsl.Backend) error {
+			return withArchiver(cmd, a, func(b backend.Archiver) error {
 				p, end := wslProgress(cmd.ErrOrStderr(), "saved to trash")
 				e, err := b.Trash(cmd.Context(), name, p)
 				end()
@@ -154,7 +155,7 @@ func wslTrashCmd(a *app) *cobra.Command {
 		Short: "List trashed distros, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withWSL(a, func(b *wsl.Backend) error {
+			return withArchiver(cmd, a, func(b backend.Archiver) error {
 				es, err := b.TrashList()
 				if err != nil {
 					return err
@@ -184,7 +185,7 @@ func wslTrashCmd(a *app) *cobra.Command {
 		Short: "Import the newest trashed archive of NAME back under its name",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withWSL(a, func(b *wsl.Backend) error {
+			return withArchiver(cmd, a, func(b backend.Archiver) error {
 				if err := b.TrashRestore(cmd.Context(), args[0]); err != nil {
 					return err
 				}
@@ -199,7 +200,7 @@ func wslTrashCmd(a *app) *cobra.Command {
 		Short: "Delete the trashed archives of NAME for good",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withWSL(a, func(b *wsl.Backend) error { return b.TrashPurge(args[0]) })
+			return withArchiver(cmd, a, func(b backend.Archiver) error { return b.TrashPurge(args[0]) })
 		},
 	}
 	trash.AddCommand(list, restore, purge)

@@ -134,14 +134,19 @@ func (b *Backend) Sample(context.Context) (backend.Sample, error) {
 	return SampleAt(b.start, n), nil
 }
 
-// SampleAt is the fake's n-th sample.
+// SampleAt is the fake's n-th sample. Like a real backend's, the first has no CPU figure: one
+// reading gives no rate.
 func SampleAt(start time.Time, n int) backend.Sample {
 	total := uint64(16 * gib)
 	used := uint64(4*gib) + uint64(n%60)*(40<<20)
 	cache := uint64(3*gib) + uint64(n%90)*(25<<20)
+	var cpu *float64
+	if n > 0 {
+		cpu = backend.Percent(float64((n*13)%70) + 5)
+	}
 	return backend.Sample{
 		Time:       start.Add(time.Duration(n) * time.Second),
-		CPUPercent: float64((n*13)%70) + 5,
+		CPUPercent: cpu,
 		Guest: backend.GuestMemory{TotalBytes: total, UsedBytes: used, CacheBytes: cache,
 			FreeBytes: total - used - cache, AvailableBytes: total - used},
 		Host: &backend.HostView{VMProcess: "vmmemWSL", VMProcessBytes: used + cache + gib, TotalBytes: 32 * gib},
@@ -237,10 +242,10 @@ func (b *Backend) Reclaim(_ context.Context, mode backend.ReclaimMode) (backend.
 	return backend.ReclaimResult{Mode: mode, CacheBefore: 3 * gib, CacheAfter: gib, Where: "Ubuntu-24.04"}, nil
 }
 
-func (b *Backend) KillProcess(_ context.Context, d string, pid int) error {
+func (b *Backend) KillProcess(_ context.Context, d string, pid int, sig backend.Signal) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.record(fmt.Sprintf("kill %s %d", d, pid))
+	b.record(fmt.Sprintf("kill %s %d %s", d, pid, sig))
 	if err := b.failed(backend.ActKill); err != nil {
 		return err
 	}

@@ -546,8 +546,8 @@ func execIn(args []string) int {
 	if len(cmdArgs) == 0 {
 		fail("interactive shells are not supported by fakewsl", "Wsl/E_INVALIDARG")
 	}
-	if user == "root" && len(cmdArgs) == 2 && cmdArgs[0] == "kill" {
-		return fakeKill(cmdArgs[1])
+	if user == "root" && len(cmdArgs) >= 2 && cmdArgs[0] == "kill" {
+		return fakeKill(cmdArgs[1:])
 	}
 	pid := os.Getpid()
 	update(func() error {
@@ -587,8 +587,25 @@ func rewrite(a string) string {
 	return strings.NewReplacer("/proc/", st.GuestRoot+"/proc/", "/sys/", st.GuestRoot+"/sys/", "/etc/", st.GuestRoot+"/etc/").Replace(a)
 }
 
-// fakeKill "kills" a guest process by removing GuestRoot/proc/PID.
-func fakeKill(pid string) int {
+// fakeKill "kills" a guest process by removing GuestRoot/proc/PID, as util-linux kill takes its
+// arguments: `kill [-s SIGNAL] PID` (TERM when no signal is given). A process whose directory
+// holds a file "ignores-TERM" survives TERM, as a process with a handler may; KILL always ends it.
+func fakeKill(args []string) int {
+	sig := "TERM"
+	if len(args) == 3 && args[0] == "-s" {
+		sig, args = args[1], args[2:]
+		switch sig {
+		case "TERM", "KILL", "15", "9":
+		default:
+			fmt.Fprintf(os.Stderr, "kill: unknown signal: %s\n", sig)
+			return 1
+		}
+	}
+	if len(args) != 1 {
+		fmt.Fprintln(os.Stderr, "kill: too many arguments")
+		return 1
+	}
+	pid := args[0]
 	if _, err := strconv.Atoi(pid); err != nil || st.GuestRoot == "" {
 		fmt.Fprintf(os.Stderr, "kill: failed to parse argument: '%s'\n", pid)
 		return 1
@@ -597,6 +614,9 @@ func fakeKill(pid string) int {
 	if _, err := os.Stat(dir); err != nil {
 		fmt.Fprintf(os.Stderr, "kill: (%s) - No such process\n", pid)
 		return 1
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ignores-TERM")); err == nil && (sig == "TERM" || sig == "15") {
+		return 0
 	}
 	os.RemoveAll(dir)
 	return 0
