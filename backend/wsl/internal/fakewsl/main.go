@@ -34,6 +34,9 @@ type Distro struct {
 	Content string `json:"content,omitempty"` // what the "disk" holds; round-trips through export/import
 	Dir     string `json:"dir,omitempty"`
 	Holders []int  `json:"holders,omitempty"` // pids of fake processes running inside it
+	// Root is the host folder standing for the distro's own file system (\\wsl.localhost\NAME\);
+	// --unregister deletes it with the disk, as wsl.exe does.
+	Root string `json:"root,omitempty"`
 }
 
 // Fail injects a failure.
@@ -61,6 +64,14 @@ type State struct {
 	ExportChunks     int `json:"export_chunks,omitempty"`
 	ExportChunkBytes int `json:"export_chunk_bytes,omitempty"`
 	ExportDelayMS    int `json:"export_delay_ms,omitempty"`
+	// ExportBad makes --export exit 0 with its success message but write a bad archive:
+	// "empty", "truncated" (cut inside the first entry) or "notar".
+	ExportBad string `json:"export_bad,omitempty"`
+	// Drives maps drive letters to host folders for Windows paths (nil: C: is the host's /).
+	Drives map[string]string `json:"drives,omitempty"`
+	// Caller is the distro wsl.exe is called from through interop ("" = from Windows): Linux and
+	// relative paths then lie inside it (see paths.go).
+	Caller string `json:"caller,omitempty"`
 }
 
 var st State
@@ -411,12 +422,20 @@ func export(name, file string) int {
 	if d.State != "Stopped" && d.State != "Running" {
 		fail("The operation could not be completed because the distribution is busy.", "Wsl/Service/ExportDistro/WSL_E_DISTRO_NOT_STOPPED")
 	}
+	host := mustHost(file, "Wsl/Service/ExportDistro/ERROR_PATH_NOT_FOUND")
 	prev := d.State
 	setState(name, "Exporting")
 	defer setState(name, prev)
-	f, err := os.Create(file)
+	f, err := os.Create(host)
 	if err != nil {
-		fail(err.Error(), "Wsl/Service/ExportDistro/ERROR_PATH_NOT_FOUND")
+		fail(errPathMsg, "Wsl/Service/ExportDistro/ERROR_PATH_NOT_FOUND")
+	}
+	if st.ExportBad != "" {
+		writeBad(f, st.ExportBad, d.Content)
+		f.Close()
+		out("Export in progress, this may take a few minutes.\n")
+		ok()
+		return 0
 	}
 	chunks, size, delay := max(st.ExportChunks, 1), max(st.ExportChunkBytes, 512), time.Duration(st.ExportDelayMS)*time.Millisecond
 	tw := tar.NewWriter(f)
@@ -455,6 +474,8 @@ func importDistro(args []string) int {
 	if !wslout.ValidName(name) {
 		fail("Invalid distribution name.", "Wsl/Service/RegisterDistro/E_INVALIDARG")
 	}
+	file = mustHost(file, "Wsl/Service/RegisterDistro/ERROR_PATH_NOT_FOUND")
+	dir = mustHost(dir, "Wsl/Service/RegisterDistro/ERROR_PATH_NOT_FOUND")
 	f, err := os.Open(file)
 	if err != nil {
 		fail("The system cannot find the file specified.", "Wsl/Service/RegisterDistro/ERROR_FILE_NOT_FOUND")
@@ -495,12 +516,14 @@ func importDistro(args []string) int {
 
 func unregister(name string) int {
 	var holders []int
+	var gone Distro
 	err := update(func() error {
 		i := find(name)
 		if i < 0 {
 			return errNotFound
 		}
 		holders = st.Distros[i].Holders
+		gone = st.Distros[i]
 		st.Distros = append(st.Distros[:i], st.Distros[i+1:]...)
 		if strings.EqualFold(st.Default, name) {
 			st.Default = ""
@@ -514,6 +537,7 @@ func unregister(name string) int {
 		notFound("UnregisterDistro/")
 	}
 	killAll(holders)
+	deleteDisk(gone)
 	out("Unregistering.\n")
 	ok()
 	return 0

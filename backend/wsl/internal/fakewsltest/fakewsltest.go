@@ -55,6 +55,7 @@ type Distro struct {
 	Content string `json:"content,omitempty"`
 	Dir     string `json:"dir,omitempty"`
 	Holders []int  `json:"holders,omitempty"`
+	Root    string `json:"root,omitempty"`
 }
 
 // Fail mirrors fakewsl's Fail.
@@ -67,18 +68,21 @@ type Fail struct {
 
 // State mirrors fakewsl's State.
 type State struct {
-	Distros          []Distro `json:"distros"`
-	Default          string   `json:"default,omitempty"`
-	Inbox            bool     `json:"inbox,omitempty"`
-	CRCRLF           bool     `json:"crcrlf,omitempty"`
-	NoMarker         bool     `json:"no_marker,omitempty"`
-	Lang             string   `json:"lang,omitempty"`
-	Extra            int      `json:"extra,omitempty"`
-	Fail             *Fail    `json:"fail,omitempty"`
-	GuestRoot        string   `json:"guest_root,omitempty"`
-	ExportChunks     int      `json:"export_chunks,omitempty"`
-	ExportChunkBytes int      `json:"export_chunk_bytes,omitempty"`
-	ExportDelayMS    int      `json:"export_delay_ms,omitempty"`
+	Distros          []Distro          `json:"distros"`
+	Default          string            `json:"default,omitempty"`
+	Inbox            bool              `json:"inbox,omitempty"`
+	CRCRLF           bool              `json:"crcrlf,omitempty"`
+	NoMarker         bool              `json:"no_marker,omitempty"`
+	Lang             string            `json:"lang,omitempty"`
+	Extra            int               `json:"extra,omitempty"`
+	Fail             *Fail             `json:"fail,omitempty"`
+	GuestRoot        string            `json:"guest_root,omitempty"`
+	ExportChunks     int               `json:"export_chunks,omitempty"`
+	ExportChunkBytes int               `json:"export_chunk_bytes,omitempty"`
+	ExportDelayMS    int               `json:"export_delay_ms,omitempty"`
+	ExportBad        string            `json:"export_bad,omitempty"`
+	Drives           map[string]string `json:"drives,omitempty"`
+	Caller           string            `json:"caller,omitempty"`
 }
 
 // Fake is one configured instance: a state file and a call log in a temp dir.
