@@ -68,8 +68,12 @@ type Options struct {
 
 	// ProbeInterval is how often the probe prints a frame, default 1s.
 	ProbeInterval time.Duration
-	// TrashDir holds unregistered distros' archives, default os.UserCacheDir()/wsldash/trash.
+	// TrashDir holds unregistered distros' archives, default WindowsDataDir()/wsldash/trash.
 	TrashDir string
+	// WindowsDataDir is the Windows user's local app data as a local path. Default: on Windows
+	// os.UserCacheDir() (%LocalAppData%); inside WSL %UserProfile%\AppData\Local found through
+	// interop (cmd.exe, as for .wslconfig), under /mnt/<drive>; elsewhere an error.
+	WindowsDataDir func() (string, error)
 	// Now is the clock used for the list TTL and sample times (tests inject one), default time.Now.
 	Now func() time.Time
 	// PollInterval is how often long operations report progress, default 250ms.
@@ -112,6 +116,8 @@ type Backend struct {
 	version   *wslout.Version
 	closed    bool
 
+	trashHook func(step string) // tests: called after each recorded step of Trash
+
 	cfgOnce sync.Once
 	cfgPath string // .wslconfig, found once (inside WSL that asks cmd.exe)
 }
@@ -152,6 +158,9 @@ func New(opts Options) (*Backend, error) {
 	}
 	if b.opts.WinPath == nil {
 		b.opts.WinPath = defaultWinPath(b.inside)
+	}
+	if b.opts.WindowsDataDir == nil {
+		b.opts.WindowsDataDir = defaultWindowsDataDir(b.inside)
 	}
 	exe, err := wslexe.Find(opts.WSLExe)
 	if err != nil {
@@ -196,6 +205,24 @@ func defaultWinPath(inside bool) func(string) (string, error) {
 			return "", fmt.Errorf("wslpath -w %s: %w", abs, err)
 		}
 		return strings.TrimSpace(string(out)), nil
+	}
+}
+
+func defaultWindowsDataDir(inside bool) func() (string, error) {
+	if !inside {
+		return func() (string, error) {
+			if runtime.GOOS != "windows" {
+				return "", errors.New("not on Windows and not inside WSL")
+			}
+			return os.UserCacheDir()
+		}
+	}
+	return func() (string, error) {
+		cfg, err := wslconfig.DefaultPath() // <profile>/.wslconfig, through interop
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(filepath.Dir(cfg), "AppData", "Local"), nil
 	}
 }
 
