@@ -21,7 +21,7 @@ func addWSLCommands(root *cobra.Command, a *app) {
 
 // openWSL opens the wsl backend from --wsl-exe; the caller closes it.
 func openWSL(a *app) (*wsl.Backend, error) {
-	return wsl.New(wsl.Options{WSLExe: a.wslExe})
+	return wsl.New(wsl.Options{WSLExe: a.wslExe, TrashDir: os.Getenv(wsl.EnvTrashDir)})
 }
 
 // withWSL opens the backend, runs f and closes it.
@@ -151,7 +151,7 @@ func wslTrashCmd(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withWSL(a, func(b *wsl.Backend) error {
-				es, err := b.TrashList()
+				es, err := b.TrashStatus(cmd.Context())
 				if err != nil {
 					return err
 				}
@@ -166,9 +166,10 @@ func wslTrashCmd(a *app) *cobra.Command {
 					return nil
 				}
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "NAME\tVERSION\tSIZE\tTRASHED\tARCHIVE")
+				fmt.Fprintln(tw, "NAME\tVERSION\tSIZE\tTRASHED\tSTATE\tARCHIVE")
 				for _, e := range es {
-					fmt.Fprintf(tw, "%s\t%d\t%.1f MiB\t%s\t%s\n", e.Name, e.Version, float64(e.Bytes)/(1<<20), e.Trashed.Local().Format("2006-01-02 15:04"), e.Archive)
+					fmt.Fprintf(tw, "%s\t%d\t%.1f MiB\t%s\t%s\t%s\n", e.Name, e.Version, float64(e.Bytes)/(1<<20), e.Trashed.Local().Format("2006-01-02 15:04"), e.State, e.Archive)
+					fmt.Fprintf(tw, "\t%s\n", e.Note)
 				}
 				return tw.Flush()
 			})

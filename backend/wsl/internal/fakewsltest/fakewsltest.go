@@ -27,10 +27,17 @@ func Build(dir string) (string, error) {
 // Supported reports whether the double can run here (it relies on Linux process groups).
 func Supported() bool { return runtime.GOOS != "windows" }
 
+// EnvExe, when set, names an already built double (for test binaries that re-run themselves).
+const EnvExe = "FAKEWSL_EXE"
+
 // Main is a TestMain: it builds the double into a temporary folder, sets *exe to its path (left
 // empty where it is not Supported), runs the tests and exits with their status.
 func Main(m *testing.M, exe *string) {
 	if !Supported() {
+		os.Exit(m.Run())
+	}
+	if p := os.Getenv(EnvExe); p != "" { // a child test process of a test that built it already
+		*exe = p
 		os.Exit(m.Run())
 	}
 	dir, err := os.MkdirTemp("", "fakewsl")
@@ -162,4 +169,21 @@ func (f *Fake) Count(prefix string) int {
 		}
 	}
 	return n
+}
+
+// Pids returns the process ids of every logged call, in order.
+func (f *Fake) Pids() []int {
+	f.t.Helper()
+	b, err := os.ReadFile(f.LogPath)
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, line := range strings.Split(string(b), "\n") {
+		var rec struct{ Pid int }
+		if json.Unmarshal([]byte(line), &rec) == nil && rec.Pid > 0 {
+			out = append(out, rec.Pid)
+		}
+	}
+	return out
 }
