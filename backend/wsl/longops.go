@@ -317,6 +317,7 @@ func (b *Backend) Trash(ctx context.Context, name string, progress func(int64)) 
 		return e, err
 	}
 	defer done()
+	ctx = wslexe.Operation(ctx)
 	e = TrashEntry{Name: name, Trashed: time.Now().UTC()}
 	ds, err := b.Distros(ctx)
 	if err != nil {

@@ -248,6 +248,7 @@ func (b *Backend) Info(ctx context.Context) (backend.Info, error) {
 	if err := b.ready("info"); err != nil {
 		return info, err
 	}
+	ctx = wslexe.Operation(ctx)
 	b.mu.Lock()
 	v := b.version
 	b.mu.Unlock()
@@ -326,7 +327,7 @@ func (b *Backend) Distros(ctx context.Context) ([]backend.Distro, error) {
 	if ds, err, ok := b.cachedList(); ok {
 		return ds, err
 	}
-	ds, err := b.fetchList(ctx)
+	ds, err := b.fetchList(wslexe.Operation(ctx))
 	if ctx.Err() != nil {
 		return nil, err // a cancelled call says nothing about wsl.exe: don't cache it
 	}
@@ -381,7 +382,7 @@ func (b *Backend) fetchList(ctx context.Context) ([]backend.Distro, error) {
 		if wslout.IsNoDistros(res.Text()) {
 			return []backend.Distro{}, nil
 		}
-		if backend.CodeOf(err) == "" {
+		if backend.CodeOf(err) == "" && backend.KindOf(err) != backend.KindTimeout {
 			// A failure without a code is how wsl.exe reports "no distros"; in a language we
 			// don't recognise, -l -q (empty, exit 0 when none) settles it.
 			if q, qerr := b.run.Run(ctx, "-l", "-q"); qerr == nil {

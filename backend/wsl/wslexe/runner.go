@@ -181,6 +181,13 @@ func (r *Runner) RunInput(ctx context.Context, timeout time.Duration, in io.Read
 }
 
 func (r *Runner) run(ctx context.Context, timeout time.Duration, in io.Reader, args []string) (res Result, err error) {
+	op, _ := ctx.Value(opKey{}).(*operation)
+	if hung := op.hung(); hung != "" {
+		// wsl.exe already failed to answer in this operation: the service is not answering, so
+		// do not wait another timeout for it.
+		return Result{ExitCode: -1}, &backend.Error{Kind: backend.KindTimeout, Op: opName(args),
+			Message: "not asked: wsl.exe did not answer " + hung + " earlier in this operation", Err: context.DeadlineExceeded}
+	}
 	start := time.Now()
 	defer func() {
 		if r.OnCall != nil {
@@ -197,10 +204,19 @@ func (r *Runner) run(ctx context.Context, timeout time.Duration, in io.Reader, a
 	if cmd.ProcessState != nil {
 		res.ExitCode = cmd.ProcessState.ExitCode()
 	}
+	if errors.Is(runErr, exec.ErrWaitDelay) && cmd.ProcessState != nil && cmd.ProcessState.Exited() && tctx.Err() == nil {
+		// wsl.exe exited, but a process it left behind still holds its stdout or stderr: what
+		// wsl.exe said is all there is, so its exit status stands (WaitDelay bounded the wait).
+		runErr = nil
+		if !cmd.ProcessState.Success() {
+			runErr = &exec.ExitError{ProcessState: cmd.ProcessState}
+		}
+	}
 	if runErr == nil {
 		return res, nil
 	}
 	if ctx.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded) {
+		op.markHung(fmt.Sprintf("to %q within %s", "wsl.exe "+strings.Join(args, " "), timeout))
 		return res, &backend.Error{Kind: backend.KindTimeout, Op: opName(args),
 			Message: fmt.Sprintf("wsl.exe did not respond within %s", timeout), Err: context.DeadlineExceeded}
 	}
@@ -208,6 +224,45 @@ func (r *Runner) run(ctx context.Context, timeout time.Duration, in io.Reader, a
 		return res, ctx.Err()
 	}
 	return res, r.classify(args, runErr, res)
+}
+
+// operation is shared by the calls of one operation (see Operation).
+type operation struct {
+	mu   sync.Mutex
+	what string // the call that timed out, "" while none has
+}
+
+type opKey struct{}
+
+func (o *operation) hung() string {
+	if o == nil {
+		return ""
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.what
+}
+
+func (o *operation) markHung(what string) {
+	if o == nil {
+		return
+	}
+	o.mu.Lock()
+	if o.what == "" {
+		o.what = what
+	}
+	o.mu.Unlock()
+}
+
+// Operation marks ctx as one operation (a list with its fallbacks, an unregister): once a call
+// in it times out, every later call in it fails at once with KindTimeout, saying so, instead of
+// waiting another timeout for a service that is not answering. A ctx that already is one is
+// returned unchanged.
+func Operation(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(opKey{}).(*operation); ok {
+		return ctx
+	}
+	return context.WithValue(ctx, opKey{}, &operation{})
 }
 
 // classify turns a failed run into a *backend.Error.
