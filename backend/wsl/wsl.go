@@ -78,6 +78,8 @@ type Options struct {
 	Now func() time.Time
 	// PollInterval is how often long operations report progress, default 250ms.
 	PollInterval time.Duration
+	// KeepDir records the keep-alives started by Keep, default os.UserCacheDir()/wsldash/kept.
+	KeepDir string
 	// WinPath turns a local path into one wsl.exe understands. Default: identity on Windows, and
 	// `wslpath -w` inside WSL.
 	WinPath func(path string) (string, error)
@@ -334,7 +336,7 @@ func (b *Backend) Distros(ctx context.Context) ([]backend.Distro, error) {
 	b.mu.Lock()
 	b.list, b.listErr, b.listAt, b.listOK = ds, err, b.opts.Now(), true
 	b.mu.Unlock()
-	return b.cachedListLocked()
+	return b.withKept(b.cachedListLocked())
 }
 
 func (b *Backend) cachedList() ([]backend.Distro, error, bool) {
@@ -344,7 +346,7 @@ func (b *Backend) cachedList() ([]backend.Distro, error, bool) {
 	if !fresh {
 		return nil, nil, false
 	}
-	ds, err := b.cachedListLocked()
+	ds, err := b.withKept(b.cachedListLocked())
 	return ds, err, true
 }
 

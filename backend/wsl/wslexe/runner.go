@@ -199,7 +199,11 @@ func (r *Runner) run(ctx context.Context, timeout time.Duration, in io.Reader, a
 	cmd := r.command(tctx, args)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = &out, &errb, in
-	runErr := cmd.Run()
+	runErr := cmd.Start()
+	if runErr == nil {
+		afterStart(cmd)
+		runErr = cmd.Wait()
+	}
 	res = Result{Stdout: out.Bytes(), Stderr: errb.Bytes()}
 	if cmd.ProcessState != nil {
 		res.ExitCode = cmd.ProcessState.ExitCode()
@@ -375,6 +379,7 @@ func (r *Runner) Start(ctx context.Context, args ...string) (p *Proc, err error)
 		cancel()
 		return nil, StartError(r.Exe, opName(args), err)
 	}
+	afterStart(cmd)
 	go func() {
 		werr := cmd.Wait()
 		p.code = cmd.ProcessState.ExitCode()
@@ -406,6 +411,82 @@ func (p *Proc) Wait() (int, error) {
 func (p *Proc) Stop() {
 	p.once.Do(p.cancel)
 	<-p.done
+}
+
+// StartDetached starts wsl.exe with args as a child that outlives wsldash: its own session (no
+// terminal, so no hangup), no parent-death signal, no console window and outside wsldash's job on
+// Windows. It waits (at most r.Timeout, or until ctx ends) for a first line on stdout equal to
+// ready, then lets the child go and returns its pid. Stopping it later is the caller's business
+// (see Kill).
+func (r *Runner) StartDetached(ctx context.Context, ready string, args ...string) (pid int, err error) {
+	start := time.Now()
+	defer func() {
+		if r.OnCall != nil {
+			r.OnCall(Call{Args: append([]string(nil), args...), Duration: time.Since(start), Long: true, Err: err})
+		}
+	}()
+	cmd := exec.Command(r.Exe, args...)
+	cmd.Env = r.env
+	setDetached(cmd)
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		return 0, err
+	}
+	defer rd.Close()
+	cmd.Stdout = wr // a file, so no copying goroutine ties the child to us
+	err = cmd.Start()
+	if err != nil && withoutBreakaway(cmd) {
+		err = cmd.Start()
+	}
+	wr.Close()
+	if err != nil {
+		return 0, StartError(r.Exe, opName(args), err)
+	}
+	p := cmd.Process
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }() // reaps it if it fails; detached, it outlives us anyway
+	type head struct {
+		text string
+		eof  bool // the child closed its stdout: it is exiting
+	}
+	got := make(chan head, 1)
+	go func() {
+		var h bytes.Buffer
+		buf := make([]byte, 512)
+		for h.Len() < 4096 {
+			n, err := rd.Read(buf)
+			h.Write(buf[:n])
+			if line, _, ok := strings.Cut(h.String(), "\n"); ok && strings.TrimSpace(line) == ready {
+				got <- head{text: ready}
+				return
+			}
+			if err != nil {
+				got <- head{text: h.String(), eof: true}
+				return
+			}
+		}
+		got <- head{text: h.String()}
+	}()
+	fail := func(e error) (int, error) {
+		p.Kill()
+		<-exited
+		return 0, e
+	}
+	select {
+	case h := <-got:
+		if h.text == ready && !h.eof {
+			return p.Pid, nil
+		}
+		if !h.eof {
+			p.Kill()
+		}
+		<-exited
+		return 0, ExitError(opName(args), Result{Stdout: []byte(h.text), ExitCode: cmd.ProcessState.ExitCode()})
+	case <-ctx.Done():
+		return fail(ctx.Err())
+	case <-time.After(r.Timeout):
+		return fail(&backend.Error{Kind: backend.KindTimeout, Op: opName(args), Message: fmt.Sprintf("wsl.exe did not respond within %s", r.Timeout)})
+	}
 }
 
 type lockedBuffer struct {
