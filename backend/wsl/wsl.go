@@ -302,7 +302,8 @@ func (b *Backend) reclaimMode() backend.ReclaimMode {
 // Capabilities: everything, unless wsl.exe is missing.
 func (b *Backend) Capabilities() backend.Capabilities {
 	acts := []backend.Action{backend.ActStart, backend.ActTerminate, backend.ActShutdown, backend.ActSetDefault,
-		backend.ActReclaim, backend.ActKill, backend.ActShell, backend.ActExport, backend.ActImport, backend.ActUnregister}
+		backend.ActReclaim, backend.ActKill, backend.ActShell, backend.ActExport, backend.ActImport, backend.ActUnregister,
+		backend.ActKeep, backend.ActRelease}
 	c := backend.Capabilities{}
 	for _, a := range acts {
 		if b.runErr != nil {
