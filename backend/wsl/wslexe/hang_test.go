@@ -60,3 +60,18 @@ func TestRunDoesNotWaitForAGrandchildHoldingStderr(t *testing.T) {
 		t.Fatal("Run waited for the grandchild holding stderr")
 	}
 }
+
+// A `wsl:` warning (UTF-16, from an inbox wsl.exe that ignores WSL_UTF8) ahead of a Linux
+// command's UTF-8 stderr: the error carries the Linux message intact, not mojibake.
+func TestLinuxStderrAfterAUTF16Warning(t *testing.T) {
+	needFake(t)
+	st := twoDistros()
+	st.Inbox = true
+	st.Warnings = []string{`Unknown key 'wsl2.foo' in C:\Users\dev\.wslconfig:3`}
+	fakewsltest.New(t, fakeExe, st)
+	r := New(fakeExe, 10*time.Second)
+	_, err := r.Run(context.Background(), "-d", "Ubuntu", "--exec", "sh", "-c", "echo 'grüße: kaputt' >&2; exit 3")
+	if err == nil || !strings.Contains(err.Error(), "grüße: kaputt") || !strings.Contains(err.Error(), "exit status 3") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -281,7 +281,7 @@ func (r *Runner) classify(args []string, runErr error, res Result) error {
 
 // ExitError builds the error for a run that exited non-zero.
 func ExitError(op string, res Result) error {
-	text := strings.TrimSpace(wslout.Decode(res.Stdout) + "\n" + wslout.Decode(res.Stderr))
+	text := strings.TrimSpace(wslout.Decode(res.Stdout) + "\n" + wslout.DecodeStderr(res.Stderr))
 	if IsWSLFailure(res.ExitCode) {
 		code, msg := wslout.ParseError(text)
 		if msg == "" && code == "" {
@@ -293,7 +293,7 @@ func ExitError(op string, res Result) error {
 		}
 		return &backend.Error{Kind: kind, Op: op, Message: msg, Code: code}
 	}
-	_, msg := wslout.ParseError(wslout.Decode(res.Stderr))
+	_, msg := wslout.ParseError(wslout.DecodeStderr(res.Stderr))
 	if msg == "" {
 		_, msg = wslout.ParseError(text)
 	}

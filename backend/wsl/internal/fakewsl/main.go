@@ -72,6 +72,8 @@ type State struct {
 	// Caller is the distro wsl.exe is called from through interop ("" = from Windows): Linux and
 	// relative paths then lie inside it (see paths.go).
 	Caller string `json:"caller,omitempty"`
+	// Warnings are printed to stderr by every call, as wsl.exe prints .wslconfig warnings.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 var st State
@@ -84,6 +86,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "fakewsl:", err)
 		os.Exit(2)
 	}
+	warnings()
 	if f := st.Fail; f != nil && (f.Match == "" || strings.Contains(strings.Join(args, " "), f.Match)) {
 		inject(f)
 	}
@@ -120,13 +123,7 @@ func inject(f *Fail) {
 
 // out writes wsl.exe's own text in its encoding.
 func out(text string) {
-	enc := wslout.UTF16
-	if os.Getenv("WSL_UTF8") == "1" && !st.Inbox {
-		enc = wslout.UTF8
-	} else if st.CRCRLF {
-		enc = wslout.UTF16CRCRLF
-	}
-	os.Stdout.Write(wslout.Encode(text, enc))
+	os.Stdout.Write(encode(text))
 }
 
 func de() bool { return st.Lang == "de" }
@@ -228,6 +225,12 @@ func find(name string) int {
 }
 
 func noDistros() {
+	if de() {
+		// Modelled on the English text, not a verbatim German string (wsl-facts §1.6 has none):
+		// what matters is that it is a message the parsers do not know, so the -l -q fallback runs.
+		out("Das Windows-Subsystem für Linux hat keine installierten Distributionen.\nInstallieren Sie eine Distribution aus der Liste der verfügbaren Distributionen.\n")
+		os.Exit(-1)
+	}
 	out("Windows Subsystem for Linux has no installed distributions.\nYou can resolve this by installing a distribution with the instructions below:\n\n" +
 		"Use 'wsl.exe --list --online' to list available distributions\nand 'wsl.exe --install <Distro>' to install.\n")
 	os.Exit(-1)

@@ -90,6 +90,7 @@ type State struct {
 	ExportBad        string            `json:"export_bad,omitempty"`
 	Drives           map[string]string `json:"drives,omitempty"`
 	Caller           string            `json:"caller,omitempty"`
+	Warnings         []string          `json:"warnings,omitempty"`
 }
 
 // Fake is one configured instance: a state file and a call log in a temp dir.
