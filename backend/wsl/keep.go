@@ -79,6 +79,7 @@ func (b *Backend) withKept(ds []backend.Distro, err error) ([]backend.Distro, er
 	if err != nil {
 		return ds, err
 	}
+	b.noteRunning(ds)
 	dir, derr := b.KeepDir()
 	if derr != nil {
 		return ds, nil
@@ -146,6 +147,10 @@ func (b *Backend) Unkeep(distro string) (bool, error) {
 	if err := wslexe.KillDetached(pid); err != nil {
 		return false, &backend.Error{Kind: backend.KindFailed, Op: "release", Distro: distro, Message: fmt.Sprintf("ending the keep-alive (pid %d): %v", pid, err), Err: err}
 	}
+	// A kill is asynchronous: released means gone, so the next list (ours or WSL's) sees it.
+	for deadline := time.Now().Add(5 * time.Second); wslexe.DetachedAlive(pid, keepMarker) && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	p, _ := b.keptPath(distro)
 	os.Remove(p)
 	b.invalidate()
@@ -156,10 +161,15 @@ func (b *Backend) Unkeep(distro string) (bool, error) {
 // ends: .wslconfig's [general] instanceIdleTimeout, else WSL's default. never is true for a
 // negative value (WSL then never stops it); fromConfig says whether .wslconfig set it.
 func (b *Backend) InstanceIdle() (d time.Duration, never, fromConfig bool) {
+	return b.configMS("general.instanceIdleTimeout", DefaultInstanceIdle)
+}
+
+// configMS reads a millisecond key of .wslconfig (def when the file or key is absent or bad).
+func (b *Backend) configMS(name string, def time.Duration) (d time.Duration, never, fromConfig bool) {
 	b.cfgOnce.Do(func() { b.cfgPath, _ = wslconfig.DefaultPath() })
 	if b.cfgPath != "" {
 		if f, err := wslconfig.ReadFile(b.cfgPath); err == nil {
-			if v, ok := f.Get("general.instanceIdleTimeout"); ok {
+			if v, ok := f.Get(name); ok {
 				if ms, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
 					if ms < 0 {
 						return 0, true, true
@@ -169,5 +179,5 @@ func (b *Backend) InstanceIdle() (d time.Duration, never, fromConfig bool) {
 			}
 		}
 	}
-	return DefaultInstanceIdle, false, false
+	return def, false, false
 }

@@ -149,9 +149,16 @@ func TestKeepOutlivesWsldash(t *testing.T) {
 		}
 		return true
 	})
+	b.invalidate()
+	ds, _ = b.Distros(context.Background())
+	if d, _ := byName(ds, "Debian"); d.Kept || d.State != "Running" {
+		t.Fatalf("Debian right after release (WSL keeps it 15 s): %+v", d)
+	}
+	f.Advance(16 * time.Second)
+	b.invalidate()
 	ds, _ = b.Distros(context.Background())
 	if d, _ := byName(ds, "Debian"); d.Kept || d.State != "Stopped" {
-		t.Fatalf("Debian after release: %+v", d)
+		t.Fatalf("Debian 16 s after release: %+v", d)
 	}
 	if ok, _ := b.Unkeep("Debian"); ok {
 		t.Fatal("released twice")

@@ -118,7 +118,8 @@ type Backend struct {
 	version   *wslout.Version
 	closed    bool
 
-	trashHook func(step string) // tests: called after each recorded step of Trash
+	trashHook   func(step string) // tests: called after each recorded step of Trash
+	lastRunning time.Time         // when a list last showed a running distro (vmidle.go)
 
 	cfgOnce sync.Once
 	cfgPath string // .wslconfig, found once (inside WSL that asks cmd.exe)

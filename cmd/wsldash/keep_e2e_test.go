@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestKeepAndReleaseAgainstTheDouble is issue 9's walk as a new user, with the real binary and
@@ -82,8 +83,21 @@ func TestKeepAndReleaseAgainstTheDouble(t *testing.T) {
 	if out, err := wsldash("release", "Debian"); err != nil || !strings.Contains(out, "released") {
 		t.Fatalf("release: %v\n%s", err, out)
 	}
+	if d := debian(); d["state"] != "Running" || d["kept"] != nil {
+		raw, _ := os.ReadFile(state)
+		t.Fatalf("right after release (WSL keeps it 15 s without a client): %v\nstate: %s", d, raw)
+	}
+	// 16 s later on the double's clock, WSL has stopped it.
+	var m map[string]any
+	raw, _ := os.ReadFile(state)
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["clock"] = time.Now().Add(16 * time.Second).UTC().Format(time.RFC3339Nano)
+	raw, _ = json.Marshal(m)
+	os.WriteFile(state, raw, 0o644)
 	if d := debian(); d["state"] != "Stopped" || d["kept"] != nil {
-		t.Fatalf("after release: %v", d)
+		t.Fatalf("16 s after release: %v", d)
 	}
 	if out, err := wsldash("release", "Debian"); err == nil {
 		t.Fatalf("release of a distro not kept succeeded:\n%s", out)

@@ -37,6 +37,8 @@ type Distro struct {
 	// Root is the host folder standing for the distro's own file system (\\wsl.localhost\NAME\);
 	// --unregister deletes it with the disk, as wsl.exe does.
 	Root string `json:"root,omitempty"`
+	// IdleSince is when its last client ended (lifecycle.go); "" while it has one or is stopped.
+	IdleSince string `json:"idle_since,omitempty"`
 }
 
 // Fail injects a failure.
@@ -74,6 +76,13 @@ type State struct {
 	Caller string `json:"caller,omitempty"`
 	// Warnings are printed to stderr by every call, as wsl.exe prints .wslconfig warnings.
 	Warnings []string `json:"warnings,omitempty"`
+	// The lifecycle (lifecycle.go): the clock (RFC 3339, "" = wall clock), the idle timeouts in ms
+	// (nil = WSL's defaults, < 0 = never), and the VM's state as the double keeps it.
+	Clock          string `json:"clock,omitempty"`
+	InstanceIdleMS *int   `json:"instance_idle_ms,omitempty"`
+	VMIdleMS       *int   `json:"vm_idle_ms,omitempty"`
+	VM             string `json:"vm,omitempty"`
+	VMIdleSince    string `json:"vm_idle_since,omitempty"`
 }
 
 var st State
@@ -86,6 +95,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "fakewsl:", err)
 		os.Exit(2)
 	}
+	update(func() error { lifecycle(); return nil })
 	warnings()
 	if f := st.Fail; f != nil && (f.Match == "" || strings.Contains(strings.Join(args, " "), f.Match)) {
 		inject(f)
@@ -201,7 +211,8 @@ func distros() []Distro {
 		if all[i].State == "" {
 			all[i].State = "Stopped"
 		}
-		if all[i].State == "Stopped" && anyAlive(all[i].Holders) {
+		// Holders that lifecycle() found alive and that died since have just started the idle time.
+		if all[i].State == "Stopped" && (len(all[i].Holders) > 0 || lingering(all[i])) {
 			all[i].State = "Running"
 		}
 	}
@@ -359,7 +370,7 @@ func terminate(name string) int {
 			return errNotFound
 		}
 		holders = st.Distros[i].Holders
-		st.Distros[i].Holders = nil
+		st.Distros[i].Holders, st.Distros[i].IdleSince = nil, ""
 		if st.Distros[i].State == "Running" {
 			st.Distros[i].State = "Stopped"
 		}
@@ -376,9 +387,10 @@ func terminate(name string) int {
 func shutdown() int {
 	var holders []int
 	update(func() error {
+		st.VM, st.VMIdleSince = "Stopped", ""
 		for i := range st.Distros {
 			holders = append(holders, st.Distros[i].Holders...)
-			st.Distros[i].Holders = nil
+			st.Distros[i].Holders, st.Distros[i].IdleSince = nil, ""
 			if st.Distros[i].State == "Running" {
 				st.Distros[i].State = "Stopped"
 			}
@@ -586,6 +598,7 @@ func execIn(args []string) int {
 	defer update(func() error {
 		if i := find(name); i >= 0 {
 			st.Distros[i].Holders = without(st.Distros[i].Holders, pid)
+			lastClientLeft(i)
 		}
 		return nil
 	})

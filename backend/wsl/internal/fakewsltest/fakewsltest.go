@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Build compiles fakewsl into dir and returns the binary's path.
@@ -56,13 +57,14 @@ func Main(m *testing.M, exe *string) {
 
 // Distro mirrors fakewsl's Distro.
 type Distro struct {
-	Name    string `json:"name"`
-	State   string `json:"state"`
-	Version int    `json:"version"`
-	Content string `json:"content,omitempty"`
-	Dir     string `json:"dir,omitempty"`
-	Holders []int  `json:"holders,omitempty"`
-	Root    string `json:"root,omitempty"`
+	Name      string `json:"name"`
+	State     string `json:"state"`
+	Version   int    `json:"version"`
+	Content   string `json:"content,omitempty"`
+	Dir       string `json:"dir,omitempty"`
+	Holders   []int  `json:"holders,omitempty"`
+	Root      string `json:"root,omitempty"`
+	IdleSince string `json:"idle_since,omitempty"`
 }
 
 // Fail mirrors fakewsl's Fail.
@@ -91,6 +93,11 @@ type State struct {
 	Drives           map[string]string `json:"drives,omitempty"`
 	Caller           string            `json:"caller,omitempty"`
 	Warnings         []string          `json:"warnings,omitempty"`
+	Clock            string            `json:"clock,omitempty"`
+	InstanceIdleMS   *int              `json:"instance_idle_ms,omitempty"`
+	VMIdleMS         *int              `json:"vm_idle_ms,omitempty"`
+	VM               string            `json:"vm,omitempty"`
+	VMIdleSince      string            `json:"vm_idle_since,omitempty"`
 }
 
 // Fake is one configured instance: a state file and a call log in a temp dir.
@@ -187,4 +194,43 @@ func (f *Fake) Pids() []int {
 		}
 	}
 	return out
+}
+
+// Update applies f to the state under the double's own lock file, so it does not race a
+// running double.
+func (f *Fake) Update(fn func(*State)) {
+	f.t.Helper()
+	lock := f.StatePath + ".lock"
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		fh, err := os.OpenFile(lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		if err == nil {
+			fh.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatal("the double's state stayed locked")
+		}
+	}
+	defer os.Remove(lock)
+	st := f.Read()
+	fn(&st)
+	f.Write(st)
+}
+
+// SetClock sets the double's clock (its lifecycle timers run on it).
+func (f *Fake) SetClock(t time.Time) {
+	f.t.Helper()
+	f.Update(func(s *State) { s.Clock = t.UTC().Format(time.RFC3339Nano) })
+}
+
+// Advance moves the double's clock on by d (from the wall clock if it was not set).
+func (f *Fake) Advance(d time.Duration) {
+	f.t.Helper()
+	f.Update(func(s *State) {
+		now := time.Now()
+		if t, err := time.Parse(time.RFC3339Nano, s.Clock); err == nil {
+			now = t
+		}
+		s.Clock = now.Add(d).UTC().Format(time.RFC3339Nano)
+	})
 }
