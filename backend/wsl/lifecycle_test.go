@@ -2,11 +2,14 @@ package wsl
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/wslconfig"
 )
 
 // WSL's lifecycle in the double, and what the backend says about it: a released distro runs
@@ -68,5 +71,26 @@ func TestLifecycleNeverIdle(t *testing.T) {
 	ds, _ := b.Distros(ctx)
 	if d, _ := byName(ds, "Debian"); d.State != backend.StateRunning {
 		t.Fatalf("Debian stopped although instanceIdleTimeout is -1: %+v", d)
+	}
+}
+
+// start's note comes from .wslconfig's [general] instanceIdleTimeout when it is set.
+func TestInstanceIdleFromWSLConfig(t *testing.T) {
+	for _, tc := range []struct {
+		file        string
+		want        time.Duration
+		never, from bool
+	}{
+		{"[general]\ninstanceIdleTimeout=60000\n", time.Minute, false, true},
+		{"[general]\ninstanceIdleTimeout=-1\n", 0, true, true},
+		{"[wsl2]\nmemory=4GB\n", DefaultInstanceIdle, false, false},
+	} {
+		p := filepath.Join(t.TempDir(), ".wslconfig")
+		os.WriteFile(p, []byte(tc.file), 0o644)
+		t.Setenv(wslconfig.EnvOverride, p)
+		b, _, _ := newBackend(t, twoDistros(), nil)
+		if d, never, from := b.InstanceIdle(); d != tc.want || never != tc.never || from != tc.from {
+			t.Errorf("%q: %v %v %v", tc.file, d, never, from)
+		}
 	}
 }

@@ -15,11 +15,13 @@ func setProcAttr(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{HideWindow: true, CreationFlags: windows.CREATE_NO_WINDOW}
 }
 
-// setDetached makes a child that outlives wsldash: no console, its own process group, and out of
-// any job wsldash is in (where the job allows it; see startDetached's retry).
+// setDetached makes a child that outlives wsldash: a console of its own that is never shown
+// (CREATE_NO_WINDOW, so closing wsldash's console sends it no close event), its own process
+// group (no Ctrl-C from ours), and out of any job wsldash is in where that job allows it
+// (StartDetached retries without the breakaway otherwise). It is not put in wsldash's job.
 func setDetached(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{HideWindow: true,
-		CreationFlags: windows.DETACHED_PROCESS | windows.CREATE_NEW_PROCESS_GROUP | windows.CREATE_BREAKAWAY_FROM_JOB}
+		CreationFlags: windows.CREATE_NO_WINDOW | windows.CREATE_NEW_PROCESS_GROUP | windows.CREATE_BREAKAWAY_FROM_JOB}
 }
 
 // withoutBreakaway drops CREATE_BREAKAWAY_FROM_JOB, which fails when wsldash's own job forbids it.
