@@ -18,13 +18,19 @@
 // can be probed Sample returns zeros and a KindNotRunning error.
 //
 // Unregistering exists only as Trash: export to the trash folder, verify the archive, then
-// `wsl.exe --unregister`. TrashRestore imports it back; TrashPurge deletes the archive. There is
-// deliberately no other path to `--unregister` in this package.
+// `wsl.exe --unregister`, each step recorded so a killed unregister can be told apart. The trash
+// is in the Windows user's local app data (from inside WSL through interop), never in the distro
+// being removed, and the distro wsldash runs in is refused. TrashRestore imports it back;
+// TrashPurge deletes the archive. There is deliberately no other path to `--unregister`.
+//
+// Held children die with wsldash (keep.go); Keep starts a detached keep-alive that outlives it.
 //
 // Proven here only against the fakewsl double (internal/fakewsl), never against a real wsl.exe:
 // the interop exit code 255 for -1, CREATE_NO_WINDOW, that killing wsl.exe on Windows also ends
 // the Linux side of a probe or keep-alive, `wslpath -w` paths for export/import from inside WSL,
-// and export/import timings on real disks.
+// the Windows job object and the detached keep-alive (breakaway, hidden console), that the
+// parent-death signal on an interop wsl.exe ends the Windows side, and export/import timings on
+// real disks.
 package wsl
 
 import (
