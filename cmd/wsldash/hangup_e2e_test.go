@@ -19,20 +19,11 @@ import (
 // the hangup but its keep-alive, in its own process group, lived on holding the distro. Now no
 // wsl.exe child of wsldash is left.
 func TestTerminalClosedLeavesNoChild(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: builds two binaries and runs tmux")
-	}
 	tmuxBin, err := exec.LookPath("tmux")
 	if err != nil {
 		t.Skip("tmux is not installed")
 	}
-	dir := t.TempDir()
-	bin, fake := filepath.Join(dir, "wsldash"), filepath.Join(dir, "wsl.exe")
-	for out, pkg := range map[string]string{bin: ".", fake: "github.com/wsldash/wsldash/backend/wsl/internal/fakewsl"} {
-		if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
-			t.Fatalf("build %s: %v\n%s", pkg, err, b)
-		}
-	}
+	dir, bin, fake := buildWithDouble(t)
 	state := filepath.Join(dir, "state.json")
 	os.WriteFile(state, []byte(`{"default":"Ubuntu","distros":[{"name":"Ubuntu","state":"Running","version":2},{"name":"Debian","state":"Stopped","version":2}]}`), 0o644)
 	holders := func() map[string][]int {

@@ -17,16 +17,7 @@ import (
 // the wsl.exe double: start says how long WSL keeps the distro; start --keep, the CLI exits, and
 // list shows it Running and kept; release ends that and it stops.
 func TestKeepAndReleaseAgainstTheDouble(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: builds two binaries")
-	}
-	dir := t.TempDir()
-	bin, fake := filepath.Join(dir, "wsldash"), filepath.Join(dir, "wsl.exe")
-	for out, pkg := range map[string]string{bin: ".", fake: "github.com/wsldash/wsldash/backend/wsl/internal/fakewsl"} {
-		if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
-			t.Fatalf("build %s: %v\n%s", pkg, err, b)
-		}
-	}
+	dir, bin, fake := buildWithDouble(t)
 	state := filepath.Join(dir, "state.json")
 	os.WriteFile(state, []byte(`{"default":"Ubuntu","distros":[{"name":"Ubuntu","state":"Stopped","version":2},{"name":"Debian","state":"Stopped","version":2}]}`), 0o644)
 	env := append(os.Environ(), "FAKEWSL_STATE="+state, "XDG_CACHE_HOME="+filepath.Join(dir, "cache"),
@@ -102,4 +93,21 @@ func TestKeepAndReleaseAgainstTheDouble(t *testing.T) {
 	if out, err := wsldash("release", "Debian"); err == nil {
 		t.Fatalf("release of a distro not kept succeeded:\n%s", out)
 	}
+}
+
+// buildWithDouble builds wsldash and the wsl.exe double into a temporary folder (skipped with
+// -short) and returns the folder and both paths.
+func buildWithDouble(t *testing.T) (dir, bin, fake string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: builds two binaries")
+	}
+	dir = t.TempDir()
+	bin, fake = filepath.Join(dir, "wsldash"), filepath.Join(dir, "wsl.exe")
+	for out, pkg := range map[string]string{bin: ".", fake: "github.com/wsldash/wsldash/backend/wsl/internal/fakewsl"} {
+		if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+			t.Fatalf("build %s: %v\n%s", pkg, err, b)
+		}
+	}
+	return dir, bin, fake
 }
