@@ -42,4 +42,24 @@ type TrashEntry struct {
 	Bytes    int64     `json:"bytes"`
 	Trashed  time.Time `json:"trashed"`
 	BasePath string    `json:"base_path,omitempty"`
+	// State is the last step reached: exporting, verified (the archive is complete and readable),
+	// unregistering (wsl.exe --unregister was started) or trashed (done). Entries written before
+	// there were states read as trashed.
+	State string `json:"state"`
+	// Registered (from a status look only) says whether a distro of this name is registered now;
+	// nil when it could not be asked.
+	Registered *bool `json:"registered,omitempty"`
+	// Note (from a status look only) says in one line what the entry means now.
+	Note string `json:"note,omitempty"`
 }
+
+// The steps of an unregister, in order (TrashEntry.State).
+const (
+	TrashExporting     = "exporting"
+	TrashVerified      = "verified"
+	TrashUnregistering = "unregistering"
+	TrashDone          = "trashed"
+)
+
+// Restorable reports whether the archive is known complete (verified or later).
+func (e TrashEntry) Restorable() bool { return e.State != TrashExporting }

@@ -104,6 +104,9 @@ const (
 	ActExport     Action = "export"
 	ActImport     Action = "import"
 	ActUnregister Action = "unregister"
+	// ActKeep keeps a distro running after the front end exits; ActRelease ends that.
+	ActKeep    Action = "keep"
+	ActRelease Action = "release"
 )
 
 // Capability is whether an action is possible and, if not, why.

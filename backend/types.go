@@ -41,6 +41,9 @@ type Distro struct {
 	// Held is true while the dashboard itself keeps the distro running (a probe or a started
 	// distro kept alive); the user can let go of it.
 	Held bool `json:"held,omitempty"`
+	// Kept is true while a detached keep-alive (wsldash start --keep) keeps the distro running;
+	// unlike Held it outlives wsldash, until wsldash release.
+	Kept bool `json:"kept,omitempty"`
 }
 
 // GuestMemory is the Linux guest's view of memory (/proc/meminfo, VM-wide on WSL 2).

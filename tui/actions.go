@@ -32,6 +32,9 @@ type dialogChoice struct {
 	sig         backend.Signal
 }
 
+// keepChoice is the quit dialog's "keep and quit" (a mode no reclaim has).
+const keepChoice backend.ReclaimMode = "keep-and-quit"
+
 // reclaimChoices are the manual reclaims, the default first.
 var reclaimChoices = []dialogChoice{
 	{label: "dropcache", desc: "drop the clean page cache now (drop_caches)", mode: backend.ReclaimDropCache},
@@ -53,6 +56,8 @@ var verbs = map[backend.Action][2]string{ // action -> (pending label, done mess
 	backend.ActShutdown:   {"shutting down", "WSL VM shut down"},
 	backend.ActReclaim:    {"reclaiming", "reclaimed"},
 	backend.ActKill:       {"killing", "killed"},
+	backend.ActKeep:       {"keeping", "kept: it stays running after wsldash quits (R releases it)"},
+	backend.ActRelease:    {"releasing", "released: WSL stops it once no client is left"},
 }
 
 func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -69,7 +74,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.showHelp {
 		switch {
 		case key.Matches(msg, k.Quit):
-			return m, tea.Quit
+			return m, m.quit()
 		case key.Matches(msg, k.Help, k.Cancel):
 			m.showHelp = false
 		}
@@ -77,7 +82,11 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
-		return m, tea.Quit
+		return m, m.quit()
+	case key.Matches(msg, k.Keep):
+		return m, m.keepAction(backend.ActKeep)
+	case key.Matches(msg, k.Release):
+		return m, m.keepAction(backend.ActRelease)
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
 	case key.Matches(msg, k.ViewOverview):
@@ -205,6 +214,9 @@ func (m *Model) onDialogKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Confirm):
 			m.dialog = nil
 			o := d.op
+			if o.act == actQuit {
+				return m.quitWith(d.choices[d.choice].mode == keepChoice)
+			}
 			o.mode, o.sig = d.choices[d.choice].mode, d.choices[d.choice].sig
 			return m.startAction(o)
 		case key.Matches(msg, k.Cancel):

@@ -255,6 +255,8 @@ func actionCmd(ctx context.Context, be backend.Backend, id uint64, o op) tea.Cmd
 		case backend.ActKill:
 			msg.target = o.name
 			msg.err = be.KillProcess(ctx, o.distro, o.pid, o.sig)
+		case backend.ActKeep, backend.ActRelease:
+			msg.err = keepOrRelease(ctx, be, o)
 		}
 		return msg
 	}

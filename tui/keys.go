@@ -18,6 +18,7 @@ type KeyMap struct {
 
 	Start, Terminate, SetDefault, Shell key.Binding
 	Shutdown, Reclaim, Kill             key.Binding
+	Keep, Release                       key.Binding
 	Sort, Theme                         key.Binding
 
 	ViewOverview, ViewMemory, ViewProcesses, ViewMounts, ViewConfig key.Binding
@@ -49,6 +50,8 @@ func DefaultKeyMap() KeyMap {
 		Terminate:  b("terminate", "t"),
 		SetDefault: b("set default", "d"),
 		Shell:      b("shell", "enter"),
+		Keep:       b("keep running after quit", "K"),
+		Release:    b("release (stop keeping)", "R"),
 		Shutdown:   b("shutdown", "S"),
 		Reclaim:    b("reclaim", "r"),
 		Kill:       b("kill", "x"),
@@ -86,6 +89,7 @@ func (k *KeyMap) bindings() []binding {
 		{"focus_next", &k.FocusNext, ""}, {"focus_prev", &k.FocusPrev, ""}, {"filter", &k.Filter, ""},
 		{"start", &k.Start, backend.ActStart}, {"terminate", &k.Terminate, backend.ActTerminate},
 		{"set_default", &k.SetDefault, backend.ActSetDefault}, {"shell", &k.Shell, backend.ActShell},
+		{"keep", &k.Keep, backend.ActKeep}, {"release", &k.Release, backend.ActRelease},
 		{"shutdown", &k.Shutdown, backend.ActShutdown}, {"reclaim", &k.Reclaim, backend.ActReclaim},
 		{"kill", &k.Kill, backend.ActKill}, {"sort", &k.Sort, ""}, {"theme", &k.Theme, ""},
 		{"view_overview", &k.ViewOverview, ""}, {"view_memory", &k.ViewMemory, ""},
@@ -100,7 +104,7 @@ func (k *KeyMap) bindings() []binding {
 func (k *KeyMap) helpGroups() []helpGroup {
 	return []helpGroup{
 		{"Move", []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.FocusNext, &k.FocusPrev, &k.Filter}},
-		{"Distro", []*key.Binding{&k.Start, &k.Terminate, &k.SetDefault, &k.Shell}},
+		{"Distro", []*key.Binding{&k.Start, &k.Terminate, &k.SetDefault, &k.Shell, &k.Keep, &k.Release}},
 		{"VM", []*key.Binding{&k.Shutdown, &k.Reclaim, &k.Kill, &k.Sort, &k.AllProcs}},
 		{"Views", []*key.Binding{&k.ViewOverview, &k.ViewMemory, &k.ViewProcesses, &k.ViewMounts, &k.ViewConfig, &k.ViewPorts, &k.Theme, &k.Help, &k.Quit}},
 		{"Dialogs", []*key.Binding{&k.Confirm, &k.Cancel}},

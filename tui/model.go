@@ -441,6 +441,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case actionMsg:
 		return m, m.onAction(msg)
+	case keptAllMsg:
+		return m, m.onKeptAll(msg)
 	case configMsg:
 		m.onConfig(msg)
 		return m, nil

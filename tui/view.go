@@ -489,7 +489,10 @@ func (m *Model) renderDistros(r Rect) {
 		}
 		if showHeld {
 			held := ""
-			if d.Held {
+			switch {
+			case d.Kept:
+				held = "kept"
+			case d.Held:
 				held = "held"
 			}
 			rest += col(held, heldW, false)
@@ -1010,6 +1013,7 @@ func (m *Model) renderHelp(r Rect) {
 	foot := []string{
 		"Mouse: click selects a row and focuses its pane; the wheel scrolls.",
 		"Dimmed keys are not available on this backend; pressing one says why.",
+		"held: running only while wsldash is open · kept (K): stays running after wsldash quits, until R.",
 		"Rebind keys in config.toml, e.g. [keys] start = [\"s\"] (wsldash config path).",
 	}
 	// One block of lines per group, each with its own key column width.

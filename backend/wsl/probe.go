@@ -278,7 +278,7 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 	}
 	p, err := b.ensureProbe(ctx)
 	if err != nil {
-		return s, err
+		return s, b.vmIdleNote(err)
 	}
 	select {
 	case <-p.first:

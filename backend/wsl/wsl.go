@@ -18,13 +18,19 @@
 // can be probed Sample returns zeros and a KindNotRunning error.
 //
 // Unregistering exists only as Trash: export to the trash folder, verify the archive, then
-// `wsl.exe --unregister`. TrashRestore imports it back; TrashPurge deletes the archive. There is
-// deliberately no other path to `--unregister` in this package.
+// `wsl.exe --unregister`, each step recorded so a killed unregister can be told apart. The trash
+// is in the Windows user's local app data (from inside WSL through interop), never in the distro
+// being removed, and the distro wsldash runs in is refused. TrashRestore imports it back;
+// TrashPurge deletes the archive. There is deliberately no other path to `--unregister`.
+//
+// Held children die with wsldash (keep.go); Keep starts a detached keep-alive that outlives it.
 //
 // Proven here only against the fakewsl double (internal/fakewsl), never against a real wsl.exe:
 // the interop exit code 255 for -1, CREATE_NO_WINDOW, that killing wsl.exe on Windows also ends
 // the Linux side of a probe or keep-alive, `wslpath -w` paths for export/import from inside WSL,
-// and export/import timings on real disks.
+// the Windows job object and the detached keep-alive (breakaway, hidden console), that the
+// parent-death signal on an interop wsl.exe ends the Windows side, and export/import timings on
+// real disks.
 package wsl
 
 import (
@@ -68,12 +74,18 @@ type Options struct {
 
 	// ProbeInterval is how often the probe prints a frame, default 1s.
 	ProbeInterval time.Duration
-	// TrashDir holds unregistered distros' archives, default os.UserCacheDir()/wsldash/trash.
+	// TrashDir holds unregistered distros' archives, default WindowsDataDir()/wsldash/trash.
 	TrashDir string
+	// WindowsDataDir is the Windows user's local app data as a local path. Default: on Windows
+	// os.UserCacheDir() (%LocalAppData%); inside WSL %UserProfile%\AppData\Local found through
+	// interop (cmd.exe, as for .wslconfig), under /mnt/<drive>; elsewhere an error.
+	WindowsDataDir func() (string, error)
 	// Now is the clock used for the list TTL and sample times (tests inject one), default time.Now.
 	Now func() time.Time
 	// PollInterval is how often long operations report progress, default 250ms.
 	PollInterval time.Duration
+	// KeepDir records the keep-alives started by Keep, default os.UserCacheDir()/wsldash/kept.
+	KeepDir string
 	// WinPath turns a local path into one wsl.exe understands. Default: identity on Windows, and
 	// `wslpath -w` inside WSL.
 	WinPath func(path string) (string, error)
@@ -111,6 +123,9 @@ type Backend struct {
 	lastPct   *float64
 	version   *wslout.Version
 	closed    bool
+
+	trashHook   func(step string) // tests: called after each recorded step of Trash
+	lastRunning time.Time         // when a list last showed a running distro (vmidle.go)
 
 	cfgOnce sync.Once
 	cfgPath string // .wslconfig, found once (inside WSL that asks cmd.exe)
@@ -154,6 +169,9 @@ func New(opts Options) (*Backend, error) {
 	}
 	if b.opts.WinPath == nil {
 		b.opts.WinPath = defaultWinPath(b.inside)
+	}
+	if b.opts.WindowsDataDir == nil {
+		b.opts.WindowsDataDir = defaultWindowsDataDir(b.inside)
 	}
 	exe, err := wslexe.Find(opts.WSLExe)
 	if err != nil {
@@ -201,6 +219,24 @@ func defaultWinPath(inside bool) func(string) (string, error) {
 	}
 }
 
+func defaultWindowsDataDir(inside bool) func() (string, error) {
+	if !inside {
+		return func() (string, error) {
+			if runtime.GOOS != "windows" {
+				return "", errors.New("not on Windows and not inside WSL")
+			}
+			return os.UserCacheDir()
+		}
+	}
+	return func() (string, error) {
+		cfg, err := wslconfig.DefaultPath() // <profile>/.wslconfig, through interop
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(filepath.Dir(cfg), "AppData", "Local"), nil
+	}
+}
+
 func (b *Backend) ready(op string) error {
 	if b.runErr != nil {
 		var be *backend.Error
@@ -223,6 +259,7 @@ func (b *Backend) Info(ctx context.Context) (backend.Info, error) {
 	if err := b.ready("info"); err != nil {
 		return info, err
 	}
+	ctx = wslexe.Operation(ctx)
 	b.mu.Lock()
 	v := b.version
 	b.mu.Unlock()
@@ -274,7 +311,8 @@ func (b *Backend) reclaimMode() backend.ReclaimMode {
 // Capabilities: everything, unless wsl.exe is missing.
 func (b *Backend) Capabilities() backend.Capabilities {
 	acts := []backend.Action{backend.ActStart, backend.ActTerminate, backend.ActShutdown, backend.ActSetDefault,
-		backend.ActReclaim, backend.ActKill, backend.ActShell, backend.ActExport, backend.ActImport, backend.ActUnregister}
+		backend.ActReclaim, backend.ActKill, backend.ActShell, backend.ActExport, backend.ActImport, backend.ActUnregister,
+		backend.ActKeep, backend.ActRelease}
 	c := backend.Capabilities{}
 	for _, a := range acts {
 		if b.runErr != nil {
@@ -301,14 +339,14 @@ func (b *Backend) Distros(ctx context.Context) ([]backend.Distro, error) {
 	if ds, err, ok := b.cachedList(); ok {
 		return ds, err
 	}
-	ds, err := b.fetchList(ctx)
+	ds, err := b.fetchList(wslexe.Operation(ctx))
 	if ctx.Err() != nil {
 		return nil, err // a cancelled call says nothing about wsl.exe: don't cache it
 	}
 	b.mu.Lock()
 	b.list, b.listErr, b.listAt, b.listOK = ds, err, b.opts.Now(), true
 	b.mu.Unlock()
-	return b.cachedListLocked()
+	return b.withKept(b.cachedListLocked())
 }
 
 func (b *Backend) cachedList() ([]backend.Distro, error, bool) {
@@ -318,7 +356,7 @@ func (b *Backend) cachedList() ([]backend.Distro, error, bool) {
 	if !fresh {
 		return nil, nil, false
 	}
-	ds, err := b.cachedListLocked()
+	ds, err := b.withKept(b.cachedListLocked())
 	return ds, err, true
 }
 
@@ -356,7 +394,7 @@ func (b *Backend) fetchList(ctx context.Context) ([]backend.Distro, error) {
 		if wslout.IsNoDistros(res.Text()) {
 			return []backend.Distro{}, nil
 		}
-		if backend.CodeOf(err) == "" {
+		if backend.CodeOf(err) == "" && backend.KindOf(err) != backend.KindTimeout {
 			// A failure without a code is how wsl.exe reports "no distros"; in a language we
 			// don't recognise, -l -q (empty, exit 0 when none) settles it.
 			if q, qerr := b.run.Run(ctx, "-l", "-q"); qerr == nil {

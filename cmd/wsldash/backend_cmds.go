@@ -23,7 +23,7 @@ import (
 func addBackendCommands(root *cobra.Command, a *app) {
 	root.AddCommand(
 		listCmd(a), statsCmd(a), mountsCmd(a), psCmd(a), portsCmd(a),
-		actionCmd(a, "start NAME", "Start a distro (and the VM if needed)", func(ctx context.Context, b backend.Backend, n string) error { return b.Start(ctx, n) }),
+		startCmd(a), releaseCmd(a),
 		actionCmd(a, "terminate NAME", "Terminate a running distro", func(ctx context.Context, b backend.Backend, n string) error { return b.Terminate(ctx, n) }, backend.ActTerminate),
 		actionCmd(a, "set-default NAME", "Make a distro the default", func(ctx context.Context, b backend.Backend, n string) error { return b.SetDefault(ctx, n) }),
 		shutdownCmd(a), reclaimCmd(a),
@@ -79,7 +79,10 @@ func listCmd(a *app) *cobra.Command {
 						disk = humanBytes(uint64(d.DiskBytes))
 					}
 					held := ""
-					if d.Held {
+					switch {
+					case d.Kept:
+						held = "kept (outlives wsldash)"
+					case d.Held:
 						held = "held by wsldash"
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", mark, d.Name, d.State, d.Version, disk, held)

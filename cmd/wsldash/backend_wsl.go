@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/wsl"
 )
@@ -8,7 +10,7 @@ import (
 // openWSLBackend opens the wsl backend with --wsl-exe (else $WSLDASH_WSL_EXE, PATH, the standard
 // place).
 func openWSLBackend(a *app) (backend.Backend, error) {
-	return wsl.New(wsl.Options{WSLExe: a.wslExe})
+	return wsl.New(wsl.Options{WSLExe: a.wslExe, TrashDir: os.Getenv(wsl.EnvTrashDir)})
 }
 
 // isInsideWSL is --backend auto's test for "Linux with WSL interop".

@@ -7,10 +7,14 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// A closed terminal (SIGHUP), a kill (SIGTERM; on Windows also the console's close, logoff and
+	// shutdown events) end wsldash as Ctrl-C does: through the deferred Closes that stop what it
+	// holds. A crash or SIGKILL skips them; the parent-death signal and the job object cover that.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	if err := newRootCmd(newApp()).ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "wsldash:", err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -34,6 +35,17 @@ func withArchiver(cmd *cobra.Command, a *app, f func(backend.Archiver) error) er
 		}
 		return f(ar)
 	})
+}
+
+// trashStatus lists the trash with what each entry means now (still registered, restorable)
+// where the backend can say, else the plain list.
+func trashStatus(ctx context.Context, b backend.Archiver) ([]backend.TrashEntry, error) {
+	if st, ok := b.(interface {
+		TrashStatus(context.Context) ([]backend.TrashEntry, error)
+	}); ok {
+		return st.TrashStatus(ctx)
+	}
+	return b.TrashList()
 }
 
 // wslProgress prints "label: N MiB" on one updating line of w when w is a terminal.
@@ -156,7 +168,7 @@ func wslTrashCmd(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withArchiver(cmd, a, func(b backend.Archiver) error {
-				es, err := b.TrashList()
+				es, err := trashStatus(cmd.Context(), b)
 				if err != nil {
 					return err
 				}
@@ -171,9 +183,10 @@ func wslTrashCmd(a *app) *cobra.Command {
 					return nil
 				}
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "NAME\tVERSION\tSIZE\tTRASHED\tARCHIVE")
+				fmt.Fprintln(tw, "NAME\tVERSION\tSIZE\tTRASHED\tSTATE\tARCHIVE")
 				for _, e := range es {
-					fmt.Fprintf(tw, "%s\t%d\t%.1f MiB\t%s\t%s\n", e.Name, e.Version, float64(e.Bytes)/(1<<20), e.Trashed.Local().Format("2006-01-02 15:04"), e.Archive)
+					fmt.Fprintf(tw, "%s\t%d\t%.1f MiB\t%s\t%s\t%s\n", e.Name, e.Version, float64(e.Bytes)/(1<<20), e.Trashed.Local().Format("2006-01-02 15:04"), e.State, e.Archive)
+					fmt.Fprintf(tw, "\t%s\n", e.Note)
 				}
 				return tw.Flush()
 			})

@@ -181,6 +181,13 @@ func (r *Runner) RunInput(ctx context.Context, timeout time.Duration, in io.Read
 }
 
 func (r *Runner) run(ctx context.Context, timeout time.Duration, in io.Reader, args []string) (res Result, err error) {
+	op, _ := ctx.Value(opKey{}).(*operation)
+	if hung := op.hung(); hung != "" {
+		// wsl.exe already failed to answer in this operation: the service is not answering, so
+		// do not wait another timeout for it.
+		return Result{ExitCode: -1}, &backend.Error{Kind: backend.KindTimeout, Op: opName(args),
+			Message: "not asked: wsl.exe did not answer " + hung + " earlier in this operation", Err: context.DeadlineExceeded}
+	}
 	start := time.Now()
 	defer func() {
 		if r.OnCall != nil {
@@ -192,15 +199,28 @@ func (r *Runner) run(ctx context.Context, timeout time.Duration, in io.Reader, a
 	cmd := r.command(tctx, args)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = &out, &errb, in
-	runErr := cmd.Run()
+	runErr := cmd.Start()
+	if runErr == nil {
+		afterStart(cmd)
+		runErr = cmd.Wait()
+	}
 	res = Result{Stdout: out.Bytes(), Stderr: errb.Bytes()}
 	if cmd.ProcessState != nil {
 		res.ExitCode = cmd.ProcessState.ExitCode()
+	}
+	if errors.Is(runErr, exec.ErrWaitDelay) && cmd.ProcessState != nil && cmd.ProcessState.Exited() && tctx.Err() == nil {
+		// wsl.exe exited, but a process it left behind still holds its stdout or stderr: what
+		// wsl.exe said is all there is, so its exit status stands (WaitDelay bounded the wait).
+		runErr = nil
+		if !cmd.ProcessState.Success() {
+			runErr = &exec.ExitError{ProcessState: cmd.ProcessState}
+		}
 	}
 	if runErr == nil {
 		return res, nil
 	}
 	if ctx.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded) {
+		op.markHung(fmt.Sprintf("to %q within %s", "wsl.exe "+strings.Join(args, " "), timeout))
 		return res, &backend.Error{Kind: backend.KindTimeout, Op: opName(args),
 			Message: fmt.Sprintf("wsl.exe did not respond within %s", timeout), Err: context.DeadlineExceeded}
 	}
@@ -208,6 +228,45 @@ func (r *Runner) run(ctx context.Context, timeout time.Duration, in io.Reader, a
 		return res, ctx.Err()
 	}
 	return res, r.classify(args, runErr, res)
+}
+
+// operation is shared by the calls of one operation (see Operation).
+type operation struct {
+	mu   sync.Mutex
+	what string // the call that timed out, "" while none has
+}
+
+type opKey struct{}
+
+func (o *operation) hung() string {
+	if o == nil {
+		return ""
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.what
+}
+
+func (o *operation) markHung(what string) {
+	if o == nil {
+		return
+	}
+	o.mu.Lock()
+	if o.what == "" {
+		o.what = what
+	}
+	o.mu.Unlock()
+}
+
+// Operation marks ctx as one operation (a list with its fallbacks, an unregister): once a call
+// in it times out, every later call in it fails at once with KindTimeout, saying so, instead of
+// waiting another timeout for a service that is not answering. A ctx that already is one is
+// returned unchanged.
+func Operation(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(opKey{}).(*operation); ok {
+		return ctx
+	}
+	return context.WithValue(ctx, opKey{}, &operation{})
 }
 
 // classify turns a failed run into a *backend.Error.
@@ -222,7 +281,7 @@ func (r *Runner) classify(args []string, runErr error, res Result) error {
 
 // ExitError builds the error for a run that exited non-zero.
 func ExitError(op string, res Result) error {
-	text := strings.TrimSpace(wslout.Decode(res.Stdout) + "\n" + wslout.Decode(res.Stderr))
+	text := strings.TrimSpace(wslout.Decode(res.Stdout) + "\n" + wslout.DecodeStderr(res.Stderr))
 	if IsWSLFailure(res.ExitCode) {
 		code, msg := wslout.ParseError(text)
 		if msg == "" && code == "" {
@@ -234,7 +293,7 @@ func ExitError(op string, res Result) error {
 		}
 		return &backend.Error{Kind: kind, Op: op, Message: msg, Code: code}
 	}
-	_, msg := wslout.ParseError(wslout.Decode(res.Stderr))
+	_, msg := wslout.ParseError(wslout.DecodeStderr(res.Stderr))
 	if msg == "" {
 		_, msg = wslout.ParseError(text)
 	}
@@ -320,6 +379,7 @@ func (r *Runner) Start(ctx context.Context, args ...string) (p *Proc, err error)
 		cancel()
 		return nil, StartError(r.Exe, opName(args), err)
 	}
+	afterStart(cmd)
 	go func() {
 		werr := cmd.Wait()
 		p.code = cmd.ProcessState.ExitCode()
@@ -351,6 +411,82 @@ func (p *Proc) Wait() (int, error) {
 func (p *Proc) Stop() {
 	p.once.Do(p.cancel)
 	<-p.done
+}
+
+// StartDetached starts wsl.exe with args as a child that outlives wsldash: its own session (no
+// terminal, so no hangup), no parent-death signal, no console window and outside wsldash's job on
+// Windows. It waits (at most r.Timeout, or until ctx ends) for a first line on stdout equal to
+// ready, then lets the child go and returns its pid. Stopping it later is the caller's business
+// (see Kill).
+func (r *Runner) StartDetached(ctx context.Context, ready string, args ...string) (pid int, err error) {
+	start := time.Now()
+	defer func() {
+		if r.OnCall != nil {
+			r.OnCall(Call{Args: append([]string(nil), args...), Duration: time.Since(start), Long: true, Err: err})
+		}
+	}()
+	cmd := exec.Command(r.Exe, args...)
+	cmd.Env = r.env
+	setDetached(cmd)
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		return 0, err
+	}
+	defer rd.Close()
+	cmd.Stdout = wr // a file, so no copying goroutine ties the child to us
+	err = cmd.Start()
+	if err != nil && withoutBreakaway(cmd) {
+		err = cmd.Start()
+	}
+	wr.Close()
+	if err != nil {
+		return 0, StartError(r.Exe, opName(args), err)
+	}
+	p := cmd.Process
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }() // reaps it if it fails; detached, it outlives us anyway
+	type head struct {
+		text string
+		eof  bool // the child closed its stdout: it is exiting
+	}
+	got := make(chan head, 1)
+	go func() {
+		var h bytes.Buffer
+		buf := make([]byte, 512)
+		for h.Len() < 4096 {
+			n, err := rd.Read(buf)
+			h.Write(buf[:n])
+			if line, _, ok := strings.Cut(h.String(), "\n"); ok && strings.TrimSpace(line) == ready {
+				got <- head{text: ready}
+				return
+			}
+			if err != nil {
+				got <- head{text: h.String(), eof: true}
+				return
+			}
+		}
+		got <- head{text: h.String()}
+	}()
+	fail := func(e error) (int, error) {
+		p.Kill()
+		<-exited
+		return 0, e
+	}
+	select {
+	case h := <-got:
+		if h.text == ready && !h.eof {
+			return p.Pid, nil
+		}
+		if !h.eof {
+			p.Kill()
+		}
+		<-exited
+		return 0, ExitError(opName(args), Result{Stdout: []byte(h.text), ExitCode: cmd.ProcessState.ExitCode()})
+	case <-ctx.Done():
+		return fail(ctx.Err())
+	case <-time.After(r.Timeout):
+		return fail(&backend.Error{Kind: backend.KindTimeout, Op: opName(args), Message: fmt.Sprintf("wsl.exe did not respond within %s", r.Timeout)})
+	}
 }
 
 type lockedBuffer struct {
