@@ -13,8 +13,10 @@ import (
 type sysSource struct{ h *winhost.Host }
 
 func (s sysSource) Sample(ctx context.Context) (*backend.HostView, error) { return s.h.Sample(ctx) }
-func (s sysSource) Registrations() ([]winhost.Registration, error)      { return winhost.ReadRegistrations() }
-func (s sysSource) DiskUsage(path string) (int64, error)                { return winhost.DiskUsage(path) }
+func (s sysSource) Registrations() ([]winhost.Registration, error) {
+	return winhost.ReadRegistrations()
+}
+func (s sysSource) DiskUsage(path string) (int64, error) { return winhost.DiskUsage(path) }
 
 // SystemSource is this host's Source and the function that releases it.
 func SystemSource() (Source, func() error, error) {
