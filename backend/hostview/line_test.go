@@ -15,6 +15,21 @@ import (
 	"github.com/wsldash/wsldash/backend/winhost"
 )
 
+const gib = 1 << 30
+
+func fakeLines(version string) []Line {
+	disk := int64(38654705664)
+	regs := []Registration{
+		{Name: "Ubuntu", GUID: "{a}", Default: true, Version: 2, Flags: 15, State: 1, BasePath: `C:\wsl\Ubuntu`, VhdFileName: "ext4.vhdx", DiskPath: `C:\wsl\Ubuntu\ext4.vhdx`, DiskBytes: &disk},
+		{Name: "legacy", GUID: "{b}", Version: 1, Flags: 7, State: 1, BasePath: `C:\wsl\legacy`},
+	}
+	return []Line{
+		{Type: TypeHello, Program: "wsldash", Version: version, PID: os.Getpid(), IntervalMS: 1000},
+		{Type: TypeRegistrations, Registrations: &regs},
+		{Type: TypeHost, Host: &backend.HostView{VMProcess: "vmmemWSL", VMProcessBytes: 5 * gib, TotalBytes: 32 * gib, AvailableBytes: 20 * gib, VMCPUPercent: 1.5}},
+	}
+}
+
 // fakeSource is a Source with fixed answers that the test changes.
 type fakeSource struct {
 	hv       *backend.HostView
