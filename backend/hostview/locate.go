@@ -14,8 +14,9 @@ const EnvHostExe = "WSLDASH_HOST_EXE"
 // HelperName is the Windows build's file name.
 const HelperName = "wsldash.exe"
 
-// HowTo says in one line how to get the host view inside WSL.
-const HowTo = "no host view from inside WSL: put " + HelperName + " (the Windows build, same version) beside wsldash or on the Windows PATH, or set $" + EnvHostExe
+// HowTo says in one short line (it must fit a dashboard pane) how to get the host view inside
+// WSL; the README says the rest (the same version, the Windows PATH).
+const HowTo = "host view: put " + HelperName + " beside wsldash (or set $" + EnvHostExe + ")"
 
 // ErrNotFound is Locate's answer when there is no helper anywhere.
 var ErrNotFound = errors.New(HowTo)
