@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/wsldash/wsldash/backend"
@@ -333,6 +334,10 @@ func (c *Client) runOnce(exe string) (note string, permanent bool) {
 	// A wrapper's children (wine's wineserver) may keep stderr open after the helper exits.
 	cmd.WaitDelay = closeGrace
 	if err := cmd.Start(); err != nil {
+		if errors.Is(err, syscall.ENOEXEC) {
+			// A .exe the kernel cannot run: WSL interop is off, and will stay off for this run.
+			return fmt.Sprintf("cannot run %s: Windows programs do not run here (WSL interop off?)", exe), true
+		}
 		return fmt.Sprintf("cannot start the host helper %s: %v", exe, err), false
 	}
 	c.mu.Lock()

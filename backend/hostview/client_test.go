@@ -333,3 +333,16 @@ func TestClientCloseBeforeStart(t *testing.T) {
 		t.Fatal("started after Close")
 	}
 }
+
+func TestClientInteropOffIsNotRetried(t *testing.T) {
+	exe := filepath.Join(t.TempDir(), "wsldash.exe")
+	os.WriteFile(exe, []byte("MZ\x90\x00not an ELF"), 0o755) // what a PE file is to Linux without interop
+	events := make(chan Event, 10)
+	c := NewClient(ClientOptions{Exe: exe, Clock: newFakeClock(), OnEvent: func(e Event) { events <- e }})
+	defer c.Close()
+	c.Ready(context.Background())
+	e := <-events
+	if e.Kind != EventDegraded || e.Retry != 0 || !strings.Contains(e.Note, "interop") {
+		t.Fatalf("%+v", e)
+	}
+}
