@@ -79,19 +79,17 @@ type Client struct {
 	done  chan struct{}
 	first chan struct{} // closed at the first host line, or the first failure
 
-	mu         sync.Mutex
-	started    bool
-	closed     bool
-	firstDone  bool
-	host       *backend.HostView // nil while degraded or not yet answered
-	regs       []Registration
-	haveRegs   bool
-	verNote    string // the helper's program version differs
-	note       string // why there is no host view ("" = fine or not yet known)
-	retryAt    time.Time
-	starts     int
-	found      Found
-	everFailed bool
+	mu        sync.Mutex
+	started   bool
+	closed    bool
+	firstDone bool
+	host      *backend.HostView // nil while degraded or not yet answered
+	regs      []Registration
+	haveRegs  bool
+	verNote   string // the helper's program version differs
+	note      string // why there is no host view ("" = fine or not yet known)
+	retryAt   time.Time
+	starts    int
 }
 
 // NewClient makes a client; nothing runs until the first call that needs the helper.
@@ -265,7 +263,6 @@ func (c *Client) degrade(note string, retry time.Duration) {
 	if retry > 0 {
 		c.retryAt = c.opts.Clock.Now().Add(retry)
 	}
-	c.everFailed = true
 	c.markFirst()
 	c.mu.Unlock()
 	c.emit(Event{Kind: EventDegraded, Note: note, Retry: retry})
@@ -278,9 +275,6 @@ func (c *Client) loop() {
 		c.degrade(err.Error(), 0)
 		return
 	}
-	c.mu.Lock()
-	c.found = found
-	c.mu.Unlock()
 	backoff := c.opts.MinBackoff
 	for {
 		began := c.opts.Clock.Now()
