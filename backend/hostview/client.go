@@ -380,14 +380,21 @@ func (c *Client) runOnce(exe string) (note string, permanent bool) {
 	}
 
 	clk := c.opts.Clock
+	// One timer at a time, not one per line: each line only moves the deadline, and the timer is
+	// re-armed for what is left when it fires early.
 	deadline := clk.Now().Add(c.opts.Timeout)
+	timer := clk.After(c.opts.Timeout)
 	sawHello := false
 	for {
 		select {
 		case <-c.stop:
 			finish(true)
 			return "", false
-		case <-clk.After(deadline.Sub(clk.Now())):
+		case <-timer:
+			if left := deadline.Sub(clk.Now()); left > 0 {
+				timer = clk.After(left)
+				continue
+			}
 			finish(false)
 			return fmt.Sprintf("the host helper printed nothing for %s", c.opts.Timeout), false
 		case r := <-lines:
