@@ -82,6 +82,17 @@ func fakeHelper(scenario string) int {
 	case "old": // a wsldash.exe from before the host subcommand
 		fmt.Fprintln(os.Stderr, `Error: unknown command "host" for "wsldash"`)
 		return 1
+	case "stream", "dietwice": // a host line every 20 ms until stdin closes; dietwice: the first two runs die at once
+		if b, _ := os.ReadFile(os.Getenv("HOSTVIEW_PIDFILE")); scenario == "dietwice" && strings.Count(string(b), "\n") <= 2 {
+			fmt.Fprintln(os.Stderr, "dying young")
+			return 1
+		}
+		put(ls...)
+		go func() { waitStdin(); os.Exit(0) }()
+		for {
+			time.Sleep(20 * time.Millisecond) // the helper's own pace (real time, in the child)
+			put(ls[2])
+		}
 	case "nohello":
 		put(ls[2])
 		waitStdin()
@@ -344,5 +355,35 @@ func TestClientInteropOffIsNotRetried(t *testing.T) {
 	e := <-events
 	if e.Kind != EventDegraded || e.Retry != 0 || !strings.Contains(e.Note, "interop") {
 		t.Fatalf("%+v", e)
+	}
+}
+
+// A helper that keeps printing is never taken as hung however long the clock runs, and a run
+// that lasted HealthyAfter restarts after the shortest back-off again.
+func TestClientSteadyHelperAndBackoffReset(t *testing.T) {
+	h := newHarness(t, "dietwice", func(o *ClientOptions) { o.Timeout = 5 * time.Second })
+	h.c.Sample(context.Background())
+	for _, d := range []time.Duration{time.Second, 2 * time.Second} {
+		if e := h.next(EventDegraded); e.Retry != d {
+			t.Fatalf("early death: retry %v, want %v", e.Retry, d)
+		}
+		h.clk.Advance(d)
+		h.next(EventStarted)
+	}
+	h.nextLine(TypeHost)
+	for range 11 { // 33 s of clock, 3 s at a time, lines arriving in between
+		h.clk.Advance(3 * time.Second)
+		for len(h.events) > 0 {
+			if e := <-h.events; e.Kind == EventDegraded {
+				t.Fatalf("a helper that prints was taken as failed: %+v", e)
+			}
+		}
+		h.nextLine(TypeHost) // the second line is read wholly after the advance
+		h.nextLine(TypeHost)
+	}
+	pids := h.pids()
+	syscall.Kill(pids[len(pids)-1], syscall.SIGKILL)
+	if e := h.next(EventDegraded); e.Retry != time.Second || !strings.Contains(e.Note, "killed") {
+		t.Fatalf("after a healthy run: %+v, want a retry after 1s", e)
 	}
 }
