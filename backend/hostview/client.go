@@ -402,7 +402,7 @@ func (c *Client) runOnce(exe string) (note string, permanent bool) {
 				werr := finish(true)
 				why := "exited"
 				if werr != nil {
-					why = werr.Error()
+					why = "exited (" + werr.Error() + ")"
 				}
 				if r.err != io.EOF {
 					why = "printed a bad line: " + r.err.Error()
