@@ -173,11 +173,11 @@ func (c *Client) Sample(ctx context.Context) (*backend.HostView, error) {
 	if c.note != "" {
 		n := c.note
 		if !c.retryAt.IsZero() {
-			left := c.retryAt.Sub(c.opts.Clock.Now())
-			if left < 0 {
-				left = 0
+			if left := c.retryAt.Sub(c.opts.Clock.Now()); left >= time.Second {
+				n += fmt.Sprintf("; restarting in %s", left.Round(time.Second))
+			} else {
+				n += "; restarting"
 			}
-			n += fmt.Sprintf("; restarting in %s", left.Round(time.Second))
 		}
 		return &backend.HostView{Note: n}, nil
 	}
