@@ -16,6 +16,14 @@ import (
 	"github.com/wsldash/wsldash/backend/hostview"
 )
 
+// The same runs against the real helper under Wine (the Windows test stage, scripts/test-windows):
+// build wsldash.exe, point $WSLDASH_HOST_EXE at a wrapper `exec wine64 …/wsldash.exe "$@"`
+// (exec, so killing it ends Wine's process), import an Lxss registration (reg import) whose
+// BasePath holds an ext4.vhdx, and keep a stand-in "vmmem.exe" running (Wine reports Windows
+// 10, so the name without the suffix; any wsldash.exe copy running `host --watch --json` with
+// stdin held open will do). Checked by hand once: stats --json had host.vm_process "vmmem",
+// list --json the disk's size, and no helper was left.
+
 // insideWSLWithHelper sets up "inside WSL" for the CLI run in-process: the wsl.exe double with a
 // running Ubuntu, $WSL_DISTRO_NAME, and the fake helper (the real producer over a fixed host)
 // as $WSLDASH_HOST_EXE. It returns the wsl.exe path and the helper's pid file.
