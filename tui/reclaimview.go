@@ -80,6 +80,8 @@ func (m *Model) renderReclaim(r Rect) {
 			}
 			line("Windows sees", P.cell.s(name+" "+hb(last.Host.VMProcessBytes)))
 			line("gap", st.MsgInfo.Render(hb(gap))+P.muted.s(gapText(gap, g.CacheBytes)))
+		} else if last.Host != nil && last.Host.Note != "" {
+			wrapped("Windows sees", "unknown: "+last.Host.Note, P.muted)
 		} else {
 			line("Windows sees", P.muted.s("unknown (no VM process from here)"))
 		}

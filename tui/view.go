@@ -862,6 +862,10 @@ func (m *Model) renderMemory(r Rect) {
 				st.Cell.Render(hb(sw-min(g.SwapFreeBytes, sw))+"/"+chart.HumanBytes(float64(sw))), 2})
 		}
 		body = append(body, fitLegend(items, iw))
+		if hv := last.Host; hv != nil && hv.VMProcessBytes == 0 && hv.Note != "" {
+			// No host line: say why in one line (inside WSL: how to get the host helper).
+			body = append(body, fit(" "+st.Muted.Render(hv.Note), iw))
+		}
 	}
 	if m.sampleErr != "" {
 		note = m.sampleErr
@@ -950,7 +954,7 @@ func (m *Model) renderCPU(r Rect) {
 		if ps := last.MemoryPressure; ps != nil {
 			items = append(items, legendItem{st.Muted.Render("memory pressure ") + st.Cell.Render(percentText(&ps.Avg10, stale, "%.1f%%")), 4})
 		}
-		if hv := last.Host; hv != nil && hv.Note != "" && !stale {
+		if hv := last.Host; hv != nil && hv.Note != "" && hv.VMProcessBytes > 0 && !stale { // else the memory pane says it
 			items = append(items, legendItem{st.Muted.Render(hv.Note), 1})
 		}
 		body = append(body, fitLegend(items, iw))

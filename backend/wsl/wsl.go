@@ -167,6 +167,9 @@ func New(opts Options) (*Backend, error) {
 		b.scan = procfs.NewProcScanner(b.fs)
 		b.own = os.Getenv("WSL_DISTRO_NAME")
 	}
+	if b.inside && b.opts.Host == nil {
+		b.opts.Host = insideHost(b.opts) // host_inside.go: the Windows-side helper
+	}
 	if b.opts.WinPath == nil {
 		b.opts.WinPath = defaultWinPath(b.inside)
 	}

@@ -53,6 +53,7 @@ func listCmd(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withBackend(cmd, a, func(b backend.Backend) error {
+				waitHostView(cmd.Context(), b) // host_cmd.go: disk sizes inside WSL
 				ds, err := b.Distros(cmd.Context())
 				if err != nil {
 					return err
@@ -160,6 +161,7 @@ func statsCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				ctx := cmd.Context()
+				waitHostView(ctx, b) // host_cmd.go: the host object inside WSL
 				info, err := b.Info(ctx)
 				if err != nil {
 					return err
