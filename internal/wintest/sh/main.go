@@ -16,6 +16,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -50,17 +51,36 @@ const (
 	ctlContinue
 	ctlBreak
 	ctlExit
+	ctlGone // stdout's reader went away: end at once
 )
 
 type interp struct {
-	vars map[string]string
-	args []string // $0, $1, …
-	out  *bufio.Writer
-	code int
+	vars   map[string]string
+	args   []string // $0, $1, …
+	out    *bufio.Writer
+	stderr io.Writer
+	code   int
 }
 
-func main() {
-	a := os.Args[1:]
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// fatal ends the run with exit status 2 and its message on stderr.
+type fatal string
+
+func die(msg string) { panic(fatal(msg)) }
+
+// run is `sh ARGS...` with the given output; it returns the exit status.
+func run(a []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, ok := r.(fatal)
+			if !ok {
+				panic(r)
+			}
+			fmt.Fprintln(stderr, "sh (wsldash's Wine stand-in):", string(f))
+			code = errBadLine
+		}
+	}()
 	if len(a) < 2 || a[0] != "-c" {
 		die("usage: sh -c SCRIPT [NAME [ARG...]]")
 	}
@@ -70,18 +90,14 @@ func main() {
 	if err != nil {
 		die(err.Error())
 	}
-	in := &interp{vars: map[string]string{}, args: append([]string{"sh"}, a[2:]...), out: bufio.NewWriterSize(os.Stdout, 64<<10)}
+	in := &interp{vars: map[string]string{}, args: []string{"sh"}, out: bufio.NewWriterSize(stdout, 64<<10), stderr: stderr}
 	if len(a) > 2 {
 		in.args = a[2:]
 	}
-	in.run(prog)
-	in.flush()
-	os.Exit(in.code)
-}
-
-func die(msg string) {
-	fmt.Fprintln(os.Stderr, "sh (wsldash's Wine stand-in):", msg)
-	os.Exit(errBadLine)
+	if in.run(prog) != ctlGone {
+		in.flush()
+	}
+	return in.code
 }
 
 func parse(lines []string, i *int, inBlock bool) ([]node, error) {
@@ -119,10 +135,13 @@ func parse(lines []string, i *int, inBlock bool) ([]node, error) {
 	return out, nil
 }
 
-func (in *interp) flush() {
+// flush writes what is buffered; false (and exit status 1) when the reader went away.
+func (in *interp) flush() bool {
 	if err := in.out.Flush(); err != nil {
-		os.Exit(1) // the reader went away
+		in.code = 1
+		return false
 	}
+	return true
 }
 
 func (in *interp) run(prog []node) ctl {
@@ -135,18 +154,18 @@ func (in *interp) run(prog []node) ctl {
 					c = ctlNext
 					break
 				}
-				if c == ctlExit {
+				if c == ctlExit || c == ctlGone {
 					return c
 				}
 			}
 		case n.isFor:
 			for _, v := range in.glob(in.word(n.forG)) {
 				in.vars[n.forV] = v
-				if c = in.run(n.body); c == ctlBreak || c == ctlExit {
+				if c = in.run(n.body); c == ctlBreak || c == ctlExit || c == ctlGone {
 					break
 				}
 			}
-			if c != ctlExit {
+			if c != ctlExit && c != ctlGone {
 				c = ctlNext
 			}
 		default:
@@ -174,7 +193,7 @@ func (in *interp) line(l string) ctl {
 	if m := whileRead.FindStringSubmatch(l); m != nil && m[1] == m[2] && m[2] == m[4] {
 		b, err := os.ReadFile(in.word(m[5]))
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "sh: cannot open %s: No such file\n", m[5])
+			fmt.Fprintf(in.stderr, "sh: cannot open %s: No such file\n", m[5])
 			in.code = 2
 			return ctlNext
 		}
@@ -204,7 +223,9 @@ func (in *interp) stmt(s string) ctl {
 	case s == "break":
 		return ctlBreak
 	case strings.HasPrefix(s, "exec "):
-		in.stmt(strings.TrimSpace(s[5:]))
+		if c := in.stmt(strings.TrimSpace(s[5:])); c == ctlGone {
+			return c
+		}
 		return ctlExit
 	case s == "exit" || strings.HasPrefix(s, "exit "):
 		in.code, _ = strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(s, "exit")))
@@ -225,7 +246,9 @@ func (in *interp) stmt(s string) ctl {
 		return ctlNext
 	case sleepRe.MatchString(s):
 		m := sleepRe.FindStringSubmatch(s)
-		in.flush()
+		if !in.flush() {
+			return ctlGone
+		}
 		arg := in.word(m[1])
 		if arg == "infinity" {
 			for {
