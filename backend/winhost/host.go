@@ -81,7 +81,8 @@ func (h *Host) Close() error {
 // Sample takes one observation: the VM process ("vmmemWSL", or "vmmem" on Windows 10) and its
 // working set, the host's total and available memory, and the VM's CPU use as a percentage of
 // the whole host (from HCS when it may be used, otherwise from the VM process's CPU times; the
-// first reading is 0). Anything that cannot be read is left zero and HostView.Note says why in
+// first reading is 0). Other VMs' host processes (WSL containers' vmmemwslc-*, vmmem<session>)
+// go to OtherVMs, never into the VM's figures. Anything that cannot be read is left zero and HostView.Note says why in
 // one line; when the VM is not running VMProcess is "" and Note is "the WSL VM is not running".
 // An error is returned only for a cancelled context, a closed Host, or a system other than
 // Windows (KindUnsupported, with a nil HostView).
