@@ -84,9 +84,19 @@ type HostView struct {
 	AvailableBytes uint64 `json:"available_bytes,omitempty"`
 	// VMCPUPercent is nil until two readings give a rate (and when the VM is not running).
 	VMCPUPercent *float64 `json:"vm_cpu_percent,omitempty"`
+	// OtherVMs are the host processes of other VMs seen beside WSL's (WSL containers'
+	// vmmemwslc-*, other HCS systems' vmmem<name>): shown apart, never counted as the WSL VM
+	// and never summed into it. Absent when there are none.
+	OtherVMs []VMProcess `json:"other_vms,omitempty"`
 	// Note says why some part is missing, in one line (for example "HCS statistics need an
 	// elevated prompt").
 	Note string `json:"note,omitempty"`
+}
+
+// VMProcess is one VM's host process as Windows lists it.
+type VMProcess struct {
+	Process string `json:"process"`         // image name without ".exe", e.g. "vmmemwslc-1a2b"
+	Bytes   uint64 `json:"bytes,omitempty"` // working set; 0 when unknown
 }
 
 // Pressure is PSI (/proc/pressure/*) "some" averages, in percent.

@@ -251,6 +251,22 @@ func TestMemoryViewStatus(t *testing.T) {
 	}
 }
 
+// Other VMs' host processes (WSL containers) are shown apart from WSL's, not in its figures.
+func TestMemoryViewOtherVMs(t *testing.T) {
+	h := newHarness(t, fake.New(), 120, 40)
+	h.key("2")
+	s := memSample(h.clock.Now().Add(time.Second), 4*gib, 20)
+	s.Host.OtherVMs = []backend.VMProcess{{Process: "vmmemwslc-7f3a", Bytes: 2 * gib}, {Process: "vmmemMySession"}}
+	h.feed(s)
+	scr := h.screen()
+	for _, want := range []string{"Windows sees vmmemWSL 9.0 GiB", "gap          5.0 GiB",
+		"other VMs    not WSL's: vmmemwslc-7f3a 2.0 GiB, vm…"} {
+		if !strings.Contains(scr, want) {
+			t.Fatalf("memory view lacks %q:\n%s", want, scr)
+		}
+	}
+}
+
 // refreshInfoID starts an info request and returns its id (for feeding its answer by hand).
 func (m *Model) refreshInfoID() uint64 { m.req.info = m.nextID(); return m.req.info }
 

@@ -85,6 +85,9 @@ func (m *Model) renderReclaim(r Rect) {
 		} else {
 			line("Windows sees", P.muted.s("unknown (no VM process from here)"))
 		}
+		if last.Host != nil && len(last.Host.OtherVMs) > 0 {
+			line("other VMs", P.muted.s("not WSL's: ")+P.cell.s(otherVMs(last.Host.OtherVMs)))
+		}
 		line("reclaimable", P.cell.s(hb(g.Reclaimable()))+P.muted.s(" now, of "+hb(g.CacheBytes)+" cache"))
 		mode := m.info.ReclaimMode
 		ms := string(mode)
@@ -180,4 +183,16 @@ func wrapWords(s string, w, n int) []string {
 		s = strings.TrimLeft(s[cut:], " ")
 	}
 	return out
+}
+
+// otherVMs lists other VMs' host processes (WSL containers, other HCS systems): "name size, …".
+func otherVMs(vms []backend.VMProcess) string {
+	parts := make([]string, len(vms))
+	for i, v := range vms {
+		parts[i] = v.Process
+		if v.Bytes > 0 {
+			parts[i] += " " + chart.HumanBytes(float64(v.Bytes))
+		}
+	}
+	return strings.Join(parts, ", ")
 }

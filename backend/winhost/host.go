@@ -15,6 +15,10 @@ import (
 // second.
 const rescanEvery = 3 * time.Second
 
+// othersEvery is how often the process list is searched for other VMs' host processes (WSL
+// containers, other HCS systems) while the WSL VM's own process is known by its pid.
+const othersEvery = 30 * time.Second
+
 // hostDeps are the operating-system calls Host uses. The Windows build fills them with real
 // calls; tests fill them with fakes.
 type hostDeps struct {
@@ -46,6 +50,9 @@ type Host struct {
 	lastPick   pickResult // result of the last listing; pickFound forces no throttling
 	scanned    bool
 
+	others   []backend.VMProcess // other VMs' host processes at the last listing
+	othersAt time.Time           // when they were listed (zero: never)
+
 	hcsOff   string // why HCS is no longer asked ("" = ask)
 	prevProc cpuMark
 	prevHCS  cpuMark
@@ -74,7 +81,8 @@ func (h *Host) Close() error {
 // Sample takes one observation: the VM process ("vmmemWSL", or "vmmem" on Windows 10) and its
 // working set, the host's total and available memory, and the VM's CPU use as a percentage of
 // the whole host (from HCS when it may be used, otherwise from the VM process's CPU times; the
-// first reading is 0). Anything that cannot be read is left zero and HostView.Note says why in
+// first reading is 0). Other VMs' host processes (WSL containers' vmmemwslc-*, vmmem<session>)
+// go to OtherVMs, never into the VM's figures. Anything that cannot be read is left zero and HostView.Note says why in
 // one line; when the VM is not running VMProcess is "" and Note is "the WSL VM is not running".
 // An error is returned only for a cancelled context, a closed Host, or a system other than
 // Windows (KindUnsupported, with a nil HostView).
@@ -134,6 +142,15 @@ func (h *Host) Sample(ctx context.Context) (*backend.HostView, error) {
 	if isContextErr(perr) {
 		return nil, perr
 	}
+	if h.othersAt.IsZero() || now.Sub(h.othersAt) >= othersEvery {
+		// findVM did not list just now (the VM's pid is cached): list for the others.
+		procs, err := h.d.snapshot(ctx)
+		if isContextErr(err) {
+			return nil, err
+		}
+		h.others, h.othersAt = otherVMProcesses(procs), now
+	}
+	hv.OtherVMs = append([]backend.VMProcess(nil), h.others...)
 	name := imageBase(p.Name)
 	running := false
 	switch {
@@ -247,6 +264,7 @@ func (h *Host) findVM(ctx context.Context, now time.Time, force bool) (p procInf
 		return procInfo{}, pickNone, false, err
 	}
 	h.scanned, h.lastScan = true, now
+	h.others, h.othersAt = otherVMProcesses(procs), now
 	p, res = pickVMProcess(procs, h.d.suffixSupported)
 	h.lastPick = res
 	h.haveVM = res == pickFound

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"sync"
 	"syscall"
@@ -148,7 +149,7 @@ func TestHostHCSDeniedUsesProcess(t *testing.T) {
 	hv := mustSample(t, h)
 	want := backend.HostView{VMProcess: "vmmemWSL", VMProcessBytes: 6 << 30, TotalBytes: fakeTotal, AvailableBytes: fakeAvail,
 		Note: "HCS statistics need an elevated prompt; showing vmmemWSL only"}
-	if *hv != want {
+	if !reflect.DeepEqual(*hv, want) {
 		t.Fatalf("first sample\n got %+v\nwant %+v", *hv, want)
 	}
 
@@ -174,7 +175,7 @@ func TestHostNotRunningThrottlesListing(t *testing.T) {
 	for i := range 3 {
 		hv := mustSample(t, h)
 		want := backend.HostView{TotalBytes: fakeTotal, AvailableBytes: fakeAvail, Note: noteNotRunning}
-		if *hv != want {
+		if !reflect.DeepEqual(*hv, want) {
 			t.Fatalf("sample %d: %+v", i, *hv)
 		}
 		f.advance(time.Second)
@@ -523,4 +524,58 @@ func TestZeroHostFails(t *testing.T) {
 	if hv, err := h.Sample(context.Background()); hv != nil || err == nil {
 		t.Fatalf("zero Host: %v, %v", hv, err)
 	}
+}
+
+// WSL containers (WSLC) and other HCS systems run their own VMs, whose host processes are
+// vmmemwslc-* or vmmem<session name> (wsl-facts §10.6): never the WSL VM, never summed into it,
+// shown apart.
+func TestHostOtherVMsShownApart(t *testing.T) {
+	wslc := procInfo{PID: 700, Name: "vmmemwslc-7f3a", Created: 9, WorkingSet: 2 << 30}
+	session := procInfo{PID: 701, Name: "vmmemMySession.exe", Created: 9, WorkingSet: 1 << 30}
+	apart := []backend.VMProcess{{Process: "vmmemMySession", Bytes: 1 << 30}, {Process: "vmmemwslc-7f3a", Bytes: 2 << 30}}
+	for _, suffix := range []bool{true, false} {
+		t.Run(fmt.Sprintf("suffix=%v only WSLC", suffix), func(t *testing.T) {
+			f := newFake()
+			f.procs = []procInfo{{PID: 4, Name: "System"}, wslc, session}
+			hv := mustSample(t, newHostWith(f.deps(suffix)))
+			want := backend.HostView{TotalBytes: fakeTotal, AvailableBytes: fakeAvail, Note: noteNotRunning, OtherVMs: apart}
+			if !reflect.DeepEqual(*hv, want) {
+				t.Fatalf("\n got %+v\nwant %+v", *hv, want)
+			}
+		})
+	}
+	t.Run("beside vmmemWSL", func(t *testing.T) {
+		f := newFake()
+		f.setVM(2156, "vmmemWSL", 111, 6<<30, 0)
+		f.procs = append(f.procs, wslc)
+		h := newHostWith(f.deps(true))
+		hv := mustSample(t, h)
+		want := backend.HostView{VMProcess: "vmmemWSL", VMProcessBytes: 6 << 30, TotalBytes: fakeTotal, AvailableBytes: fakeAvail,
+			OtherVMs: apart[1:]}
+		if !reflect.DeepEqual(*hv, want) {
+			t.Fatalf("\n got %+v\nwant %+v", *hv, want)
+		}
+		// The VM's pid is cached, so there is no listing every second; the others are looked
+		// for again after othersEvery.
+		f.mu.Lock()
+		f.procs = append(f.procs, session)
+		f.mu.Unlock()
+		f.advance(time.Second)
+		if hv = mustSample(t, h); !reflect.DeepEqual(hv.OtherVMs, apart[1:]) || f.snapCalls != 1 {
+			t.Fatalf("1 s later: %+v after %d listings", hv.OtherVMs, f.snapCalls)
+		}
+		f.advance(othersEvery)
+		if hv = mustSample(t, h); !reflect.DeepEqual(hv.OtherVMs, apart) || f.snapCalls != 2 || hv.VMProcessBytes != 6<<30 {
+			t.Fatalf("after %v: %+v after %d listings", othersEvery, *hv, f.snapCalls)
+		}
+	})
+	t.Run("Windows 10: vmmem is WSL's, vmmemwslc apart", func(t *testing.T) {
+		f := newFake()
+		f.setVM(100, "vmmem", 1, 3<<30, 0)
+		f.procs = append(f.procs, wslc)
+		hv := mustSample(t, newHostWith(f.deps(false)))
+		if hv.VMProcess != "vmmem" || hv.VMProcessBytes != 3<<30 || !reflect.DeepEqual(hv.OtherVMs, apart[1:]) {
+			t.Fatalf("%+v", *hv)
+		}
+	})
 }

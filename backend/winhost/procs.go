@@ -3,10 +3,13 @@ package winhost
 import (
 	"encoding/binary"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf16"
 	"unsafe"
+
+	"github.com/wsldash/wsldash/backend"
 )
 
 // VM host process names (wsl-facts §5.1).
@@ -60,6 +63,36 @@ func pickVMProcess(procs []procInfo, suffixSupported bool) (procInfo, pickResult
 		return p, r
 	}
 	return pickByName(procs, VMProcessLegacy)
+}
+
+// otherVMProcesses lists the host processes of VMs that are not WSL's: every "vmmem…" process
+// except "vmmemWSL" and a plain "vmmem" (which on Windows 10 may be WSL's and cannot be told
+// apart from other VMs'). WSL containers (WSLC) run each session in its own VM whose process is
+// "vmmemwslc-…" or "vmmem<session name>" (wsl-facts §10.6). Sorted by name, then pid.
+func otherVMProcesses(procs []procInfo) []backend.VMProcess {
+	var out []procInfo
+	for _, p := range procs {
+		n := imageBase(p.Name)
+		if len(n) <= len(VMProcessLegacy) || !strings.EqualFold(n[:len(VMProcessLegacy)], VMProcessLegacy) || strings.EqualFold(n, VMProcessWSL) {
+			continue
+		}
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := imageBase(out[i].Name), imageBase(out[j].Name)
+		if a != b {
+			return a < b
+		}
+		return out[i].PID < out[j].PID
+	})
+	if len(out) == 0 {
+		return nil
+	}
+	vms := make([]backend.VMProcess, len(out))
+	for i, p := range out {
+		vms[i] = backend.VMProcess{Process: imageBase(p.Name), Bytes: p.WorkingSet}
+	}
+	return vms
 }
 
 func pickByName(procs []procInfo, want string) (procInfo, pickResult) {

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/wsldash/wsldash/backend"
 )
 
 func TestVmmemSuffixSupported(t *testing.T) {
@@ -289,5 +291,21 @@ func BenchmarkCPUPercent(b *testing.B) {
 	}
 	if s == 0 {
 		b.Fatal("zero")
+	}
+}
+
+func TestOtherVMProcesses(t *testing.T) {
+	procs := []procInfo{
+		{PID: 9, Name: "vmmemwslc-b"}, {PID: 1, Name: "vmmemWSL"}, {PID: 2, Name: "vmmem"}, {PID: 3, Name: "VMMEM.EXE"},
+		{PID: 8, Name: "vmmemwslc-a.exe", WorkingSet: 5}, {PID: 7, Name: "vmmemwsl.exe"}, {PID: 6, Name: "explorer.exe"},
+		{PID: 5, Name: "vmmemwslc-b"}, {PID: 4, Name: ""},
+	}
+	got := otherVMProcesses(procs)
+	want := []backend.VMProcess{{Process: "vmmemwslc-a", Bytes: 5}, {Process: "vmmemwslc-b"}, {Process: "vmmemwslc-b"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	if got := otherVMProcesses(procs[1:3]); got != nil {
+		t.Fatalf("only WSL's names: %+v, want nil", got)
 	}
 }

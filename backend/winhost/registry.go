@@ -99,8 +99,14 @@ type regReader interface {
 	DWord(subkey, name string) (uint32, error)
 }
 
-// readRegistrations decodes every distro subkey of the Lxss key. A subkey without a usable
-// DistributionName (for example WSL's own AppxInstallerCache) is skipped; any other value that
+// DeletedKeyPrefix starts the name of WSL's own recovery entries: on unregister, newer WSL renames
+// the distro's subkey to Deleted-<GUID> and keeps it for a while (wsl-facts §10.5). It still has a
+// DistributionName and a BasePath, but it is not a distro.
+const DeletedKeyPrefix = "Deleted-"
+
+// readRegistrations decodes every distro subkey of the Lxss key. A Deleted-<GUID> recovery entry
+// and a subkey without a usable DistributionName (for example WSL's own AppxInstallerCache) are
+// skipped; any other value that
 // is absent, of the wrong type or unreadable takes WSL's default. Only a failure to list the
 // subkeys is an error. The result is sorted by name (case-insensitively), then GUID.
 func readRegistrations(r regReader) ([]Registration, error) {
@@ -114,6 +120,9 @@ func readRegistrations(r regReader) ([]Registration, error) {
 	}
 	regs := make([]Registration, 0, len(keys))
 	for _, k := range keys {
+		if len(k) >= len(DeletedKeyPrefix) && strings.EqualFold(k[:len(DeletedKeyPrefix)], DeletedKeyPrefix) {
+			continue
+		}
 		name, err := r.String(k, "DistributionName")
 		name = strings.TrimSpace(name)
 		if err != nil || name == "" {

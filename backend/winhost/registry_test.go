@@ -173,6 +173,30 @@ func TestReadRegistrationsSkipsAndErrors(t *testing.T) {
 	}
 }
 
+// WSL's recovery entries (Deleted-<GUID>, wsl-facts §10.5) keep the name and base path of the
+// distro they were; a re-imported distro of the same name must not be confused with them, and
+// they are never listed.
+func TestReadRegistrationsSkipsDeletedKeys(t *testing.T) {
+	const live, old = "{22222222-0000-0000-0000-000000000002}", "{11111111-0000-0000-0000-000000000001}"
+	r := &fakeReg{
+		keys: []string{"Deleted-" + old, live, "deleted-{33333333-0000-0000-0000-000000000003}"},
+		values: map[string]map[string]any{
+			"":               {"DefaultDistribution": old},
+			"Deleted-" + old: {"DistributionName": "Ubuntu", "BasePath": `C:\old`, "Flags": uint32(0xF)},
+			live:             {"DistributionName": "Ubuntu", "BasePath": `C:\new`, "Flags": uint32(0xF)},
+			"deleted-{33333333-0000-0000-0000-000000000003}": {"DistributionName": "Gone"},
+		},
+	}
+	got, err := readRegistrations(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Registration{{GUID: live, Name: "Ubuntu", BasePath: `C:\new`, VhdFileName: DefaultVhdFileName, Flags: 0xF}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got  %+v\nwant %+v", got, want)
+	}
+}
+
 func TestDefaultGUIDMatching(t *testing.T) {
 	cases := []struct {
 		key, def string

@@ -283,6 +283,13 @@ func printSample(out io.Writer, s backend.Sample, long bool) {
 		if h.VMProcess != "" {
 			fmt.Fprintf(tw, "host: %s\t%s, %s cpu\n", h.VMProcess, humanBytes(h.VMProcessBytes), percent(h.VMCPUPercent))
 		}
+		for _, v := range h.OtherVMs {
+			size := "—"
+			if v.Bytes > 0 {
+				size = humanBytes(v.Bytes)
+			}
+			fmt.Fprintf(tw, "other VM: %s\t%s (not WSL's VM, not counted)\n", v.Process, size)
+		}
 		if h.TotalBytes > 0 {
 			fmt.Fprintf(tw, "host memory\t%s available of %s\n", humanBytes(h.AvailableBytes), humanBytes(h.TotalBytes))
 		}
