@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 )
 
 // Paths, as wsl.exe on Windows sees them. --export and --import open their files with Windows
 // file APIs, so the double accepts only what those would:
-//   - a drive path `C:\…` maps to the host folder State.Drives["C"];
+//   - a drive path `C:\…` maps to the host folder State.Drives["C"] (in the double's Windows
+//     build, run under Wine, it is the real path);
 //   - `\\wsl.localhost\X\…` and `\\wsl$\X\…` are inside distro X: they map to X's Root and exist
 //     only while X is registered (its --unregister deletes them);
 //   - anything else (a Linux path `/root/x`, a relative path) is relative to wsl.exe's Windows
@@ -48,6 +50,9 @@ func hostPath(p string) (host, inDistro string, ok bool) {
 		return filepath.Join(st.Distros[i].Root, filepath.FromSlash(strings.ReplaceAll(rest, `\`, "/"))), st.Distros[i].Name, true
 	}
 	if m := drivePath.FindStringSubmatch(p); m != nil {
+		if runtime.GOOS == "windows" {
+			return p, "", true // the double's Windows build (under Wine): a drive path is real
+		}
 		root, found := "", false
 		drives := st.Drives
 		if drives == nil {
