@@ -15,9 +15,6 @@ import (
 	"github.com/wsldash/wsldash/backend/sampler"
 )
 
-// version is set at build time (-ldflags "-X main.version=…", see .goreleaser.yaml).
-var version = "dev"
-
 // app holds the global flags and opens the chosen backend.
 type app struct {
 	backendName string        // auto|wsl|local|demo
@@ -45,7 +42,7 @@ func newRootCmd(a *app) *cobra.Command {
 		Long: `wsldash shows your WSL2 distros, the VM's memory and CPU over time as Windows and Linux see
 them, when memory comes back (and why it doesn't), mounts and processes; start, stop and reclaim
 from the keyboard. Without a subcommand it opens the dashboard.`,
-		Version:       version,
+		Version:       currentVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
