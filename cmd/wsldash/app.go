@@ -29,6 +29,9 @@ type app struct {
 	// Seams for tests: the demo's clock and wait, and where output goes.
 	demoOptions func() demo.Options
 	insideWSL   func() bool
+	terminal    func() error // nil = realTerminal: the dashboard's check for a terminal
+	// wrap, when set, wraps the opened backend (tests stop its VM, slow it down).
+	wrap func(backend.Backend) backend.Backend
 }
 
 func newApp() *app {
@@ -68,6 +71,7 @@ from the keyboard. Without a subcommand it opens the dashboard.`,
 	addBackendCommands(root, a)
 	addWSLCommands(root, a)
 	addConfigCommands(root, a)
+	root.AddCommand(doctorCmd(a))
 	return root
 }
 
@@ -98,6 +102,14 @@ func (a *app) chosen() (string, error) {
 
 // open opens the chosen backend. The caller closes it.
 func (a *app) open(ctx context.Context) (backend.Backend, error) {
+	b, err := a.openChosen(ctx)
+	if err == nil && a.wrap != nil {
+		b = a.wrap(b)
+	}
+	return b, err
+}
+
+func (a *app) openChosen(ctx context.Context) (backend.Backend, error) {
 	name, err := a.chosen()
 	if err != nil {
 		return nil, err

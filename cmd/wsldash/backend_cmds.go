@@ -131,6 +131,11 @@ const rfc3339Milli = "2006-01-02T15:04:05.000Z07:00"
 func toJSON(info backend.Info, s backend.Sample, err error) sampleJSON {
 	j := sampleJSON{Type: "sample", Time: s.Time.Format(rfc3339Milli), Backend: info.Backend, Simulated: info.Simulated,
 		Guest: s.Guest, CPUPercent: round1(s.CPUPercent), MemoryPressure: s.MemoryPressure, Host: s.Host}
+	if s.Host != nil {
+		h := *s.Host
+		h.VMCPUPercent = round1(h.VMCPUPercent)
+		j.Host = &h
+	}
 	if err != nil {
 		j.Error = err.Error()
 	}
@@ -147,6 +152,9 @@ func statsCmd(a *app) *cobra.Command {
 		Short: "Print the VM's memory and CPU (guest and host views); --watch to stream",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkStatsFlags(cmd, watch, count); err != nil {
+				return err
+			}
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				ctx := cmd.Context()
 				info, err := b.Info(ctx)
@@ -164,6 +172,17 @@ func statsCmd(a *app) *cobra.Command {
 					}
 					wait(ctx, min(a.refresh, 250*time.Millisecond))
 					s, err := b.Sample(ctx)
+					if err != nil && asJSON {
+						// Like a watch line: the object with error (and the host view where
+						// known), then exit 1.
+						if s.Time.IsZero() {
+							s.Time = time.Now()
+						}
+						if werr := writeJSON(out, toJSON(info, s, err)); werr != nil {
+							return werr
+						}
+						return &exitError{code: 1, err: err}
+					}
 					if err != nil {
 						return err
 					}
@@ -278,7 +297,7 @@ func mountsCmd(a *app) *cobra.Command {
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				ms, err := b.Mounts(cmd.Context(), firstArg(args))
 				if err != nil {
-					return err
+					return distroErr("mounts", firstArg(args), err)
 				}
 				if asJSON {
 					warnDemo(cmd, b)
@@ -306,19 +325,25 @@ func psCmd(a *app) *cobra.Command {
 		Short: "List a distro's processes by CPU; local: this machine",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if limit < 0 {
+				return fmt.Errorf("-n/--limit %d: give 0 (all) or a positive number", limit)
+			}
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				ctx := cmd.Context()
 				// CPU % is a rate over two scans.
 				if _, err := b.Processes(ctx, firstArg(args)); err != nil {
-					return err
+					return distroErr("ps", firstArg(args), err)
 				}
 				wait(ctx, min(a.refresh, 250*time.Millisecond))
 				ps, err := b.Processes(ctx, firstArg(args))
 				if err != nil {
-					return err
+					return distroErr("ps", firstArg(args), err)
 				}
 				if limit > 0 && len(ps) > limit {
 					ps = ps[:limit]
+				}
+				for i := range ps {
+					ps[i].CPUPercent = round1(ps[i].CPUPercent) // % of one CPU, 0.1 steps
 				}
 				if asJSON {
 					warnDemo(cmd, b)
@@ -346,7 +371,7 @@ func actionCmd(a *app, use, short string, f func(context.Context, backend.Backen
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withBackend(cmd, a, func(b backend.Backend) error {
-				return f(cmd.Context(), b, args[0])
+				return distroErr(cmd.Name(), args[0], f(cmd.Context(), b, args[0]))
 			})
 		},
 	}

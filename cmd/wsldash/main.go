@@ -12,8 +12,10 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := newRootCmd(newApp()).ExecuteContext(ctx); err != nil {
+	err := newRootCmd(newApp()).ExecuteContext(ctx)
+	if code := exitStatus(ctx, err); code != 0 {
 		fmt.Fprintln(os.Stderr, "wsldash:", err)
-		os.Exit(1)
+		stop()
+		os.Exit(code)
 	}
 }
