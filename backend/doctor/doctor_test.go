@@ -17,8 +17,8 @@ func windowsFacts() Facts {
 	return Facts{
 		Backend: "wsl", Where: OnWindows, Asked: true,
 		WSLExe: `C:\Windows\System32\wsl.exe`, WSLVersion: "2.4.13.0",
-		ListRaw: []byte(listV),
-		Distros: []backend.Distro{{Name: "Ubuntu", State: backend.StateRunning, Version: 2}, {Name: "Debian", State: backend.StateStopped, Version: 2}},
+		ListRaw:       []byte(listV),
+		Distros:       []backend.Distro{{Name: "Ubuntu", State: backend.StateRunning, Version: 2}, {Name: "Debian", State: backend.StateStopped, Version: 2}},
 		RegistryAsked: true, RegistryDistros: 2,
 		Host:          &backend.HostView{VMProcess: "vmmemWSL", VMProcessBytes: 3 << 30},
 		WSLConfigPath: `C:\Users\dev\.wslconfig`, WSLConfigExists: true,
@@ -71,7 +71,10 @@ func TestEachRule(t *testing.T) {
 		{"UTF-16 output", func(f *Facts) { f.ListRaw = wslout.Encode(listV, wslout.UTF16) }, "WSL_UTF8", Warn, "UTF-16", "wsl --update", false},
 		{"garbage list", func(f *Facts) { f.ListRaw = []byte("what is this\x01\x02") }, "distro list", Fail, "cannot be parsed", "issues", true},
 		{"list error", func(f *Facts) { f.DistrosErr = errors.New("list: timeout") }, "distro list", Fail, "timeout", "wsl -l -v", true},
-		{"no distros", func(f *Facts) { f.Distros = nil; f.ListRaw = []byte("Windows Subsystem for Linux has no installed distributions.\n") }, "distro list", Warn, "no distro", "wsl --install", false},
+		{"no distros", func(f *Facts) {
+			f.Distros = nil
+			f.ListRaw = []byte("Windows Subsystem for Linux has no installed distributions.\n")
+		}, "distro list", Warn, "no distro", "wsl --install", false},
 		{"registry denied", func(f *Facts) { f.RegistryErr = errors.New("access denied") }, "registry", Warn, "access denied", "user", false},
 		{"HCS needs elevation", func(f *Facts) { f.Host.Note = "HCS statistics need an elevated prompt" }, "HCS", Warn, "elevated", "elevated terminal", false},
 		{"VM stopped", func(f *Facts) { f.Host = &backend.HostView{} }, "VM host process", Warn, "no VM process", "wsldash start", false},
