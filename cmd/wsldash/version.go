@@ -18,7 +18,7 @@ var (
 // revision and whether the tree was modified. Never a bare "dev".
 func versionString(stamped, stampedCommit string, info *debug.BuildInfo, ok bool) string {
 	if stamped != "" {
-		if stampedCommit != "" {
+		if stampedCommit != "" && stampedCommit != "none" { // goreleaser says none without git
 			return stamped + " (" + stampedCommit + ")"
 		}
 		return stamped
