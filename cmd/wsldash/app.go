@@ -72,6 +72,7 @@ from the keyboard. Without a subcommand it opens the dashboard.`,
 	addWSLCommands(root, a)
 	addConfigCommands(root, a)
 	root.AddCommand(doctorCmd(a))
+	addCompletions(root, a) // after every command is added
 	return root
 }
 
