@@ -411,10 +411,7 @@ func reclaimCmd(a *app) *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return writeJSON(cmd.OutOrStdout(), struct {
-						backend.ReclaimResult
-						Freed uint64 `json:"freed_bytes"`
-					}{res, res.Freed()})
+					return writeJSON(cmd.OutOrStdout(), reclaimJSON{res, res.Freed()})
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s on %s: page cache %s → %s (%s freed)\n", res.Mode, res.Where,
 					humanBytes(res.CacheBefore), humanBytes(res.CacheAfter), humanBytes(res.Freed()))
@@ -425,6 +422,12 @@ func reclaimCmd(a *app) *cobra.Command {
 	c.Flags().StringVar(&mode, "mode", "dropcache", "dropcache, gradual or compact")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return c
+}
+
+// reclaimJSON is `reclaim --json`.
+type reclaimJSON struct {
+	backend.ReclaimResult
+	Freed uint64 `json:"freed_bytes"`
 }
 
 func firstArg(args []string) string {
