@@ -237,8 +237,12 @@ func HCS(f Facts) Result {
 			"run wsldash from an elevated terminal for the VM's own memory and CPU figures (the vmmemWSL process is shown either way)")
 	case hcsNote(f.Host):
 		return res(name, Warn, "HCS statistics not available even elevated: "+f.Host.Note, "")
-	case f.Host == nil && f.HostErr != nil:
-		return res(name, Warn, "no host view: "+f.HostErr.Error(), "")
+	case f.Host == nil:
+		why := "no host view"
+		if f.HostErr != nil {
+			why += ": " + f.HostErr.Error()
+		}
+		return res(name, Warn, why, "start a distro and run doctor again: HCS has statistics only while the VM runs")
 	}
 	return res(name, OK, "HCS statistics readable", "")
 }

@@ -77,6 +77,7 @@ func TestEachRule(t *testing.T) {
 		}, "distro list", Warn, "no distro", "wsl --install", false},
 		{"registry denied", func(f *Facts) { f.RegistryErr = errors.New("access denied") }, "registry", Warn, "access denied", "user", false},
 		{"HCS needs elevation", func(f *Facts) { f.Host.Note = "HCS statistics need an elevated prompt" }, "HCS", Warn, "elevated", "elevated terminal", false},
+		{"no host view", func(f *Facts) { f.Host = nil; f.HostErr = errors.New("sample: VM stopped") }, "HCS", Warn, "no host view: sample: VM stopped", "start a distro", false},
 		{"VM stopped", func(f *Facts) { f.Host = &backend.HostView{} }, "VM host process", Warn, "no VM process", "wsldash start", false},
 		{"Windows 10 name", func(f *Facts) { f.Host.VMProcess = "vmmem" }, "VM host process", OK, "Windows 10", "", false},
 		{".wslconfig warnings", func(f *Facts) { f.WSLConfigWarnings = []string{"line 3: unknown key"} }, ".wslconfig", Warn, "unknown key", "config list", false},
