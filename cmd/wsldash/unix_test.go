@@ -70,7 +70,7 @@ func TestHelpNamesOnlyRealCommands(t *testing.T) {
 	// A command is named in quotes or backticks ("wsldash trash restore NAME") or in examples;
 	// "wsldash shows…" in prose is the program, not a command.
 	mention := regexp.MustCompile("[\"`]wsldash((?: [a-z][a-z-]*)+)")
-	example := regexp.MustCompile("(?m)^\\s*wsldash((?: [a-z][a-z-]*)+)")
+	example := regexp.MustCompile(`(?m)^\s*wsldash((?: [a-z][a-z-]*)+)`)
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		text := c.Short + "\n" + c.Long
