@@ -111,12 +111,6 @@ func (h *harness) key(k string) {
 	h.send(keyMsg(k))
 }
 
-func (h *harness) typeText(s string) {
-	for _, r := range s {
-		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
-}
-
 func keyMsg(k string) tea.KeyPressMsg {
 	switch k {
 	case "enter":

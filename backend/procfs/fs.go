@@ -22,11 +22,7 @@ type FS struct {
 	mu  sync.Mutex
 	buf []byte
 
-	// Kept open between reads (Linux; see kept_linux.go). Close releases them.
-	kept   map[string]int // name under Root -> descriptor
-	dirFD  int            // Root's descriptor + 1; 0 = not open
-	dirBuf []byte
-	path   []byte // NUL-terminated path scratch
+	keptFiles // kept open between reads (Linux; see kept_linux.go). Close releases them.
 }
 
 // Close lets go of the files kept open. The FS stays usable: it opens them again on demand.

@@ -28,6 +28,14 @@ const maxKept = 512
 
 var atFDCWD = -100 // AT_FDCWD; a variable, since a negative constant cannot become a uintptr
 
+// keptFiles is FS's state for the files it keeps open.
+type keptFiles struct {
+	kept   map[string]int // name under Root -> descriptor
+	dirFD  int            // Root's descriptor + 1; 0 = not open
+	dirBuf []byte
+	path   []byte // NUL-terminated path scratch
+}
+
 // readKept reads Root/name through the kept descriptor, opening it the first time. The caller
 // holds fs.mu.
 func (fs *FS) readKept(name string) ([]byte, error) {

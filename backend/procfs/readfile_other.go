@@ -28,15 +28,17 @@ func readFileInto(path string, buf []byte) ([]byte, error) {
 // Elsewhere (the Windows build parses /proc text shipped from a distro, and never reads files)
 // nothing is kept open: the kept-file calls read the plain way.
 
+type keptFiles struct{}
+
 func (fs *FS) readKept(name string) ([]byte, error) {
 	b, err := readFileInto(fs.Root+"/"+name, fs.buf)
 	fs.buf = b
 	return b, err
 }
 
-func (fs *FS) forget(string) {}
+func (keptFiles) forget(string) {}
 
-func (fs *FS) closeKept() {}
+func (keptFiles) closeKept() {}
 
 func (fs *FS) listPIDs(pids []int) ([]int, error) {
 	d, err := os.Open(fs.Root)

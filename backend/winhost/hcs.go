@@ -4,12 +4,6 @@ import (
 	"time"
 )
 
-// HCS owner and system type of the WSL VM (wsl-facts §6.1).
-const (
-	hcsOwnerWSL = "WSL"
-	hcsTypeVM   = "VirtualMachine"
-)
-
 // hcsStatistics mirrors the parts of hcsshim.Statistics (schema1.Statistics) we use. hcsshim's
 // type only exists in Windows builds, so the Windows glue copies it into this (fromHCSStatistics)
 // and everything else is tested on any OS.

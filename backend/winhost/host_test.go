@@ -238,10 +238,10 @@ func TestHostOpenProcessDeniedFallsBackToListing(t *testing.T) {
 	h := newHostWith(f.deps(true))
 	mustSample(t, h) // found by listing
 	f.advance(time.Second)
-	hv := mustSample(t, h) // per-pid denied -> listing
+	mustSample(t, h) // per-pid denied -> listing
 	f.advance(time.Second)
 	f.setVM(100, "vmmemWSL", 1, 4<<30, 8*sec100ns)
-	hv = mustSample(t, h)
+	hv := mustSample(t, h)
 	if hv.VMProcess != "vmmemWSL" || hv.VMProcessBytes != 4<<30 || math.Abs(cpuOf(hv)-100) > 1e-9 || hv.Note != "" {
 		t.Fatalf("listing fallback: %+v", *hv)
 	}

@@ -22,6 +22,12 @@ import (
 	"golang.org/x/sys/windows/registry"
 )
 
+// HCS owner and system type of the WSL VM (wsl-facts §6.1).
+const (
+	hcsOwnerWSL = "WSL"
+	hcsTypeVM   = "VirtualMachine"
+)
+
 // Compile-time proof that sysProcInfo (used by the portable parser) has the layout of x/sys's
 // SYSTEM_PROCESS_INFORMATION on this architecture: each pair of constants overflows uintptr
 // (a build error) unless the two sides are equal.

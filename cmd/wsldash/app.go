@@ -15,9 +15,6 @@ import (
 	"github.com/wsldash/wsldash/backend/sampler"
 )
 
-// version is set at build time (-ldflags "-X main.version=…", see .goreleaser.yaml).
-var version = "dev"
-
 // app holds the global flags and opens the chosen backend.
 type app struct {
 	backendName string        // auto|wsl|local|demo
@@ -32,6 +29,9 @@ type app struct {
 	// Seams for tests: the demo's clock and wait, and where output goes.
 	demoOptions func() demo.Options
 	insideWSL   func() bool
+	terminal    func() error // nil = realTerminal: the dashboard's check for a terminal
+	// wrap, when set, wraps the opened backend (tests stop its VM, slow it down).
+	wrap func(backend.Backend) backend.Backend
 }
 
 func newApp() *app {
@@ -45,7 +45,7 @@ func newRootCmd(a *app) *cobra.Command {
 		Long: `wsldash shows your WSL2 distros, the VM's memory and CPU over time as Windows and Linux see
 them, when memory comes back (and why it doesn't), mounts and processes; start, stop and reclaim
 from the keyboard. Without a subcommand it opens the dashboard.`,
-		Version:       version,
+		Version:       currentVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -72,6 +72,8 @@ from the keyboard. Without a subcommand it opens the dashboard.`,
 	addWSLCommands(root, a)
 	addConfigCommands(root, a)
 	root.AddCommand(hostCmd(a)) // host_cmd.go
+	root.AddCommand(doctorCmd(a))
+	addCompletions(root, a) // after every command is added
 	return root
 }
 
@@ -102,6 +104,14 @@ func (a *app) chosen() (string, error) {
 
 // open opens the chosen backend. The caller closes it.
 func (a *app) open(ctx context.Context) (backend.Backend, error) {
+	b, err := a.openChosen(ctx)
+	if err == nil && a.wrap != nil {
+		b = a.wrap(b)
+	}
+	return b, err
+}
+
+func (a *app) openChosen(ctx context.Context) (backend.Backend, error) {
 	name, err := a.chosen()
 	if err != nil {
 		return nil, err

@@ -143,6 +143,11 @@ func toJSON(info backend.Info, s backend.Sample, err error) sampleJSON {
 	if s.CPUPercent != nil {
 		j.CPUPercent = backend.Percent(round1(*s.CPUPercent))
 	}
+	if s.Host != nil && s.Host.VMCPUPercent != nil {
+		h := *s.Host
+		h.VMCPUPercent = backend.Percent(round1(*h.VMCPUPercent))
+		j.Host = &h
+	}
 	if err != nil {
 		j.Error = err.Error()
 	}
@@ -159,6 +164,9 @@ func statsCmd(a *app) *cobra.Command {
 		Short: "Print the VM's memory and CPU (guest and host views); --watch to stream",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkStatsFlags(cmd, watch, count); err != nil {
+				return err
+			}
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				ctx := cmd.Context()
 				waitHostView(ctx, b) // host_cmd.go: the host object inside WSL
@@ -172,6 +180,17 @@ func statsCmd(a *app) *cobra.Command {
 				}
 				if !watch {
 					s, err := primedSample(ctx, b, wait, min(a.refresh, 250*time.Millisecond))
+					if err != nil && asJSON {
+						// Like a watch line: the object with error (and the host view where
+						// known), then exit 1.
+						if s.Time.IsZero() {
+							s.Time = time.Now()
+						}
+						if werr := writeJSON(out, toJSON(info, s, err)); werr != nil {
+							return werr
+						}
+						return &exitError{code: 1, err: err}
+					}
 					if err != nil {
 						return err
 					}
@@ -310,7 +329,7 @@ func mountsCmd(a *app) *cobra.Command {
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				ms, err := b.Mounts(cmd.Context(), firstArg(args))
 				if err != nil {
-					return err
+					return distroErr("mounts", firstArg(args), err)
 				}
 				if asJSON {
 					warnDemo(cmd, b)
@@ -338,6 +357,9 @@ func psCmd(a *app) *cobra.Command {
 		Short: "List a distro's processes by CPU (--all: every running distro's); local: this machine",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if limit < 0 {
+				return fmt.Errorf("-n/--limit %d: give 0 (all) or a positive number", limit)
+			}
 			if all && len(args) > 0 {
 				return fmt.Errorf("ps: --all and a DISTRO exclude each other")
 			}
@@ -350,16 +372,19 @@ func psCmd(a *app) *cobra.Command {
 				} else {
 					// CPU % is a rate over two scans.
 					if _, err := b.Processes(ctx, firstArg(args)); err != nil {
-						return err
+						return distroErr("ps", firstArg(args), err)
 					}
 					wait(ctx, min(a.refresh, 250*time.Millisecond))
 					ps, err = b.Processes(ctx, firstArg(args))
 				}
 				if err != nil {
-					return err
+					return distroErr("ps", firstArg(args), err)
 				}
 				if limit > 0 && len(ps) > limit {
 					ps = ps[:limit]
+				}
+				for i := range ps {
+					ps[i].CPUPercent = round1(ps[i].CPUPercent) // % of one CPU, 0.1 steps
 				}
 				if asJSON {
 					warnDemo(cmd, b)
@@ -402,7 +427,7 @@ func actionCmd(a *app, use, short string, f func(context.Context, backend.Backen
 				for _, ac := range act {
 					warnDocker(cmd.Context(), cmd, b, ac, args[0])
 				}
-				return f(cmd.Context(), b, args[0])
+				return distroErr(cmd.Name(), args[0], f(cmd.Context(), b, args[0]))
 			})
 		},
 	}
@@ -445,10 +470,7 @@ func reclaimCmd(a *app) *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return writeJSON(cmd.OutOrStdout(), struct {
-						backend.ReclaimResult
-						Freed uint64 `json:"freed_bytes"`
-					}{res, res.Freed()})
+					return writeJSON(cmd.OutOrStdout(), reclaimJSON{res, res.Freed()})
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s on %s: page cache %s → %s (%s freed)\n", res.Mode, res.Where,
 					humanBytes(res.CacheBefore), humanBytes(res.CacheAfter), humanBytes(res.Freed()))
@@ -459,6 +481,12 @@ func reclaimCmd(a *app) *cobra.Command {
 	c.Flags().StringVar(&mode, "mode", "dropcache", "dropcache, gradual or compact")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return c
+}
+
+// reclaimJSON is `reclaim --json`.
+type reclaimJSON struct {
+	backend.ReclaimResult
+	Freed uint64 `json:"freed_bytes"`
 }
 
 func firstArg(args []string) string {

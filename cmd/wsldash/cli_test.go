@@ -19,7 +19,12 @@ import (
 // run executes the CLI in-process with a demo on a fixed clock.
 func run(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	a := newApp()
+	return runApp(t, newApp(), args...)
+}
+
+// runApp is run with an app the test has prepared (seams set).
+func runApp(t *testing.T, a *app, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	clk := sampler.NewFixedClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	a.demoOptions = func() demo.Options {
 		return demo.Options{Seed: 1, Clock: clk, Wait: func(ctx context.Context, d time.Duration) error { clk.Advance(d); return nil }}

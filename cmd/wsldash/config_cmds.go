@@ -24,6 +24,8 @@ func addConfigCommands(root *cobra.Command, a *app) {
 	cfg := &cobra.Command{
 		Use:   "config",
 		Short: "Show and edit .wslconfig (the WSL 2 VM settings) as WSL reads it",
+		Args:  cobra.ArbitraryArgs,
+		RunE:  groupRunE,
 		Long: "Show and edit .wslconfig as WSL itself parses it: keys are section.key (wsl2.memory,\n" +
 			"experimental.autoMemoryReclaim), the first occurrence of a key wins, and values WSL would\n" +
 			"ignore are refused. Edits keep every other byte of the file (comments, spacing, CRLF) and\n" +

@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/wsldash/wsldash/tui"
@@ -14,6 +15,13 @@ func runDashboard(cmd *cobra.Command, a *app) error {
 	// The dashboard waits on I/O and a frame timer; one P keeps the Go scheduler from spinning a
 	// second thread up on every wake-up: ~0.9% -> ~0.7% of a core idle (tui-overhead, 120x40).
 	runtime.GOMAXPROCS(1)
+	check := a.terminal
+	if check == nil {
+		check = realTerminal
+	}
+	if err := check(); err != nil {
+		return err
+	}
 	b, err := a.open(cmd.Context())
 	if err != nil {
 		return err
@@ -34,4 +42,20 @@ func runDashboard(cmd *cobra.Command, a *app) error {
 		NoColor: os.Getenv("NO_COLOR") != "",
 		Clock:   clk,
 	})
+}
+
+// realTerminal is needTerminal for this process: Bubble Tea reads keys from stdin when it is a
+// terminal, else from the controlling terminal (/dev/tty; the console on Windows).
+func realTerminal() error {
+	var openTTY func() error
+	if runtime.GOOS != "windows" {
+		openTTY = func() error {
+			f, err := os.Open("/dev/tty")
+			if err == nil {
+				f.Close()
+			}
+			return err
+		}
+	}
+	return needTerminal(term.IsTerminal(os.Stdout.Fd()), term.IsTerminal(os.Stdin.Fd()), openTTY)
 }

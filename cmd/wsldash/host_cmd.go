@@ -19,7 +19,7 @@ const hostWait = 5 * time.Second
 // hostCmd is `wsldash host --watch --json`, the machine-facing helper the Linux build runs
 // through interop (package hostview; format in the README's JSON section). Windows only.
 func hostCmd(a *app) *cobra.Command {
-	hostview.ProgramVersion = version // the helper and its reader compare versions
+	hostview.ProgramVersion = programVersion() // the helper and its reader compare versions
 	var watch, asJSON bool
 	c := &cobra.Command{
 		Use:   "host --watch --json",

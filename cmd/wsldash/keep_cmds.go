@@ -58,13 +58,13 @@ Running after wsldash exits (list shows it as kept) until "wsldash release NAME"
 						return &backend.Error{Kind: backend.KindUnsupported, Op: "keep", Distro: name, Message: "--keep needs the wsl backend"}
 					}
 					if err := k.Keep(cmd.Context(), name); err != nil {
-						return err
+						return distroErr("start", name, err)
 					}
 					fmt.Fprintf(cmd.OutOrStdout(), "%s is running and kept: it stays running after wsldash exits, until: wsldash release %s\n", name, name)
 					return nil
 				}
 				if err := b.Start(cmd.Context(), name); err != nil {
-					return err
+					return distroErr("start", name, err)
 				}
 				printLine(cmd.OutOrStdout(), idleNote(b, name))
 				return nil
@@ -89,7 +89,7 @@ func releaseCmd(a *app) *cobra.Command {
 				}
 				was, err := k.Unkeep(name)
 				if err != nil {
-					return err
+					return distroErr("release", name, err)
 				}
 				if !was {
 					return &backend.Error{Kind: backend.KindNotFound, Op: "release", Distro: name, Message: "not kept by wsldash (nothing to release)"}

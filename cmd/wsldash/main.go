@@ -16,8 +16,10 @@ func main() {
 	// holds. A crash or SIGKILL skips them; the parent-death signal and the job object cover that.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	if err := newRootCmd(newApp()).ExecuteContext(ctx); err != nil {
+	err := newRootCmd(newApp()).ExecuteContext(ctx)
+	if code := exitStatus(ctx, err); code != 0 {
 		fmt.Fprintln(os.Stderr, "wsldash:", err)
-		os.Exit(1)
+		stop()
+		os.Exit(code)
 	}
 }

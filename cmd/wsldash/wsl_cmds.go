@@ -78,7 +78,8 @@ func wslExportCmd(a *app) *cobra.Command {
 			return withArchiver(cmd, a, func(b backend.Archiver) error {
 				p, end := wslProgress(cmd.ErrOrStderr(), "exported")
 				defer end()
-				return b.Export(cmd.Context(), args[0], args[1], p)
+				err := b.Export(cmd.Context(), args[0], args[1], p)
+				return interrupted(cmd.Context(), "export", args[1], distroErr("export", args[0], err))
 			})
 		},
 	}
@@ -92,7 +93,8 @@ func wslImportCmd(a *app) *cobra.Command {
 		Args:  cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withArchiver(cmd, a, func(b backend.Archiver) error {
-				return b.Import(cmd.Context(), args[0], args[1], args[2], version)
+				err := b.Import(cmd.Context(), args[0], args[1], args[2], version)
+				return interrupted(cmd.Context(), "import", "", distroErr("import", args[0], err))
 			})
 		},
 	}
@@ -110,7 +112,8 @@ func wslCloneCmd(a *app) *cobra.Command {
 			return withArchiver(cmd, a, func(b backend.Archiver) error {
 				p, end := wslProgress(cmd.ErrOrStderr(), "copied")
 				defer end()
-				return b.Clone(cmd.Context(), args[0], args[1], dir, p)
+				err := b.Clone(cmd.Context(), args[0], args[1], dir, p)
+				return interrupted(cmd.Context(), "clone", "", distroErr("clone", args[0], err))
 			})
 		},
 	}
@@ -145,7 +148,7 @@ the prompt, or pass --yes-i-typed NAME in scripts.`,
 				e, err := b.Trash(cmd.Context(), name, p)
 				end()
 				if err != nil {
-					return err
+					return interrupted(cmd.Context(), "unregister", "", distroErr("unregister", name, err))
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s unregistered; archive kept at %s (wsldash trash restore %s)\n", e.Name, e.Archive, e.Name)
 				return nil
@@ -160,6 +163,8 @@ func wslTrashCmd(a *app) *cobra.Command {
 	trash := &cobra.Command{
 		Use:   "trash",
 		Short: "List, restore or purge distros moved to the trash by unregister",
+		Args:  cobra.ArbitraryArgs,
+		RunE:  groupRunE,
 	}
 	var asJSON bool
 	list := &cobra.Command{
@@ -200,7 +205,7 @@ func wslTrashCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withArchiver(cmd, a, func(b backend.Archiver) error {
 				if err := b.TrashRestore(cmd.Context(), args[0]); err != nil {
-					return err
+					return interrupted(cmd.Context(), "trash restore", "", distroErr("trash restore", args[0], err))
 				}
 				dir, _ := b.RestoreDir(args[0])
 				fmt.Fprintf(cmd.OutOrStdout(), "%s restored (installed in %s)\n", args[0], dir)
@@ -213,7 +218,7 @@ func wslTrashCmd(a *app) *cobra.Command {
 		Short: "Delete the trashed archives of NAME for good",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withArchiver(cmd, a, func(b backend.Archiver) error { return b.TrashPurge(args[0]) })
+			return withArchiver(cmd, a, func(b backend.Archiver) error { return distroErr("trash purge", args[0], b.TrashPurge(args[0])) })
 		},
 	}
 	trash.AddCommand(list, restore, purge)

@@ -147,18 +147,17 @@ var sparkRunes = [8]rune{'▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'}
 
 // geometry and scale of one frame.
 type frame struct {
-	opts      Options
-	series    []Series
-	n         int // samples in the longest series
-	win       int // samples shown across the plot
-	dotW      int // dot columns (2 per cell for braille, 1 for sparklines)
-	lo, hi    float64
-	plotW     int
-	plotRows  int
-	labelW    int
-	bytes     bool
-	format    func(float64) string
-	firstArea int // index of the series a sparkline draws
+	opts     Options
+	series   []Series
+	n        int // samples in the longest series
+	win      int // samples shown across the plot
+	dotW     int // dot columns (2 per cell for braille, 1 for sparklines)
+	lo, hi   float64
+	plotW    int
+	plotRows int
+	labelW   int
+	bytes    bool
+	format   func(float64) string
 }
 
 // Render draws a chart; see the package Render.
