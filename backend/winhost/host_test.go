@@ -342,6 +342,28 @@ func TestHostHCSErrors(t *testing.T) {
 			t.Fatalf("%q after %d calls", hv.Note, f.hcsCalls)
 		}
 	})
+	t.Run("transient naming vmcompute.dll is retried", func(t *testing.T) {
+		f := newFake()
+		f.hcsErr = errors.New("hcs::GetComputeSystems: The RPC server is unavailable.: [Event Detail: vmcompute.dll could not reach the service]")
+		f.setVM(100, "vmmemWSL", 1, 1, 0)
+		h := newHostWith(f.deps(true))
+		mustSample(t, h)
+		hv := mustSample(t, h)
+		if !strings.HasPrefix(hv.Note, "HCS statistics failed: ") || f.hcsCalls != 2 {
+			t.Fatalf("%q after %d calls", hv.Note, f.hcsCalls)
+		}
+	})
+	t.Run("HCS_E_ACCESS_DENIED is permanent", func(t *testing.T) {
+		f := newFake()
+		f.hcsErr = fmt.Errorf("hcs::GetComputeSystems: %w", syscall.Errno(0x8037011b))
+		f.setVM(100, "vmmemWSL", 1, 1, 0)
+		h := newHostWith(f.deps(true))
+		mustSample(t, h)
+		hv := mustSample(t, h)
+		if hv.Note != noteHCSDenied+"; showing vmmemWSL only" || f.hcsCalls != 1 {
+			t.Fatalf("%q after %d calls", hv.Note, f.hcsCalls)
+		}
+	})
 	t.Run("open denied per VM is permanent", func(t *testing.T) {
 		f := newFake()
 		f.hcs = &hcsReading{VMs: []hcsVM{{ID: "A", Err: tag(errors.New("hcs::OpenComputeSystem A: Access is denied."), errDenied)}}}
@@ -469,7 +491,11 @@ func TestErrorClassification(t *testing.T) {
 		{"tagged", tag(errors.New("x"), errDenied), noteHCSDenied, true},
 		{"mod not found", syscall.Errno(126), noteHCSMissing, true},
 		{"proc not found", fmt.Errorf("%w", syscall.Errno(127)), noteHCSMissing, true},
-		{"dll named", errors.New("Failed to load vmcompute.dll: The specified module could not be found."), noteHCSMissing, true},
+		{"DLLError", fmt.Errorf("hcs::GetComputeSystems: %w", &dllError{msg: "Failed to load vmcompute.dll: The specified module could not be found.", err: syscall.Errno(126)}), noteHCSMissing, true},
+		// A transient HCS failure whose event text names the DLL is not a missing DLL.
+		{"transient naming vmcompute.dll", errors.New("hcs::OpenComputeSystem A: The RPC server is unavailable. (vmcompute.dll!HcsRpc_OpenSystem)"),
+			"HCS statistics failed: hcs::OpenComputeSystem A: The RPC server is unavailable. (vmcompute.dll!HcsRpc_OpenSystem)", false},
+		{"HCS_E_ACCESS_DENIED", fmt.Errorf("hcs::GetComputeSystems: %w", syscall.Errno(0x8037011b)), noteHCSDenied, true},
 		{"other", errors.New("hcs::X: bad\nsecond line"), "HCS statistics failed: hcs::X: bad", false},
 	}
 	for _, c := range cases {
@@ -494,6 +520,15 @@ func TestErrorClassification(t *testing.T) {
 		t.Error("tag(nil) is not nil")
 	}
 }
+
+// dllError is shaped like x/sys/windows.DLLError: its own message, unwrapping to the errno.
+type dllError struct {
+	msg string
+	err error
+}
+
+func (e *dllError) Error() string { return e.msg }
+func (e *dllError) Unwrap() error { return e.err }
 
 func TestFirstLine(t *testing.T) {
 	long := strings.Repeat("é", 100) // 200 bytes

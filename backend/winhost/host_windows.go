@@ -272,7 +272,8 @@ func fromHCSStatistics(s hcsshim.Statistics) hcsStatistics {
 }
 
 // normHCSErr tags hcsshim's errors (its ContainerError does not unwrap) so the portable
-// classifiers recognise them.
+// classifiers recognise them: the inner error of a ContainerError is attached, so errors.Is sees
+// its errno (a missing DLL, HCS_E_ACCESS_DENIED) as well.
 func normHCSErr(err error) error {
 	switch {
 	case err == nil:
@@ -281,6 +282,10 @@ func normHCSErr(err error) error {
 		return tag(err, errDenied)
 	case hcsshim.IsNotExist(err) || hcsshim.IsAlreadyStopped(err):
 		return tag(err, errGone)
+	}
+	var ce *hcsshim.ContainerError
+	if errors.As(err, &ce) && ce.Err != nil {
+		return tag(err, ce.Err)
 	}
 	return err
 }
