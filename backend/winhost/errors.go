@@ -76,6 +76,8 @@ const (
 	noteNotRunning = "the WSL VM is not running"
 	noteHCSDenied  = "HCS statistics need an elevated prompt"
 	noteHCSMissing = "HCS is not available on this Windows (no vmcompute.dll)"
+	// noteHCSSeveral: HCS lists several VMs with owner WSL, so none of their statistics is WSL's.
+	noteHCSSeveral = "HCS lists several VMs with owner WSL; cannot tell which is WSL's"
 )
 
 // classifyHCSError turns an HCS failure into a note and says whether it is permanent for this

@@ -202,6 +202,9 @@ func (h *Host) Sample(ctx context.Context) (*backend.HostView, error) {
 		}
 	} else {
 		hv.VMCPUPercent = procCPU
+		if hcsNote == "" && hr.ambiguous() {
+			hcsNote = noteHCSSeveral
+		}
 		if hcsNote != "" {
 			if hv.VMProcess != "" && statsOK {
 				hcsNote += "; showing " + hv.VMProcess + " only"

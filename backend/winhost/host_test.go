@@ -606,3 +606,45 @@ func TestHostOtherVMsShownApart(t *testing.T) {
 		}
 	})
 }
+
+// Two VMs with owner WSL: neither's statistics are WSL's, even when one of them cannot be read
+// (counting only the readable ones would leave one, and show its CPU as WSL's).
+func TestHostTwoOwnerWSLVMsNotGuessed(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		errB error
+		note string
+	}{
+		{"both read", nil, noteHCSSeveral + "; showing vmmemWSL only"},
+		{"one fails", errors.New("hcs::System::Properties B: The RPC server is unavailable."),
+			"HCS statistics failed: hcs::System::Properties B: The RPC server is unavailable.; showing vmmemWSL only"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFake()
+			f.setVM(100, "vmmemWSL", 1, 3<<30, 0)
+			f.hcs = &hcsReading{VMs: []hcsVM{
+				{ID: "A", Stats: hcsStatistics{Timestamp: f.now, ProcessorTotal100ns: 0}},
+				{ID: "B", Err: c.errB},
+			}}
+			h := newHostWith(f.deps(true))
+			mustSample(t, h)
+			f.advance(time.Second)
+			f.mu.Lock()
+			f.hcs.VMs[0].Stats = hcsStatistics{Timestamp: f.now, ProcessorTotal100ns: 8 * sec100ns} // 100% if taken
+			f.mu.Unlock()
+			f.setVM(100, "vmmemWSL", 1, 3<<30, 0) // the process itself used no CPU
+			hv := mustSample(t, h)
+			if hv.VMCPUPercent != 0 || hv.Note != c.note {
+				t.Fatalf("CPU %v, note %q; want 0 and %q", hv.VMCPUPercent, hv.Note, c.note)
+			}
+		})
+	}
+	t.Run("one gone is not a candidate", func(t *testing.T) {
+		f := newFake()
+		f.setVM(100, "vmmemWSL", 1, 3<<30, 0)
+		f.hcs = &hcsReading{VMs: []hcsVM{{ID: "A"}, {ID: "B", Err: tag(errors.New("gone"), errGone)}}}
+		if _, ok := f.hcs.usable(); !ok || f.hcs.ambiguous() {
+			t.Fatal("a gone VM counted as a candidate")
+		}
+	})
+}
