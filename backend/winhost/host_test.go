@@ -28,6 +28,8 @@ type fakeOS struct {
 	memErr    error
 	hcs       *hcsReading // nil: HCS not asked (deps.hcs nil) unless hcsErr is set
 	hcsErr    error
+	hcsBlock  chan struct{} // when set, each HCS query waits for a value from it
+	hcsDelay  time.Duration // each HCS query advances the clock by this (a slow HCS)
 	snapCalls int
 	statCalls int
 	hcsCalls  int
@@ -76,9 +78,20 @@ func (f *fakeOS) deps(suffix bool) *hostDeps {
 		},
 	}
 	if f.hcs != nil || f.hcsErr != nil {
+		// The wait never times out: a sample waits for a query it starts unless the last one
+		// took longer than hcsWait by the fake clock (hcsDelay).
+		d.hcsWait = hcsWaitDefault
+		d.after = func(time.Duration) <-chan time.Time { return nil }
 		d.hcs = func(ctx context.Context) (hcsReading, error) {
 			f.mu.Lock()
+			block := f.hcsBlock
+			f.mu.Unlock()
+			if block != nil {
+				<-block
+			}
+			f.mu.Lock()
 			defer f.mu.Unlock()
+			f.now = f.now.Add(f.hcsDelay)
 			f.hcsCalls++
 			if f.hcsErr != nil {
 				return hcsReading{}, f.hcsErr
@@ -435,10 +448,12 @@ func TestHostDegraded(t *testing.T) {
 		if hv, err := h.Sample(ctx); hv != nil || !errors.Is(err, context.Canceled) {
 			t.Fatalf("%v, %v", hv, err)
 		}
+		// HCS runs with its own context: one of its context errors is no answer, not the sample's.
 		f.hcsErr = context.DeadlineExceeded
+		f.setVM(100, "vmmemWSL", 1, 1, 0)
 		h = newHostWith(f.deps(true))
-		if hv, err := h.Sample(context.Background()); hv != nil || !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("HCS timeout: %v, %v", hv, err)
+		if hv, err := h.Sample(context.Background()); err != nil || hv.Note != "" || hv.VMProcess != "vmmemWSL" {
+			t.Fatalf("HCS context error: %+v, %v", hv, err)
 		}
 	})
 	t.Run("closed", func(t *testing.T) {
@@ -647,4 +662,49 @@ func TestHostTwoOwnerWSLVMsNotGuessed(t *testing.T) {
 			t.Fatal("a gone VM counted as a candidate")
 		}
 	})
+}
+
+// A slow HCS runs beside the samples: after a query that took longer than hcsWait no sample
+// waits for HCS again; each shows the last answer, its CPU figure kept, with its age.
+func TestHostSlowHCSDoesNotStallSamples(t *testing.T) {
+	f := newFake()
+	t0 := f.now
+	f.setVM(100, "vmmemWSL", 1, 3<<30, 0)
+	f.hcs = &hcsReading{VMs: []hcsVM{{ID: "A", Stats: hcsStatistics{Timestamp: t0, ProcessorTotal100ns: 0}}}}
+	f.hcsDelay = 5 * time.Second // the first query takes 5 s; this sample waits for it
+	h := newHostWith(f.deps(true))
+	defer h.Close()
+	hv := mustSample(t, h)
+	if hv.Note != "" || f.hcsCalls != 1 {
+		t.Fatalf("first: %+v after %d queries", *hv, f.hcsCalls)
+	}
+
+	// The second query answers with new counters (25%) once released, and is slow too.
+	f.mu.Lock()
+	f.hcsBlock = make(chan struct{}) // and takes 5 s once released
+	f.hcs = &hcsReading{VMs: []hcsVM{{ID: "A", Stats: hcsStatistics{Timestamp: t0.Add(2 * time.Second), ProcessorTotal100ns: 4 * sec100ns}}}}
+	f.mu.Unlock()
+	f.advance(time.Second)
+	// The first query was slow, so this sample does not wait (waiting would hang here).
+	hv = mustSample(t, h)
+	if hv.VMCPUPercent != 0 || hv.Note != "" || hv.VMProcess != "vmmemWSL" {
+		t.Fatalf("while HCS is busy: %+v", *hv)
+	}
+	f.advance(2 * time.Second) // the first answer is now 3 s old
+	hv = mustSample(t, h)
+	if hv.Note != "HCS figures from 3s ago (HCS is slow)" {
+		t.Fatalf("old answer: %q", hv.Note)
+	}
+	f.hcsBlock <- struct{}{}
+	h.poll.settle()
+	hv = mustSample(t, h) // starts a third query (blocked), shows the second answer at once
+	if math.Abs(hv.VMCPUPercent-25) > 1e-9 || hv.Note != "" {
+		t.Fatalf("second answer: %+v", *hv)
+	}
+	f.advance(time.Second)
+	if hv = mustSample(t, h); math.Abs(hv.VMCPUPercent-25) > 1e-9 || f.hcsCalls != 2 {
+		t.Fatalf("same answer again: CPU %v (kept, not 0) after %d queries", hv.VMCPUPercent, f.hcsCalls)
+	}
+	close(f.hcsBlock)
+	h.poll.settle()
 }

@@ -78,6 +78,7 @@ func newHostDeps() (*hostDeps, error) {
 		procStat:        procStat,
 		hostMem:         hostMem,
 		hcs:             hcsRead,
+		hcsWait:         hcsWaitDefault,
 	}, nil
 }
 
