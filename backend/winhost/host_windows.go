@@ -56,14 +56,19 @@ const hcsTimeout = 5 * time.Second
 
 var quietLogrus sync.Once
 
-func newHostDeps() (*hostDeps, error) {
-	// hcsshim logs through logrus, whose default output is stderr: that would draw over the TUI.
-	// Silence it unless the program has already pointed logrus somewhere else.
+// quietHCSLogs points logrus (hcsshim's logger) at io.Discard unless the program already
+// pointed it somewhere other than stderr.
+func quietHCSLogs() {
 	quietLogrus.Do(func() {
 		if logrus.StandardLogger().Out == os.Stderr {
 			logrus.SetOutput(io.Discard)
 		}
 	})
+}
+
+func newHostDeps() (*hostDeps, error) {
+	// hcsshim logs through logrus, whose default output is stderr: that would draw over the TUI.
+	quietHCSLogs()
 	_, _, build := windows.RtlGetNtVersionNumbers()
 	ncpu := int(windows.GetActiveProcessorCount(windows.ALL_PROCESSOR_GROUPS))
 	if ncpu < 1 {
