@@ -71,6 +71,7 @@ from the keyboard. Without a subcommand it opens the dashboard.`,
 	addBackendCommands(root, a)
 	addWSLCommands(root, a)
 	addConfigCommands(root, a)
+	root.AddCommand(vmsCmd(a))
 	return root
 }
 
