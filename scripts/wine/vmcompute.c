@@ -5,6 +5,8 @@
  *   enum denied                         HcsEnumerateComputeSystems fails with HCS_E_ACCESS_DENIED
  *   vm ID OWNER TYPE STATE COMMIT CPU100NS MODE
  *
+ * CPU100NS "busyN" is a counter that grows as if N virtual processors were always busy since
+ * 1601, stamped (Timestamp) with the same clock, so any two samples see N processors' worth of CPU.
  * MODE: ok; denied (open fails with HCS_E_ACCESS_DENIED); gone (open fails with
  * HCS_E_SYSTEM_NOT_FOUND: the VM stopped between enumerate and open); statsfail (the statistics
  * query fails with E_FAIL).
@@ -114,13 +116,47 @@ static int contains(LPCWSTR q, const char *s) {
   return 0;
 }
 
+static void putu(unsigned long long n) {
+  char b[24];
+  int i = 23;
+  b[i] = 0;
+  do { b[--i] = (char)('0' + n % 10); n /= 10; } while (n);
+  put(b + i);
+}
+
+static void put2(unsigned n, int width) {
+  char b[8];
+  b[width] = 0;
+  for (int i = width - 1; i >= 0; i--) { b[i] = (char)('0' + n % 10); n /= 10; }
+  put(b);
+}
+
+/* putnow writes the RFC 3339 UTC time now and returns it as 100 ns units since 1601. */
+static unsigned long long putnow(void) {
+  FILETIME ft;
+  SYSTEMTIME st;
+  GetSystemTimeAsFileTime(&ft);
+  unsigned long long t = ((unsigned long long)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
+  FileTimeToSystemTime(&ft, &st);
+  put2(st.wYear, 4); put("-"); put2(st.wMonth, 2); put("-"); put2(st.wDay, 2); put("T");
+  put2(st.wHour, 2); put(":"); put2(st.wMinute, 2); put(":"); put2(st.wSecond, 2); put(".");
+  put2((unsigned)(t % 10000000ULL), 7); put("Z");
+  return t;
+}
+
 static void props(const vm_t *v, int stats) {
   put("{\"Id\":\""); put(v->id); put("\",\"SystemType\":\""); put(v->type);
   put("\",\"Owner\":\""); put(v->owner); put("\",\"State\":\""); put(v->state); put("\"");
   if (stats) {
-    put(",\"Statistics\":{\"Timestamp\":\"2026-12-01T10:00:00Z\",\"Uptime100ns\":36000000000,"
-        "\"Processor\":{\"TotalRuntime100ns\":");
-    put(v->cpu);
+    put(",\"Statistics\":{\"Timestamp\":\"");
+    if (v->cpu[0] == 'b') { /* busyN */
+      unsigned long long t = putnow();
+      put("\",\"Processor\":{\"TotalRuntime100ns\":");
+      putu(t * (unsigned long long)(v->cpu[4] - '0'));
+    } else {
+      put("2026-12-01T10:00:00Z\",\"Processor\":{\"TotalRuntime100ns\":");
+      put(v->cpu);
+    }
     put("},\"Memory\":{\"MemoryUsageCommitBytes\":");
     put(v->commit);
     put("}}");
