@@ -75,6 +75,11 @@ type Facts struct {
 	RegistryErr     error
 	RegistryAsked   bool
 
+	// Inside WSL: the host helper (wsldash.exe host --watch --json) — where it was found, or
+	// the one line that says how to get it.
+	HostHelper      string
+	HostHelperFound bool
+
 	// The host view of one sample, and whether this process is elevated (Windows).
 	Host     *backend.HostView
 	HostErr  error
@@ -103,7 +108,7 @@ type Facts struct {
 // Run runs every check.
 func Run(f Facts) Report {
 	checks := []Result{
-		WSLExe(f), UTF8(f), DistroList(f), Registry(f), HCS(f), VMProcess(f), Interop(f),
+		WSLExe(f), UTF8(f), DistroList(f), Registry(f), HCS(f), VMProcess(f), Interop(f), HostHelper(f),
 		WSLConfig(f), Terminal(f), ConfigFile(f),
 	}
 	r := Report{Backend: f.Backend, Simulated: f.Simulated, Where: f.Where, OK: true, Checks: checks}
@@ -270,6 +275,19 @@ func VMProcess(f Facts) Result {
 		rule = "vmmem: the Windows 10 name, the one owned by WSL's VM (not a container's vmmem)"
 	}
 	return res(name, OK, fmt.Sprintf("%s holds %.1f GiB (%s)", f.Host.VMProcess, float64(f.Host.VMProcessBytes)/(1<<30), rule), "")
+}
+
+// HostHelper: inside WSL, the Windows build of wsldash that brings the host view (vmmemWSL,
+// HCS, disk sizes) through interop.
+func HostHelper(f Facts) Result {
+	const name = "host helper"
+	switch {
+	case f.Where != InsideWSL || !usesWSL(f):
+		return res(name, Skip, "only used inside WSL (elsewhere the host is read directly, or there is none)", "")
+	case !f.HostHelperFound:
+		return res(name, Warn, "no host helper: the dashboard shows the guest only", f.HostHelper)
+	}
+	return res(name, OK, f.HostHelper, "")
 }
 
 // Interop: from inside WSL, Windows programs can be run (wsl.exe answered).

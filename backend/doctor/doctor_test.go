@@ -121,6 +121,17 @@ func TestInsideWSL(t *testing.T) {
 	if c := find(r, "VM host process"); c.Status != Skip {
 		t.Errorf("VM process inside WSL: %+v", c)
 	}
+	if c := find(r, "host helper"); c.Status != Warn || c.Fix != "" {
+		t.Errorf("no helper inside WSL: %+v", c)
+	}
+	f.HostHelper = "put wsldash.exe beside wsldash"
+	if c := find(Run(f), "host helper"); c.Status != Warn || c.Fix != f.HostHelper {
+		t.Errorf("no helper inside WSL says how to get one: %+v", c)
+	}
+	f.HostHelper, f.HostHelperFound = "/usr/share/wsldash/windows/wsldash.exe (beside)", true
+	if c := find(Run(f), "host helper"); c.Status != OK || c.Found != f.HostHelper {
+		t.Errorf("helper found: %+v", c)
+	}
 	f.WSLExeErr = errors.New("wsl.exe not found at /mnt/c/Windows/System32/wsl.exe")
 	r = Run(f)
 	if c := find(r, "interop"); c.Status != Fail || !strings.Contains(c.Fix, "/etc/wsl.conf") {

@@ -40,9 +40,14 @@
 //     Owners ["WSL"] and Types ["VirtualMachine"], then OpenContainer + Statistics + Close (the
 //     handle is never kept: the WSL VM terminates on its last handle closed, wsl-facts §6.2), and
 //     the delta of Statistics.Processor.TotalRuntime100ns. HCS usually needs an elevated prompt;
-//     when it is denied the sampler says so once per sample in HostView.Note and never asks HCS
-//     again (a process's elevation cannot change), and the CPU comes from the delta of vmmem's
-//     own CPU times instead.
+//     when it is denied (Errno 5, or HCS's own 0x8037011B) the sampler says so once per sample
+//     in HostView.Note and never asks HCS again (a process's elevation cannot change), and the
+//     CPU comes from the delta of vmmem's own CPU times instead. Several VMs with owner WSL are
+//     never guessed between. HCS runs off the sample path (hcsPoller): one query at a time; a
+//     sample waits for it only while HCS answers fast, otherwise it shows the last answer and,
+//     from 3 s, its age.
+//   - ListVMs (wsldash vms) lists every compute system of any owner and every vmmem* process,
+//     tied together by the process's user NT VIRTUAL MACHINE\<id> where its token can be read.
 //
 // hcsshim logs through logrus, whose default output is stderr, where it would draw over the TUI:
 // on Windows, NewHost points logrus at io.Discard unless the program already redirected it.

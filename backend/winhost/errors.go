@@ -21,6 +21,10 @@ const (
 	errnoElementNotFound  = syscall.Errno(0x490)      // ERROR_NOT_FOUND (hcsshim ErrElementNotFound)
 	hresultAccessDenied   = syscall.Errno(0x80070005) // E_ACCESSDENIED
 	hcsSystemNotFound     = syscall.Errno(0xc037010e) // HCS_E_SYSTEM_NOT_FOUND (hcsshim ErrComputeSystemDoesNotExist)
+	// hcsAccessDenied is HCS's own access-denied HRESULT (HCS_E_ACCESS_DENIED). hcsshim's
+	// syscall wrappers turn only facility-7 HRESULTs into Win32 errnos, so this one arrives as
+	// it is, and hcsshim.IsAccessIsDenied (which looks for Errno 5) does not see it.
+	hcsAccessDenied = syscall.Errno(0x8037011b)
 )
 
 // Sentinels the Windows glue attaches (with tag) to errors whose type the pure code cannot see,
@@ -50,7 +54,7 @@ func tag(err, tg error) error {
 // isAccessDenied reports whether err (from a Windows call) means the caller lacks the rights.
 func isAccessDenied(err error) bool {
 	return err != nil && (errors.Is(err, errDenied) || errors.Is(err, errnoAccessDenied) ||
-		errors.Is(err, hresultAccessDenied))
+		errors.Is(err, hresultAccessDenied) || errors.Is(err, hcsAccessDenied))
 }
 
 // isGone reports whether err (from OpenProcess or HCS) means the process or VM no longer exists.
@@ -59,15 +63,12 @@ func isGone(err error) bool {
 		errors.Is(err, errnoElementNotFound) || errors.Is(err, hcsSystemNotFound))
 }
 
-// isMissingHCS reports whether err says vmcompute.dll (HCS) is absent from this Windows.
+// isMissingHCS reports whether err says vmcompute.dll (HCS) is absent from this Windows, or
+// lacks a function hcsshim calls: only by the error numbers (x/sys's DLLError and hcsshim's
+// HcsError unwrap to them). The text is never matched: HCS's own errors carry event messages
+// that may name vmcompute.dll while the DLL is there and the failure is transient.
 func isMissingHCS(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, errnoModNotFound) || errors.Is(err, errnoProcNotFound) {
-		return true
-	}
-	return strings.Contains(strings.ToLower(err.Error()), "vmcompute.dll")
+	return errors.Is(err, errnoModNotFound) || errors.Is(err, errnoProcNotFound)
 }
 
 // Notes shown in HostView.Note. Each is one line.
@@ -75,6 +76,8 @@ const (
 	noteNotRunning = "the WSL VM is not running"
 	noteHCSDenied  = "HCS statistics need an elevated prompt"
 	noteHCSMissing = "HCS is not available on this Windows (no vmcompute.dll)"
+	// noteHCSSeveral: HCS lists several VMs with owner WSL, so none of their statistics is WSL's.
+	noteHCSSeveral = "HCS lists several VMs with owner WSL; cannot tell which is WSL's"
 )
 
 // classifyHCSError turns an HCS failure into a note and says whether it is permanent for this

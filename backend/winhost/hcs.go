@@ -30,19 +30,24 @@ type hcsReading struct {
 	VMs []hcsVM
 }
 
-// usable is the one VM whose statistics were read, if there is exactly one such VM; with
-// several (early WSL-for-containers VMs also had owner "WSL") nothing is guessed.
+// usable is the one VM whose statistics may be shown as WSL's: HCS listed exactly one VM with
+// owner WSL that still exists, and its statistics were read. The candidates are counted, not the
+// successes: with several (early WSL-for-containers VMs also had owner "WSL") nothing is
+// guessed, even when all but one of them failed to read.
 func (r hcsReading) usable() (hcsVM, bool) {
-	var vm hcsVM
-	n := 0
+	if r.running() != 1 {
+		return hcsVM{}, false
+	}
 	for _, v := range r.VMs {
-		if v.Err == nil {
-			vm = v
-			n++
+		if !isGone(v.Err) {
+			return v, v.Err == nil
 		}
 	}
-	return vm, n == 1
+	return hcsVM{}, false
 }
+
+// ambiguous is true when HCS lists several existing VMs with owner WSL.
+func (r hcsReading) ambiguous() bool { return r.running() > 1 }
 
 // running is the number of VMs HCS listed that were not gone by the time they were opened.
 func (r hcsReading) running() int {

@@ -31,8 +31,12 @@ type hostDeps struct {
 	procStat func(pid uint32) (procInfo, error)
 	// hostMem is the host's total and available physical memory.
 	hostMem func(ctx context.Context) (total, avail uint64, err error)
-	// hcs lists the WSL VMs and reads their statistics; nil means HCS is never asked.
+	// hcs lists the WSL VMs and reads their statistics; nil means HCS is never asked. It runs
+	// off the sample path (hcsPoller), at most one call at a time.
 	hcs func(ctx context.Context) (hcsReading, error)
+	// hcsWait is how long a sample waits for the HCS query it starts (hcsWaitDefault).
+	hcsWait time.Duration
+	after   func(time.Duration) <-chan time.Time // nil: time.After
 }
 
 // Host samples the Windows host's view of the WSL VM. Its methods are safe for concurrent use;
@@ -53,7 +57,10 @@ type Host struct {
 	others   []backend.VMProcess // other VMs' host processes at the last listing
 	othersAt time.Time           // when they were listed (zero: never)
 
-	hcsOff   string // why HCS is no longer asked ("" = ask)
+	hcsOff   string     // why HCS is no longer asked ("" = ask)
+	poll     *hcsPoller // nil when HCS is never asked
+	hcsSeq   uint64     // the HCS answer the CPU figure below was computed from
+	hcsCPU   *float64
 	prevProc cpuMark
 	prevHCS  cpuMark
 }
@@ -68,13 +75,22 @@ func NewHost() *Host {
 	return newHostWith(d)
 }
 
-func newHostWith(d *hostDeps) *Host { return &Host{d: d} }
+func newHostWith(d *hostDeps) *Host {
+	h := &Host{d: d}
+	if d.hcs != nil {
+		h.poll = newHCSPoller(d.hcs, d.now, d.hcsWait, d.after)
+	}
+	return h
+}
 
 // Close releases the sampler. Sample after Close returns an error. Close is idempotent.
 func (h *Host) Close() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.closed = true
+	if h.poll != nil {
+		h.poll.close()
+	}
 	return nil
 }
 
@@ -116,23 +132,28 @@ func (h *Host) Sample(ctx context.Context) (*backend.HostView, error) {
 	}
 
 	// HCS first: when it answers, it says whether the WSL VM runs at all.
+	// The answer may be from an earlier query when HCS is slow: it is used with its age.
 	var hr hcsReading
+	var ha hcsAnswer
 	hcsKnown := false
 	hcsNote := h.hcsOff
-	if hcsNote == "" && h.d.hcs != nil {
-		r, err := h.d.hcs(ctx)
-		if isContextErr(err) {
+	if hcsNote == "" && h.poll != nil {
+		a, err := h.poll.latest(ctx)
+		if err != nil {
 			return nil, err
 		}
-		if err == nil {
-			hr, hcsKnown = r, true
-			err = r.firstErr()
+		ha = a
+		err = a.err
+		if a.seq != 0 && err == nil {
+			hr, hcsKnown = a.r, true
+			err = hr.firstErr()
 		}
 		if err != nil {
 			note, permanent := classifyHCSError(err)
 			hcsNote = note
 			if permanent {
 				h.hcsOff = note
+				h.poll.close()
 			}
 		}
 	}
@@ -198,16 +219,26 @@ func (h *Host) Sample(ctx context.Context) (*backend.HostView, error) {
 		h.prevProc = m
 	}
 	if vm, ok := hr.usable(); ok {
-		m := vm.cpuMark(now)
-		if pct, ok := cpuRate(h.prevHCS, m, h.d.ncpu); ok {
-			hv.VMCPUPercent = &pct
+		if ha.seq != h.hcsSeq { // a new answer; an old one keeps the figure it gave
+			m := vm.cpuMark(ha.at)
+			h.hcsCPU = nil
+			if pct, ok := cpuRate(h.prevHCS, m, h.d.ncpu); ok {
+				h.hcsCPU = &pct
+			}
+			h.prevHCS, h.hcsSeq = m, ha.seq
 		}
-		h.prevHCS = m
+		hv.VMCPUPercent = h.hcsCPU
 		if hv.VMProcess != "" && hv.VMProcessBytes == 0 {
 			hv.VMProcessBytes = vm.Stats.MemoryPrivateWorkingSetBytes
 		}
+		if age := now.Sub(ha.at); age >= hcsStaleAfter {
+			notes = append(notes, "HCS figures from "+age.Round(time.Second).String()+" ago (HCS is slow)")
+		}
 	} else {
 		hv.VMCPUPercent = procCPU
+		if hcsNote == "" && hr.ambiguous() {
+			hcsNote = noteHCSSeveral
+		}
 		if hcsNote != "" {
 			if hv.VMProcess != "" && statsOK {
 				hcsNote += "; showing " + hv.VMProcess + " only"

@@ -28,6 +28,8 @@ type fakeOS struct {
 	memErr    error
 	hcs       *hcsReading // nil: HCS not asked (deps.hcs nil) unless hcsErr is set
 	hcsErr    error
+	hcsBlock  chan struct{} // when set, each HCS query waits for a value from it
+	hcsDelay  time.Duration // each HCS query advances the clock by this (a slow HCS)
 	snapCalls int
 	statCalls int
 	hcsCalls  int
@@ -76,9 +78,20 @@ func (f *fakeOS) deps(suffix bool) *hostDeps {
 		},
 	}
 	if f.hcs != nil || f.hcsErr != nil {
+		// The wait never times out: a sample waits for a query it starts unless the last one
+		// took longer than hcsWait by the fake clock (hcsDelay).
+		d.hcsWait = hcsWaitDefault
+		d.after = func(time.Duration) <-chan time.Time { return nil }
 		d.hcs = func(ctx context.Context) (hcsReading, error) {
 			f.mu.Lock()
+			block := f.hcsBlock
+			f.mu.Unlock()
+			if block != nil {
+				<-block
+			}
+			f.mu.Lock()
 			defer f.mu.Unlock()
+			f.now = f.now.Add(f.hcsDelay)
 			f.hcsCalls++
 			if f.hcsErr != nil {
 				return hcsReading{}, f.hcsErr
@@ -350,6 +363,28 @@ func TestHostHCSErrors(t *testing.T) {
 			t.Fatalf("%q after %d calls", hv.Note, f.hcsCalls)
 		}
 	})
+	t.Run("transient naming vmcompute.dll is retried", func(t *testing.T) {
+		f := newFake()
+		f.hcsErr = errors.New("hcs::GetComputeSystems: The RPC server is unavailable.: [Event Detail: vmcompute.dll could not reach the service]")
+		f.setVM(100, "vmmemWSL", 1, 1, 0)
+		h := newHostWith(f.deps(true))
+		mustSample(t, h)
+		hv := mustSample(t, h)
+		if !strings.HasPrefix(hv.Note, "HCS statistics failed: ") || f.hcsCalls != 2 {
+			t.Fatalf("%q after %d calls", hv.Note, f.hcsCalls)
+		}
+	})
+	t.Run("HCS_E_ACCESS_DENIED is permanent", func(t *testing.T) {
+		f := newFake()
+		f.hcsErr = fmt.Errorf("hcs::GetComputeSystems: %w", syscall.Errno(0x8037011b))
+		f.setVM(100, "vmmemWSL", 1, 1, 0)
+		h := newHostWith(f.deps(true))
+		mustSample(t, h)
+		hv := mustSample(t, h)
+		if hv.Note != noteHCSDenied+"; showing vmmemWSL only" || f.hcsCalls != 1 {
+			t.Fatalf("%q after %d calls", hv.Note, f.hcsCalls)
+		}
+	})
 	t.Run("open denied per VM is permanent", func(t *testing.T) {
 		f := newFake()
 		f.hcs = &hcsReading{VMs: []hcsVM{{ID: "A", Err: tag(errors.New("hcs::OpenComputeSystem A: Access is denied."), errDenied)}}}
@@ -421,10 +456,12 @@ func TestHostDegraded(t *testing.T) {
 		if hv, err := h.Sample(ctx); hv != nil || !errors.Is(err, context.Canceled) {
 			t.Fatalf("%v, %v", hv, err)
 		}
+		// HCS runs with its own context: one of its context errors is no answer, not the sample's.
 		f.hcsErr = context.DeadlineExceeded
+		f.setVM(100, "vmmemWSL", 1, 1, 0)
 		h = newHostWith(f.deps(true))
-		if hv, err := h.Sample(context.Background()); hv != nil || !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("HCS timeout: %v, %v", hv, err)
+		if hv, err := h.Sample(context.Background()); err != nil || hv.Note != "" || hv.VMProcess != "vmmemWSL" {
+			t.Fatalf("HCS context error: %+v, %v", hv, err)
 		}
 	})
 	t.Run("closed", func(t *testing.T) {
@@ -477,7 +514,11 @@ func TestErrorClassification(t *testing.T) {
 		{"tagged", tag(errors.New("x"), errDenied), noteHCSDenied, true},
 		{"mod not found", syscall.Errno(126), noteHCSMissing, true},
 		{"proc not found", fmt.Errorf("%w", syscall.Errno(127)), noteHCSMissing, true},
-		{"dll named", errors.New("Failed to load vmcompute.dll: The specified module could not be found."), noteHCSMissing, true},
+		{"DLLError", fmt.Errorf("hcs::GetComputeSystems: %w", &dllError{msg: "Failed to load vmcompute.dll: The specified module could not be found.", err: syscall.Errno(126)}), noteHCSMissing, true},
+		// A transient HCS failure whose event text names the DLL is not a missing DLL.
+		{"transient naming vmcompute.dll", errors.New("hcs::OpenComputeSystem A: The RPC server is unavailable. (vmcompute.dll!HcsRpc_OpenSystem)"),
+			"HCS statistics failed: hcs::OpenComputeSystem A: The RPC server is unavailable. (vmcompute.dll!HcsRpc_OpenSystem)", false},
+		{"HCS_E_ACCESS_DENIED", fmt.Errorf("hcs::GetComputeSystems: %w", syscall.Errno(0x8037011b)), noteHCSDenied, true},
 		{"other", errors.New("hcs::X: bad\nsecond line"), "HCS statistics failed: hcs::X: bad", false},
 	}
 	for _, c := range cases {
@@ -502,6 +543,15 @@ func TestErrorClassification(t *testing.T) {
 		t.Error("tag(nil) is not nil")
 	}
 }
+
+// dllError is shaped like x/sys/windows.DLLError: its own message, unwrapping to the errno.
+type dllError struct {
+	msg string
+	err error
+}
+
+func (e *dllError) Error() string { return e.msg }
+func (e *dllError) Unwrap() error { return e.err }
 
 func TestFirstLine(t *testing.T) {
 	long := strings.Repeat("é", 100) // 200 bytes
@@ -578,4 +628,91 @@ func TestHostOtherVMsShownApart(t *testing.T) {
 			t.Fatalf("%+v", *hv)
 		}
 	})
+}
+
+// Two VMs with owner WSL: neither's statistics are WSL's, even when one of them cannot be read
+// (counting only the readable ones would leave one, and show its CPU as WSL's).
+func TestHostTwoOwnerWSLVMsNotGuessed(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		errB error
+		note string
+	}{
+		{"both read", nil, noteHCSSeveral + "; showing vmmemWSL only"},
+		{"one fails", errors.New("hcs::System::Properties B: The RPC server is unavailable."),
+			"HCS statistics failed: hcs::System::Properties B: The RPC server is unavailable.; showing vmmemWSL only"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFake()
+			f.setVM(100, "vmmemWSL", 1, 3<<30, 0)
+			f.hcs = &hcsReading{VMs: []hcsVM{
+				{ID: "A", Stats: hcsStatistics{Timestamp: f.now, ProcessorTotal100ns: 0}},
+				{ID: "B", Err: c.errB},
+			}}
+			h := newHostWith(f.deps(true))
+			mustSample(t, h)
+			f.advance(time.Second)
+			f.mu.Lock()
+			f.hcs.VMs[0].Stats = hcsStatistics{Timestamp: f.now, ProcessorTotal100ns: 8 * sec100ns} // 100% if taken
+			f.mu.Unlock()
+			f.setVM(100, "vmmemWSL", 1, 3<<30, 0) // the process itself used no CPU
+			hv := mustSample(t, h)
+			if cpuOf(hv) != 0 || hv.Note != c.note {
+				t.Fatalf("CPU %v, note %q; want the process's 0 and %q", cpuOf(hv), hv.Note, c.note)
+			}
+		})
+	}
+	t.Run("one gone is not a candidate", func(t *testing.T) {
+		f := newFake()
+		f.setVM(100, "vmmemWSL", 1, 3<<30, 0)
+		f.hcs = &hcsReading{VMs: []hcsVM{{ID: "A"}, {ID: "B", Err: tag(errors.New("gone"), errGone)}}}
+		if _, ok := f.hcs.usable(); !ok || f.hcs.ambiguous() {
+			t.Fatal("a gone VM counted as a candidate")
+		}
+	})
+}
+
+// A slow HCS runs beside the samples: after a query that took longer than hcsWait no sample
+// waits for HCS again; each shows the last answer, its CPU figure kept, with its age.
+func TestHostSlowHCSDoesNotStallSamples(t *testing.T) {
+	f := newFake()
+	t0 := f.now
+	f.setVM(100, "vmmemWSL", 1, 3<<30, 0)
+	f.hcs = &hcsReading{VMs: []hcsVM{{ID: "A", Stats: hcsStatistics{Timestamp: t0, ProcessorTotal100ns: 0}}}}
+	f.hcsDelay = 5 * time.Second // the first query takes 5 s; this sample waits for it
+	h := newHostWith(f.deps(true))
+	defer h.Close()
+	hv := mustSample(t, h)
+	if hv.Note != "" || f.hcsCalls != 1 {
+		t.Fatalf("first: %+v after %d queries", *hv, f.hcsCalls)
+	}
+
+	// The second query answers with new counters (25%) once released, and is slow too.
+	f.mu.Lock()
+	f.hcsBlock = make(chan struct{}) // and takes 5 s once released
+	f.hcs = &hcsReading{VMs: []hcsVM{{ID: "A", Stats: hcsStatistics{Timestamp: t0.Add(2 * time.Second), ProcessorTotal100ns: 4 * sec100ns}}}}
+	f.mu.Unlock()
+	f.advance(time.Second)
+	// The first query was slow, so this sample does not wait (waiting would hang here).
+	hv = mustSample(t, h)
+	if hv.VMCPUPercent != nil || hv.Note != "" || hv.VMProcess != "vmmemWSL" {
+		t.Fatalf("while HCS is busy (one answer, no rate yet: unknown): %+v", *hv)
+	}
+	f.advance(2 * time.Second) // the first answer is now 3 s old
+	hv = mustSample(t, h)
+	if hv.Note != "HCS figures from 3s ago (HCS is slow)" {
+		t.Fatalf("old answer: %q", hv.Note)
+	}
+	f.hcsBlock <- struct{}{}
+	h.poll.settle()
+	hv = mustSample(t, h) // starts a third query (blocked), shows the second answer at once
+	if math.Abs(cpuOf(hv)-25) > 1e-9 || hv.Note != "" {
+		t.Fatalf("second answer: %+v", *hv)
+	}
+	f.advance(time.Second)
+	if hv = mustSample(t, h); math.Abs(cpuOf(hv)-25) > 1e-9 || f.hcsCalls != 2 {
+		t.Fatalf("same answer again: CPU %v (kept, not 0) after %d queries", cpuOf(hv), f.hcsCalls)
+	}
+	close(f.hcsBlock)
+	h.poll.settle()
 }

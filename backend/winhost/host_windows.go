@@ -62,14 +62,19 @@ const hcsTimeout = 5 * time.Second
 
 var quietLogrus sync.Once
 
-func newHostDeps() (*hostDeps, error) {
-	// hcsshim logs through logrus, whose default output is stderr: that would draw over the TUI.
-	// Silence it unless the program has already pointed logrus somewhere else.
+// quietHCSLogs points logrus (hcsshim's logger) at io.Discard unless the program already
+// pointed it somewhere other than stderr.
+func quietHCSLogs() {
 	quietLogrus.Do(func() {
 		if logrus.StandardLogger().Out == os.Stderr {
 			logrus.SetOutput(io.Discard)
 		}
 	})
+}
+
+func newHostDeps() (*hostDeps, error) {
+	// hcsshim logs through logrus, whose default output is stderr: that would draw over the TUI.
+	quietHCSLogs()
 	_, _, build := windows.RtlGetNtVersionNumbers()
 	ncpu := int(windows.GetActiveProcessorCount(windows.ALL_PROCESSOR_GROUPS))
 	if ncpu < 1 {
@@ -84,6 +89,7 @@ func newHostDeps() (*hostDeps, error) {
 		procStat:        procStat,
 		hostMem:         hostMem,
 		hcs:             hcsRead,
+		hcsWait:         hcsWaitDefault,
 	}, nil
 }
 
@@ -278,7 +284,8 @@ func fromHCSStatistics(s hcsshim.Statistics) hcsStatistics {
 }
 
 // normHCSErr tags hcsshim's errors (its ContainerError does not unwrap) so the portable
-// classifiers recognise them.
+// classifiers recognise them: the inner error of a ContainerError is attached, so errors.Is sees
+// its errno (a missing DLL, HCS_E_ACCESS_DENIED) as well.
 func normHCSErr(err error) error {
 	switch {
 	case err == nil:
@@ -287,6 +294,10 @@ func normHCSErr(err error) error {
 		return tag(err, errDenied)
 	case hcsshim.IsNotExist(err) || hcsshim.IsAlreadyStopped(err):
 		return tag(err, errGone)
+	}
+	var ce *hcsshim.ContainerError
+	if errors.As(err, &ce) && ce.Err != nil {
+		return tag(err, ce.Err)
 	}
 	return err
 }

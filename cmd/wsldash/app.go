@@ -73,6 +73,7 @@ from the keyboard. Without a subcommand it opens the dashboard.`,
 	addConfigCommands(root, a)
 	root.AddCommand(hostCmd(a)) // host_cmd.go
 	root.AddCommand(doctorCmd(a))
+	root.AddCommand(vmsCmd(a))
 	addCompletions(root, a) // after every command is added
 	return root
 }

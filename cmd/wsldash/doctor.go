@@ -96,6 +96,9 @@ func gatherFacts(ctx context.Context, a *app, out io.Writer) (doctor.Facts, erro
 	}
 
 	if name == "wsl" {
+		if f.Where == doctor.InsideWSL {
+			f.HostHelperFound, f.HostHelper = hostHelperStatus()
+		}
 		askWSLExe(ctx, a, &f)
 		if f.Where == doctor.OnWindows {
 			f.RegistryAsked = true

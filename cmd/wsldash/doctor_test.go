@@ -41,7 +41,7 @@ func TestDoctorOnDemoAndLocal(t *testing.T) {
 		if err != nil || !r.OK || exitStatus(context.Background(), err) != 0 {
 			t.Errorf("doctor %v: %v, ok=%v", args, err, r.OK)
 		}
-		if len(r.Checks) != 10 {
+		if len(r.Checks) != 11 { // the ten of the issue and the host helper
 			t.Errorf("doctor %v: %d checks", args, len(r.Checks))
 		}
 	}

@@ -673,8 +673,6 @@ func aliveOnly(pids []int) []int {
 	return out
 }
 
-func anyAlive(pids []int) bool { return len(aliveOnly(pids)) > 0 }
-
 func without(pids []int, p int) []int {
 	var out []int
 	for _, q := range pids {

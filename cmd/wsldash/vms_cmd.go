@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wsldash/wsldash/backend/winhost"
+)
+
+// listVMs is the source of `wsldash vms` (a seam for tests).
+var listVMs = winhost.ListVMs
+
+// vmsCmd lists every VM on the Windows host, read-only: what HCS reports and the vmmem processes.
+func vmsCmd(a *app) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "vms",
+		Short: "List every VM on the Windows host (WSL's, WSL containers, Sandbox, Docker, Hyper-V) and its vmmem process",
+		Long: `vms lists each compute system HCS reports (owner, type, id, state, memory, CPU time) and each
+vmmem* process (name, memory), tied together where the process's user (NT VIRTUAL MACHINE\<VM-ID>)
+can be read. HCS usually needs an elevated prompt; without it only the vmmem processes are listed.
+It only reads: it never acts on a VM. Windows only.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := listVMs(cmd.Context())
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				return writeJSON(out, l)
+			}
+			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "KIND\tOWNER\tTYPE\tSTATE\tID\tMEMORY\tCPU\tPROCESS\tPROCESS MEMORY")
+			for _, v := range l.VMs {
+				mem, cpu, pmem := "—", "—", "—"
+				if v.MemoryBytes != nil {
+					mem = humanBytes(*v.MemoryBytes)
+				}
+				if v.CPUSeconds != nil {
+					cpu = fmt.Sprintf("%.1fs", *v.CPUSeconds)
+				}
+				if v.ProcessBytes != nil {
+					pmem = humanBytes(*v.ProcessBytes)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Kind, dash(v.Owner), dash(v.Type), dash(v.State),
+					dash(v.ID), mem, cpu, dash(v.Process), pmem)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if len(l.VMs) == 0 {
+				fmt.Fprintln(out, "no VMs are running")
+			}
+			for _, v := range l.VMs {
+				if v.Note != "" {
+					fmt.Fprintf(out, "%s %s: %s\n", v.Kind, dash(v.ID), v.Note)
+				}
+			}
+			if l.Note != "" {
+				fmt.Fprintln(out, "note:", l.Note)
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {\"vms\":[…],\"note\":…}; unknown numbers are null")
+	return c
+}
+
+func dash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}
