@@ -49,8 +49,8 @@ func TestHealthyWindowsIsAllOK(t *testing.T) {
 			t.Errorf("%s says nothing about what it found", c.Name)
 		}
 	}
-	if len(r.Checks) != 10 {
-		t.Errorf("%d checks, want 10", len(r.Checks))
+	if len(r.Checks) != 11 {
+		t.Errorf("%d checks, want 11", len(r.Checks))
 	}
 }
 
