@@ -2,13 +2,32 @@
 // package wslout) from Windows or from inside any WSL distro.
 //
 // Cost model. wsl.exe is slow to start (tens of milliseconds, more through interop), so:
-//   - Distros runs `wsl.exe -l -v` at most once per Options.ListTTL (2 s by default) and serves
-//     the cached answer in between; `-l -v` never boots the VM.
+//   - Distros runs `wsl.exe -l -v` when the list can have changed: after an action, when the
+//     probe's stream ends (its distro stopped), on a Changes notification (on Windows: the Lxss
+//     registry key changed), and otherwise once per Options.ListTTL (10 s, DefaultListTTL says
+//     why). `-l -v` never boots the VM.
 //   - Sample never spawns wsl.exe per sample. Inside WSL it reads /proc directly. From Windows it
-//     keeps ONE long-lived probe, `wsl.exe -d X --exec sh -c <loop>`, that prints /proc/meminfo,
-//     the cpu lines of /proc/stat and /proc/pressure/memory every Options.ProbeInterval, and
-//     Sample returns the newest frame.
-//   - Mounts and Processes of another distro cost one wsl.exe call each, only when asked.
+//     keeps ONE long-lived probe, `wsl.exe -d X --exec sh -c <script>`, and asks it for the
+//     sections it needs on its stdin; Processes and Mounts of the probed distro are sections of
+//     the same stream, asked only when a caller asks (the dashboard: while a visible pane shows
+//     them, at that pane's period). Nothing is printed on a timer.
+//   - Processes and Mounts of another distro cost one wsl.exe call for both (the same script,
+//     given one request and then end of input), reused for Options.DetailTTL, only when asked.
+//
+// The probe's protocol. The script (probeScript) reads one request per line on stdin,
+// "<id> <section>...", and answers with one frame on stdout:
+//
+//	@@wsldash/<nonce> <section>     once per section asked, in the order asked
+//	<the section's raw bytes>
+//	@@wsldash/<nonce> end <id>
+//
+// <nonce> is random per probe (its first argument), so no guest-controlled text (a process name)
+// can end a frame. Sections: meminfo (/proc/meminfo), stat (the cpu lines of /proc/stat), psi
+// (/proc/pressure/memory, empty without PSI), mounts (/proc/self/mountinfo), procs (the format
+// ParseProcessDump reads, without its end line). An unknown section comes back empty, so a new
+// one (cgroup memory, /proc/net) is one case line in the script, one constant and one pure
+// parser over the section's bytes; a caller asks for it with probe.request. The parsers are the
+// procfs ones, over bytes. The script ends at end of input, so the probe dies with wsldash.
 //
 // Never starting a distro to look at it. The probe runs only in a distro that is already
 // Running (the default distro if it runs, else the first running one). Being a wsl.exe client,
@@ -59,15 +78,22 @@ type HostSource interface {
 
 // Options configure New. The zero value discovers everything.
 type Options struct {
-	WSLExe   string        // "" = discover (see wslexe.Find)
-	Timeout  time.Duration // per wsl.exe call, default 10s
-	ListTTL  time.Duration // reuse the last `-l -v` for this long, default 2s
-	ProcRoot string        // "" = "/proc"; inside WSL guest data is read from here
-	Inside   *bool         // nil = detect (IsInsideWSL)
-	Host     HostSource    // nil = none (on Windows: the winhost source)
+	WSLExe  string        // "" = discover (see wslexe.Find)
+	Timeout time.Duration // per wsl.exe call, default 10s
+	// ListTTL is the slow period of the distro list: the last `-l -v` is reused for this long
+	// unless something says the list changed (an action, the probe's end, Changes), default 10s.
+	ListTTL  time.Duration
+	ProcRoot string     // "" = "/proc"; inside WSL guest data is read from here
+	Inside   *bool      // nil = detect (IsInsideWSL)
+	Host     HostSource // nil = none (on Windows: the winhost source)
 
-	// ProbeInterval is how often the probe prints a frame, default 1s.
-	ProbeInterval time.Duration
+	// DetailTTL is how long the processes and mounts of a distro other than the probed one are
+	// reused (they cost a wsl.exe call), default 10s.
+	DetailTTL time.Duration
+	// Changes, when set, says the distro list may have changed (one receive each time): the
+	// next Distros asks wsl.exe. On Windows New sets it from a change notification on the Lxss
+	// registry key when it is nil.
+	Changes <-chan struct{}
 	// TrashDir holds unregistered distros' archives, default os.UserCacheDir()/wsldash/trash.
 	TrashDir string
 	// Now is the clock used for the list TTL and sample times (tests inject one), default time.Now.
@@ -111,6 +137,8 @@ type Backend struct {
 	lastPct   float64
 	version   *wslout.Version
 	closed    bool
+	others    map[string]*detail // processes and mounts of distros other than the probed one
+	quit      chan struct{}      // closed by Close
 
 	cfgOnce sync.Once
 	cfgPath string // .wslconfig, found once (inside WSL that asks cmd.exe)
@@ -125,10 +153,10 @@ func New(opts Options) (*Backend, error) {
 		opts.Timeout = wslexe.DefaultTimeout
 	}
 	if opts.ListTTL <= 0 {
-		opts.ListTTL = 2 * time.Second
+		opts.ListTTL = DefaultListTTL
 	}
-	if opts.ProbeInterval <= 0 {
-		opts.ProbeInterval = time.Second
+	if opts.DetailTTL <= 0 {
+		opts.DetailTTL = DefaultDetailTTL
 	}
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = 250 * time.Millisecond
@@ -139,7 +167,8 @@ func New(opts Options) (*Backend, error) {
 	if opts.Host == nil {
 		opts.Host = defaultHost()
 	}
-	b := &Backend{opts: opts, released: map[string]bool{}, held: map[string]*wslexe.Proc{}, busy: map[string]string{}, stop: map[string]int{}}
+	b := &Backend{opts: opts, released: map[string]bool{}, held: map[string]*wslexe.Proc{}, busy: map[string]string{}, stop: map[string]int{},
+		others: map[string]*detail{}, quit: make(chan struct{})}
 	if opts.Inside != nil {
 		b.inside = *opts.Inside
 	} else {
@@ -160,7 +189,41 @@ func New(opts Options) (*Backend, error) {
 	}
 	b.run = wslexe.New(exe, opts.Timeout)
 	b.run.OnCall = opts.OnCall
+	if b.opts.Changes == nil && b.opts.Host != nil && !b.inside {
+		b.opts.Changes = watchLxss(b.quit) // nil where there is no registry
+	}
+	if b.opts.Changes != nil {
+		go b.followChanges(b.opts.Changes)
+	}
 	return b, nil
+}
+
+// Defaults of the list's slow period and of another distro's details.
+//
+// Ten seconds: a distro started or stopped outside wsldash (a terminal opened, `wsl -t`) shows
+// within 10 s, well inside the time WSL itself takes to act on it (an instance stays 15 s after
+// its last client, the VM 60 s after its last instance), and the list then costs 0.1 wsl.exe
+// starts a second. What wsldash does itself, the probe's end (its distro stopped) and, on
+// Windows, a change of the Lxss registry key (installed, unregistered, moved, new default)
+// refresh it at once.
+const (
+	DefaultListTTL   = 10 * time.Second
+	DefaultDetailTTL = 10 * time.Second
+)
+
+// followChanges forgets the cached list on each change notification.
+func (b *Backend) followChanges(ch <-chan struct{}) {
+	for {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+			b.invalidate()
+		case <-b.quit:
+			return
+		}
+	}
 }
 
 // Options returns the options in force (defaults filled in).
@@ -285,8 +348,9 @@ func (b *Backend) Capabilities() backend.Capabilities {
 }
 
 // Distros lists the distros from `wsl.exe -l -v`, cached for ListTTL (errors too, so a hung
-// wsl.exe is not asked again on every refresh), enriched with the registry when a HostSource is
-// set. Distros the dashboard keeps running are marked Held.
+// wsl.exe is not asked again on every refresh) or until something says it changed: an action,
+// the end of the probe's stream, a Changes notification. It is enriched with the registry when
+// a HostSource is set. Distros the dashboard keeps running are marked Held.
 func (b *Backend) Distros(ctx context.Context) ([]backend.Distro, error) {
 	if err := b.ready("list"); err != nil {
 		return nil, err
@@ -307,6 +371,16 @@ func (b *Backend) Distros(ctx context.Context) ([]backend.Distro, error) {
 	b.list, b.listErr, b.listAt, b.listOK = ds, err, b.opts.Now(), true
 	b.mu.Unlock()
 	return b.cachedListLocked()
+}
+
+// listAge is how old the cached list is (very old when there is none).
+func (b *Backend) listAge() time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.listOK {
+		return 1<<63 - 1
+	}
+	return b.opts.Now().Sub(b.listAt)
 }
 
 func (b *Backend) cachedList() ([]backend.Distro, error, bool) {
@@ -415,6 +489,9 @@ func (b *Backend) fetchList(ctx context.Context) ([]backend.Distro, error) {
 // Close stops the probe and lets go of every distro held running.
 func (b *Backend) Close() error {
 	b.mu.Lock()
+	if !b.closed {
+		close(b.quit)
+	}
 	b.closed = true
 	p := b.probe
 	b.probe = nil
