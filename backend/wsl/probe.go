@@ -126,7 +126,7 @@ func (r *frameReader) line(l []byte) (frame, bool) {
 func parseFrames(out []byte, nonce string) ([]frame, []byte) {
 	r := &frameReader{marker: []byte("@@wsldash/" + nonce + " ")}
 	var fs []frame
-	for _, l := range bytes.Split(out, []byte("\n")) {
+	for _, l := range bytes.Split(bytes.TrimSuffix(out, []byte("\n")), []byte("\n")) {
 		if f, ok := r.line(bytes.TrimSuffix(l, []byte("\r"))); ok {
 			fs = append(fs, f)
 		}
@@ -232,7 +232,7 @@ func (p *probe) stop() {
 	p.proc.Stop()
 }
 
-// read parses frames from the stream until it ends; onEnd runs once it has.
+// read parses frames from the stream until it ends; onEnd runs once it has, before ended closes.
 func (p *probe) read(onEnd func()) {
 	r := &frameReader{marker: []byte("@@wsldash/" + p.nonce + " ")}
 	sc := bufio.NewScanner(p.proc.Stdout())
@@ -257,10 +257,10 @@ func (p *probe) read(onEnd func()) {
 			Message: "the probe ended (the distro stopped?)"}
 	}
 	p.mu.Unlock()
-	close(p.ended)
 	if onEnd != nil {
-		onEnd()
+		onEnd() // before ended: whoever sees the end sees its effect
 	}
+	close(p.ended)
 }
 
 // endErr is why the stream ended (after ended is closed).
