@@ -255,11 +255,12 @@ func (m *Model) setView(v View) tea.Cmd {
 	default:
 		m.focus = PaneDistros
 	}
+	before := m.layout
 	m.relayout()
 	if v == ViewConfig {
 		return m.loadConfig() // read afresh each time: the files may have changed
 	}
-	return nil
+	return m.revealed(before)
 }
 
 func (m *Model) cycleFocus(dir int) {
