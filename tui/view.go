@@ -481,8 +481,11 @@ func (m *Model) renderDistros(r Rect) {
 		}
 		if showHeld {
 			held := ""
-			if d.Held {
+			switch {
+			case d.Held:
 				held = "held"
+			case d.Version == 1: // outside the VM: no VM figures come from it
+				held = "no VM"
 			}
 			rest += col(held, heldW, false)
 		}
