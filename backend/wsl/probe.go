@@ -540,8 +540,9 @@ func (b *Backend) dropProbe(p *probe, err error) {
 	p.stop()
 }
 
-// Sample takes one observation: inside WSL from /proc, otherwise one request on the probe's
-// stream (meminfo, stat, psi). No wsl.exe start per sample.
+// Sample takes one observation: inside a WSL 2 distro from /proc, otherwise (from Windows, or
+// inside a WSL 1 distro, whose /proc is not the VM's) one request on the probe's stream
+// (meminfo, stat, psi) in a WSL 2 distro. No wsl.exe start per sample.
 func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 	s := backend.Sample{Time: b.opts.Now()}
 	if b.opts.Host != nil {
@@ -549,7 +550,7 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 			s.Host = hv
 		}
 	}
-	if b.inside {
+	if b.inside && !b.ownWSL1 {
 		return b.sampleInside(s)
 	}
 	if err := b.ready("sample"); err != nil {

@@ -2,6 +2,8 @@ package wsl
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -309,4 +311,38 @@ func FuzzProbeFrames(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Inside a WSL 1 distro, its own /proc/meminfo is Windows' memory: the VM figures come from the
+// probe in a WSL 2 distro, while its own processes and mounts are still read locally.
+func TestInsideWSL1SamplesTheVMFromAWSL2Distro(t *testing.T) {
+	own := guestRoot(t, true)
+	for name, text := range map[string]string{
+		"proc/version": "Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com) (gcc version 5.4.0 (GCC) ) #1237-Microsoft Sat Sep 11 14:32:00 PST 2021\n",
+		"proc/meminfo": strings.Replace(guestMeminfo, "MemTotal:       16318256 kB", "MemTotal:       33554432 kB", 1),
+	} {
+		if err := os.WriteFile(filepath.Join(own, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := twoDistros()
+	st.Distros[1].State = "Running" // Debian, WSL 1: the one we run in
+	t.Setenv("WSL_DISTRO_NAME", "Debian")
+	yes := true
+	b, f, _ := newBackend(t, st, func(o *Options) { o.Inside, o.ProcRoot = &yes, filepath.Join(own, "proc") })
+	ctx := context.Background()
+	s, err := b.Sample(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Guest.TotalBytes != 16318256*1024 || b.ProbeDistro() != "Ubuntu" {
+		t.Fatalf("total %d from %q: want the WSL 2 distro's VM, not Windows' memory", s.Guest.TotalBytes, b.ProbeDistro())
+	}
+	ms, err := b.Mounts(ctx, "")
+	if err != nil || len(ms) != 3 || ms[0].Distro != "Debian" || f.Count("-d Debian") != 0 {
+		t.Fatalf("own mounts %+v %v (calls into Debian: %d)", ms, err, f.Count("-d Debian"))
+	}
+	if IsWSL1Kernel([]byte("Linux version 6.6.87.2-microsoft-standard-WSL2 (root@439a258ad544) #1 SMP")) {
+		t.Fatal("a WSL 2 kernel taken for WSL 1")
+	}
 }

@@ -47,6 +47,7 @@
 package wsl
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -139,6 +140,7 @@ type Backend struct {
 	closed    bool
 	others    map[string]*detail // processes and mounts of distros other than the probed one
 	quit      chan struct{}      // closed by Close
+	ownWSL1   bool               // inside a WSL 1 distro: its /proc is not the VM's
 
 	cfgOnce sync.Once
 	cfgPath string // .wslconfig, found once (inside WSL that asks cmd.exe)
@@ -178,6 +180,10 @@ func New(opts Options) (*Backend, error) {
 		b.fs = procfs.NewFS(opts.ProcRoot)
 		b.scan = procfs.NewProcScanner(b.fs)
 		b.own = os.Getenv("WSL_DISTRO_NAME")
+		root := cmp.Or(opts.ProcRoot, "/proc")
+		if v, err := os.ReadFile(filepath.Join(root, "version")); err == nil {
+			b.ownWSL1 = IsWSL1Kernel(v)
+		}
 	}
 	if b.opts.WinPath == nil {
 		b.opts.WinPath = defaultWinPath(b.inside)
@@ -243,6 +249,16 @@ func IsInsideWSL() bool {
 	}
 	v, err := os.ReadFile("/proc/version")
 	return err == nil && strings.Contains(strings.ToLower(string(v)), "microsoft")
+}
+
+// IsWSL1Kernel reports whether /proc/version's text is WSL 1's: "4.4.0-19041-Microsoft
+// (Microsoft@Microsoft.com)", the Windows kernel's Linux emulation, against WSL 2's
+// "6.6.87.2-microsoft-standard-WSL2" (wsl-facts §10). Under WSL 1 /proc/meminfo describes
+// Windows, not a VM.
+func IsWSL1Kernel(version []byte) bool {
+	v := string(version)
+	return strings.Contains(v, "-Microsoft") && !strings.Contains(strings.ToLower(v), "wsl2") &&
+		!strings.Contains(v, "microsoft-standard")
 }
 
 func defaultWinPath(inside bool) func(string) (string, error) {
