@@ -6,7 +6,7 @@
 //     probe's stream ends (its distro stopped), on a Changes notification (on Windows: the Lxss
 //     registry key changed), and otherwise once per Options.ListTTL (10 s, DefaultListTTL says
 //     why). `-l -v` never boots the VM.
-//   - Sample never spawns wsl.exe per sample. Inside WSL it reads /proc directly. From Windows it
+//   - Sample never spawns wsl.exe per sample. Inside WSL 2 it reads /proc directly. Otherwise it
 //     keeps ONE long-lived probe, `wsl.exe -d X --exec sh -c <script>`, and asks it for the
 //     sections it needs on its stdin; Processes and Mounts of the probed distro are sections of
 //     the same stream, asked only when a caller asks (the dashboard: while a visible pane shows
@@ -29,12 +29,16 @@
 // parser over the section's bytes; a caller asks for it with probe.request. The parsers are the
 // procfs ones, over bytes. The script ends at end of input, so the probe dies with wsldash.
 //
-// Never starting a distro to look at it. The probe runs only in a distro that is already
-// Running (the default distro if it runs, else the first running one). Being a wsl.exe client,
-// the probe keeps that distro alive, so it is shown as Held and Release(distro) lets go of it:
-// the probe stops and the distro is not picked again automatically, even if it is the only one
-// running, until the user starts it (Start) or asks to watch it again (Watch). When no distro
-// can be probed Sample returns zeros and a KindNotRunning error.
+// Never starting a distro to look at it. The probe runs only in a WSL 2 distro that is already
+// Running (the default distro if it runs, else the first running one), picked from a list at
+// most 2 s old. A WSL 1 distro is never probed: it runs outside the VM and its /proc/meminfo is
+// Windows' memory; with only WSL 1 distros running there are no VM figures, and the error says
+// why. Inside a WSL 1 distro the same holds: its own processes and mounts come from its /proc,
+// the VM figures from a probe in a WSL 2 distro. Being a wsl.exe client, the probe keeps that
+// distro alive, so it is shown as Held and Release(distro) lets go of it: the probe stops and the
+// distro is not picked again automatically, even if it is the only one running, until the user
+// starts it (Start) or asks to watch it again (Watch). When no distro can be probed Sample
+// returns zeros and a KindNotRunning error.
 //
 // Unregistering exists only as Trash: export to the trash folder, verify the archive, then
 // `wsl.exe --unregister`. TrashRestore imports it back; TrashPurge deletes the archive. There is
@@ -42,7 +46,10 @@
 //
 // Proven here only against the fakewsl double (internal/fakewsl), never against a real wsl.exe:
 // the interop exit code 255 for -1, CREATE_NO_WINDOW, that killing wsl.exe on Windows also ends
-// the Linux side of a probe or keep-alive, `wslpath -w` paths for export/import from inside WSL,
+// the Linux side of a probe or keep-alive, that wsl.exe relays each request line on the probe's
+// stdin as it comes and its end (piped input is relayed; WSL 2.4.8's relay deadlocked on large
+// piped input, microsoft/WSL#12523, fixed since; a request is a few bytes), the Lxss change
+// notification, `wslpath -w` paths for export/import from inside WSL,
 // and export/import timings on real disks.
 package wsl
 
