@@ -29,7 +29,11 @@ const (
 
 // probeScript answers requests on stdin with frames on stdout (see the package doc for the
 // format). Only sh builtins and cat are used, so it runs on any distro (busybox and dash
-// included). $1 is the marker's nonce. It ends when its stdin closes, so a probe never outlives
+// included). The process table is read with the read builtin (one line of stat, the three
+// status lines the parser uses), not a cat per file: 2 forks per process cost ten times the
+// CPU (0.88 s against 0.09 s for 117 processes under dash here); a stat whose first line is cut
+// by a newline in the process name is read whole with cat. printf, not echo: dash's echo would
+// interpret the backslashes of a name. $1 is the marker's nonce. It ends when its stdin closes, so a probe never outlives
 // the wsldash that reads it. A section is one case line here and one parser in Go.
 const probeScript = `m="@@wsldash/$1"
 while read -r id want; do
@@ -43,9 +47,11 @@ mounts) cat /proc/self/mountinfo;;
 procs) echo '@@wsldash passwd'; cat /etc/passwd 2>/dev/null
 echo '@@wsldash uptime'; cat /proc/uptime
 for d in /proc/[0-9]*; do
-p=$(cat "$d/stat" 2>/dev/null) || continue
-echo "@@wsldash pid ${d##*/}"; echo "$p"
-echo '@@wsldash status'; cat "$d/status" 2>/dev/null
+{ IFS= read -r p < "$d/stat"; } 2>/dev/null || continue
+case "$p" in *")"*) ;; *) p=$(cat "$d/stat" 2>/dev/null) || continue;; esac
+echo "@@wsldash pid ${d##*/}"; printf '%s\n' "$p"
+echo '@@wsldash status'
+{ while IFS= read -r l; do case "$l" in Name:*|Uid:*|VmRSS:*) printf '%s\n' "$l";; esac; done < "$d/status"; } 2>/dev/null
 done;;
 esac
 done

@@ -346,3 +346,36 @@ func TestInsideWSL1SamplesTheVMFromAWSL2Distro(t *testing.T) {
 		t.Fatal("a WSL 2 kernel taken for WSL 1")
 	}
 }
+
+// The stream's process table survives the names a process can choose: a newline cuts its stat's
+// first line (read whole then), backslashes are not interpreted by the guest's echo.
+func TestProbeProcsHostileNames(t *testing.T) {
+	st := twoDistros()
+	st.GuestRoot = guestRoot(t, true)
+	rest := " S 1 77 1 0 -1 4194304 129 0 0 0 40 10 0 0 20 0 3 0 50000 2990080 425 18446744073709551615 1 1 0 0 0 0 0 6 0 1 0 0 17 0 0 0 0 0 0\n"
+	for pid, c := range map[string][2]string{
+		"77": {"77 (we\nird)" + rest, "Name:\twe\\nird\nUid:\t1000\t1000\t1000\t1000\nVmRSS:\t    1700 kB\n"},
+		"78": {"78 (a\\nb\\tc)" + rest, "Name:\ta\\\\nb\\\\tc\nUid:\t0\t0\t0\t0\n"},
+	} {
+		dir := filepath.Join(st.GuestRoot, "proc", pid)
+		os.MkdirAll(dir, 0o755)
+		os.WriteFile(filepath.Join(dir, "stat"), []byte(c[0]), 0o644)
+		os.WriteFile(filepath.Join(dir, "status"), []byte(c[1]), 0o644)
+	}
+	b, _, _ := newBackend(t, st, nil)
+	ctx := context.Background()
+	if _, err := b.Sample(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := b.Processes(ctx, "Ubuntu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[int]string{}
+	for _, p := range ps {
+		names[p.PID] = p.Name
+	}
+	if names[77] != "we\nird" || names[78] != `a\nb\tc` || names[42] != "a b) c" || len(ps) != 4 {
+		t.Fatalf("names %v", names)
+	}
+}
