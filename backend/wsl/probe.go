@@ -391,7 +391,7 @@ func errNoneRunning() error {
 // errOnlyWSL1 says why there are no VM figures when only WSL 1 distros run.
 func errOnlyWSL1() error {
 	return &backend.Error{Kind: backend.KindNotRunning, Op: "sample",
-		Message: "no WSL 2 distro is running; WSL 1 distros have no VM, so there are no VM figures"}
+		Message: "no WSL 2 distro is running (WSL 1 has no VM)"}
 }
 
 // pickProbeDistro chooses a Running WSL 2 distro that was not released: the default first. A

@@ -190,7 +190,7 @@ func TestOnlyWSL1RunningHasNoVM(t *testing.T) {
 	b, f, _ := newBackend(t, st, nil)
 	ctx := context.Background()
 	s, err := b.Sample(ctx)
-	if backend.KindOf(err) != backend.KindNotRunning || !strings.Contains(err.Error(), "WSL 1 distros have no VM") {
+	if backend.KindOf(err) != backend.KindNotRunning || !strings.Contains(err.Error(), "no WSL 2 distro is running (WSL 1 has no VM)") {
 		t.Fatalf("err = %v", err)
 	}
 	if s.Guest != (backend.GuestMemory{}) {
