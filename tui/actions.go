@@ -290,14 +290,16 @@ func (m *Model) setView(v View) tea.Cmd {
 	default:
 		m.focus = PaneDistros
 	}
+	before := m.layout
 	m.relayout()
 	if v == ViewConfig {
 		return m.loadConfig() // read afresh each time: the files may have changed
 	}
+	cmd := m.revealed(before)
 	if v == ViewPorts {
-		return tea.Batch(m.portsCmds(true)...)
+		return tea.Batch(append(m.portsCmds(true), cmd)...)
 	}
-	return nil
+	return cmd
 }
 
 func (m *Model) cycleFocus(dir int) {

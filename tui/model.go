@@ -342,8 +342,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		before := m.layout
 		m.relayout()
-		return m, nil
+		if before.Width == 0 { // the first size: Init's requests are out already
+			return m, nil
+		}
+		return m, m.revealed(before)
 	case tea.BackgroundColorMsg:
 		if dark := msg.IsDark(); dark != m.isDark {
 			m.isDark = dark
@@ -503,9 +507,11 @@ func (m Model) onRefresh(msg refreshMsg) (tea.Model, tea.Cmd) {
 }
 
 // scheduleRefresh makes the next refresh's requests: a sample each time, the distro list every
-// other time (the wsl backend caches it for 2 s anyway; actions ask for it at once), processes
-// and mounts every fetchEvery times. A kind whose last request is still out is not asked again.
-// The requests run when the refresh interval has passed, together (see gather).
+// other time (cheap: the wsl backend answers from its cache and asks wsl.exe only when the list
+// can have changed or on its slow period; actions ask for it at once), and every fetchEvery
+// times the processes and mounts, each only while its pane is on screen. A kind whose last
+// request is still out is not asked again. The requests run when the refresh interval has
+// passed, together (see gather).
 func (m *Model) scheduleRefresh() tea.Cmd {
 	next := m.ticks + 1
 	parts := make([]tea.Cmd, 0, 4)
@@ -534,21 +540,43 @@ func (m *Model) fetchDetails(force bool) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// detailCmds asks for the processes and mounts of the selected distro, each only when its pane
+// is visible: on the wsl backend each answer is a section of the probe's stream (or, for
+// another distro, one wsl.exe call), so a hidden pane must not cost anything.
 func (m *Model) detailCmds(force bool) []tea.Cmd {
 	var cmds []tea.Cmd
 	name := m.procsTarget()
 	if force { // another distro, or its state changed: what is shown is no longer its answer
 		m.have.procs, m.have.mounts = false, false
 	}
-	if force || m.req.procs == 0 {
+	if m.layout.Visible(PaneProcs) && (force || m.req.procs == 0) {
 		m.req.procs = m.nextID()
 		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, name, m.sortBy))
+	} else if force {
+		m.req.procs = 0 // drop the answer in flight: it is for what was selected before
 	}
-	if force || m.req.mounts == 0 {
+	if m.layout.Visible(PaneMounts) && (force || m.req.mounts == 0) {
+		m.req.mounts = m.nextID()
+		cmds = append(cmds, mountsCmd(m.ctx, m.be, m.req.mounts, m.selected))
+	} else if force {
+		m.req.mounts = 0
+	}
+	return cmds
+}
+
+// revealed asks for what a pane that has just come on screen (another view, a taller terminal)
+// shows, unless it is already on its way: its last answer may be many refreshes old.
+func (m *Model) revealed(before Layout) tea.Cmd {
+	var cmds []tea.Cmd
+	if m.layout.Visible(PaneProcs) && !before.Visible(PaneProcs) && m.req.procs == 0 {
+		m.req.procs = m.nextID()
+		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, m.selected, m.sortBy))
+	}
+	if m.layout.Visible(PaneMounts) && !before.Visible(PaneMounts) && m.req.mounts == 0 {
 		m.req.mounts = m.nextID()
 		cmds = append(cmds, mountsCmd(m.ctx, m.be, m.req.mounts, m.selected))
 	}
-	return cmds
+	return tea.Batch(cmds...)
 }
 
 // refreshList asks for the distro list now, superseding a request in flight.

@@ -494,6 +494,8 @@ func (m *Model) renderDistros(r Rect) {
 				held = "kept"
 			case d.Held:
 				held = "held"
+			case d.Version == 1: // outside the VM: no VM figures come from it
+				held = "no VM"
 			}
 			rest += col(held, heldW, false)
 		}

@@ -136,10 +136,15 @@ func TestListTTL(t *testing.T) {
 	if n := f.Count("-l -v"); n != 1 {
 		t.Fatalf("%d list calls within the TTL, want 1", n)
 	}
-	clk.Advance(2 * time.Second)
+	clk.Advance(DefaultListTTL - time.Millisecond)
+	b.Distros(ctx)
+	if n := f.Count("-l -v"); n != 1 {
+		t.Fatalf("%d list calls within the slow period, want 1", n)
+	}
+	clk.Advance(time.Millisecond)
 	b.Distros(ctx)
 	if n := f.Count("-l -v"); n != 2 {
-		t.Fatalf("%d list calls after the TTL, want 2", n)
+		t.Fatalf("%d list calls after the slow period, want 2", n)
 	}
 }
 
@@ -251,7 +256,7 @@ func TestSampleNoneRunning(t *testing.T) {
 
 func TestProbeRestartsElsewhereWhenItsDistroStops(t *testing.T) {
 	st := twoDistros()
-	st.Distros[1].State = "Running"
+	st.Distros[1].State, st.Distros[1].Version = "Running", 2
 	b, _, clk := newBackend(t, st, nil)
 	ctx := context.Background()
 	if _, err := b.Sample(ctx); err != nil || b.ProbeDistro() != "Ubuntu" {
@@ -583,7 +588,7 @@ func TestDefaultTimeoutIs10s(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o := b.Options(); o.Timeout != 10*time.Second || o.ListTTL != 2*time.Second || b.run.Timeout != 10*time.Second {
+	if o := b.Options(); o.Timeout != 10*time.Second || o.ListTTL != 10*time.Second || b.run.Timeout != 10*time.Second {
 		t.Fatalf("defaults: timeout %v, ttl %v, runner %v", o.Timeout, o.ListTTL, b.run.Timeout)
 	}
 }

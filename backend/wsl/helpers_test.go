@@ -109,7 +109,7 @@ func newBackend(t testing.TB, st fakewsltest.State, mod func(*Options)) (*Backen
 	f := fakewsltest.New(t, fakeExe, st)
 	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	opts := Options{WSLExe: fakeExe, Timeout: 5 * time.Second, Inside: no(), Now: clk.Now,
-		ProbeInterval: 50 * time.Millisecond, PollInterval: 5 * time.Millisecond, TrashDir: filepath.Join(t.TempDir(), "trash")}
+		PollInterval: 5 * time.Millisecond, TrashDir: filepath.Join(t.TempDir(), "trash")}
 	if mod != nil {
 		mod(&opts)
 	}

@@ -9,8 +9,9 @@ import (
 // insideHost is the HostSource inside WSL, where the registry, vmmemWSL and HCS are out of
 // reach: the Windows build of wsldash run once through interop as a helper (package hostview),
 // started by the first call that needs it, in the background.
+// The helper samples every second (its default); the probe no longer has a period of its own.
 func insideHost(opts Options) HostSource {
-	return hostview.NewClient(hostview.ClientOptions{Interval: opts.ProbeInterval})
+	return hostview.NewClient(hostview.ClientOptions{})
 }
 
 // WaitHost waits, until ctx is done, for the host source's first answer when it has one to wait

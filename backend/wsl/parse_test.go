@@ -61,11 +61,11 @@ func TestParseReclaim(t *testing.T) {
 }
 
 func TestParseFrame(t *testing.T) {
-	f, err := parseFrame([]byte(guestMeminfo), []byte("cpu  1 2 3 4 5 6 7 8 0 0\n"), nil)
+	f, err := parseSample(frame{secs: map[string][]byte{secMeminfo: []byte(guestMeminfo), secStat: []byte("cpu  1 2 3 4 5 6 7 8 0 0\n")}})
 	if err != nil || f.psi != nil || f.cpu.User != 1 || f.guest.TotalBytes == 0 {
 		t.Fatalf("%+v %v", f, err)
 	}
-	if _, err := parseFrame([]byte("junk"), nil, nil); backend.KindOf(err) != backend.KindParse {
+	if _, err := parseSample(frame{secs: map[string][]byte{secMeminfo: []byte("junk")}}); backend.KindOf(err) != backend.KindParse {
 		t.Fatalf("junk: %v", err)
 	}
 }
@@ -122,7 +122,7 @@ func FuzzParseReclaim(f *testing.F) {
 func FuzzParseFrame(f *testing.F) {
 	f.Add([]byte(guestMeminfo), []byte(guestStat), []byte(guestPSI))
 	f.Fuzz(func(t *testing.T, m, s, p []byte) {
-		fr, err := parseFrame(m, s, p)
+		fr, err := parseSample(frame{secs: map[string][]byte{secMeminfo: m, secStat: s, secPSI: p}})
 		if err != nil {
 			return
 		}
@@ -151,10 +151,10 @@ func BenchmarkParseProcessDump(b *testing.B) {
 }
 
 func BenchmarkParseFrame(b *testing.B) {
-	m, s, p := []byte(guestMeminfo), []byte(guestStat), []byte(guestPSI)
+	f := frame{secs: map[string][]byte{secMeminfo: []byte(guestMeminfo), secStat: []byte(guestStat), secPSI: []byte(guestPSI)}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := parseFrame(m, s, p); err != nil {
+		if _, err := parseSample(f); err != nil {
 			b.Fatal(err)
 		}
 	}

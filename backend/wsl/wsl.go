@@ -2,20 +2,43 @@
 // package wslout) from Windows or from inside any WSL distro.
 //
 // Cost model. wsl.exe is slow to start (tens of milliseconds, more through interop), so:
-//   - Distros runs `wsl.exe -l -v` at most once per Options.ListTTL (2 s by default) and serves
-//     the cached answer in between; `-l -v` never boots the VM.
-//   - Sample never spawns wsl.exe per sample. Inside WSL it reads /proc directly. From Windows it
-//     keeps ONE long-lived probe, `wsl.exe -d X --exec sh -c <loop>`, that prints /proc/meminfo,
-//     the cpu lines of /proc/stat and /proc/pressure/memory every Options.ProbeInterval, and
-//     Sample returns the newest frame.
-//   - Mounts and Processes of another distro cost one wsl.exe call each, only when asked.
+//   - Distros runs `wsl.exe -l -v` when the list can have changed: after an action, when the
+//     probe's stream ends (its distro stopped), on a Changes notification (on Windows: the Lxss
+//     registry key changed), and otherwise once per Options.ListTTL (10 s, DefaultListTTL says
+//     why). `-l -v` never boots the VM.
+//   - Sample never spawns wsl.exe per sample. Inside WSL 2 it reads /proc directly. Otherwise it
+//     keeps ONE long-lived probe, `wsl.exe -d X --exec sh -c <script>`, and asks it for the
+//     sections it needs on its stdin; Processes and Mounts of the probed distro are sections of
+//     the same stream, asked only when a caller asks (the dashboard: while a visible pane shows
+//     them, at that pane's period). Nothing is printed on a timer.
+//   - Processes and Mounts of another distro cost one wsl.exe call for both (the same script,
+//     given one request and then end of input), reused for Options.DetailTTL, only when asked.
 //
-// Never starting a distro to look at it. The probe runs only in a distro that is already
-// Running (the default distro if it runs, else the first running one). Being a wsl.exe client,
-// the probe keeps that distro alive, so it is shown as Held and Release(distro) lets go of it:
-// the probe stops and the distro is not picked again automatically, even if it is the only one
-// running, until the user starts it (Start) or asks to watch it again (Watch). When no distro
-// can be probed Sample returns zeros and a KindNotRunning error.
+// The probe's protocol. The script (probeScript) reads one request per line on stdin,
+// "<id> <section>...", and answers with one frame on stdout:
+//
+//	@@wsldash/<nonce> <section>     once per section asked, in the order asked
+//	<the section's raw bytes>
+//	@@wsldash/<nonce> end <id>
+//
+// <nonce> is random per probe (its first argument), so no guest-controlled text (a process name)
+// can end a frame. Sections: meminfo (/proc/meminfo), stat (the cpu lines of /proc/stat), psi
+// (/proc/pressure/memory, empty without PSI), mounts (/proc/self/mountinfo), procs (the format
+// ParseProcessDump reads, without its end line). An unknown section comes back empty, so a new
+// one (cgroup memory, /proc/net) is one case line in the script, one constant and one pure
+// parser over the section's bytes; a caller asks for it with probe.request. The parsers are the
+// procfs ones, over bytes. The script ends at end of input, so the probe dies with wsldash.
+//
+// Never starting a distro to look at it. The probe runs only in a WSL 2 distro that is already
+// Running (the default distro if it runs, else the first running one), picked from a list at
+// most 2 s old. A WSL 1 distro is never probed: it runs outside the VM and its /proc/meminfo is
+// Windows' memory; with only WSL 1 distros running there are no VM figures, and the error says
+// why. Inside a WSL 1 distro the same holds: its own processes and mounts come from its /proc,
+// the VM figures from a probe in a WSL 2 distro. Being a wsl.exe client, the probe keeps that
+// distro alive, so it is shown as Held and Release(distro) lets go of it: the probe stops and the
+// distro is not picked again automatically, even if it is the only one running, until the user
+// starts it (Start) or asks to watch it again (Watch). When no distro can be probed Sample
+// returns zeros and a KindNotRunning error.
 //
 // Unregistering exists only as Trash: export to the trash folder, verify the archive, then
 // `wsl.exe --unregister`, each step recorded so a killed unregister can be told apart. The trash
@@ -27,13 +50,16 @@
 //
 // Proven here only against the fakewsl double (internal/fakewsl), never against a real wsl.exe:
 // the interop exit code 255 for -1, CREATE_NO_WINDOW, that killing wsl.exe on Windows also ends
-// the Linux side of a probe or keep-alive, `wslpath -w` paths for export/import from inside WSL,
-// the Windows job object and the detached keep-alive (breakaway, hidden console), that the
-// parent-death signal on an interop wsl.exe ends the Windows side, and export/import timings on
-// real disks.
+// the Linux side of a probe or keep-alive, that wsl.exe relays each request line on the probe's
+// stdin as it comes and its end (piped input is relayed; WSL 2.4.8's relay deadlocked on large
+// piped input, microsoft/WSL#12523, fixed since; a request is a few bytes), the Lxss change
+// notification, `wslpath -w` paths for export/import from inside WSL, the Windows job object and
+// the detached keep-alive (breakaway, hidden console), that the parent-death signal on an interop
+// wsl.exe ends the Windows side, and export/import timings on real disks.
 package wsl
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -65,15 +91,22 @@ type HostSource interface {
 
 // Options configure New. The zero value discovers everything.
 type Options struct {
-	WSLExe   string        // "" = discover (see wslexe.Find)
-	Timeout  time.Duration // per wsl.exe call, default 10s
-	ListTTL  time.Duration // reuse the last `-l -v` for this long, default 2s
-	ProcRoot string        // "" = "/proc"; inside WSL guest data is read from here
-	Inside   *bool         // nil = detect (IsInsideWSL)
-	Host     HostSource    // nil = none (on Windows: the winhost source)
+	WSLExe  string        // "" = discover (see wslexe.Find)
+	Timeout time.Duration // per wsl.exe call, default 10s
+	// ListTTL is the slow period of the distro list: the last `-l -v` is reused for this long
+	// unless something says the list changed (an action, the probe's end, Changes), default 10s.
+	ListTTL  time.Duration
+	ProcRoot string     // "" = "/proc"; inside WSL guest data is read from here
+	Inside   *bool      // nil = detect (IsInsideWSL)
+	Host     HostSource // nil = none (on Windows: the winhost source)
 
-	// ProbeInterval is how often the probe prints a frame, default 1s.
-	ProbeInterval time.Duration
+	// DetailTTL is how long the processes and mounts of a distro other than the probed one are
+	// reused (they cost a wsl.exe call), default 10s.
+	DetailTTL time.Duration
+	// Changes, when set, says the distro list may have changed (one receive each time): the
+	// next Distros asks wsl.exe. On Windows New sets it from a change notification on the Lxss
+	// registry key when it is nil.
+	Changes <-chan struct{}
 	// TrashDir holds unregistered distros' archives, default WindowsDataDir()/wsldash/trash.
 	TrashDir string
 	// WindowsDataDir is the Windows user's local app data as a local path. Default: on Windows
@@ -123,6 +156,9 @@ type Backend struct {
 	lastPct   *float64
 	version   *wslout.Version
 	closed    bool
+	others    map[string]*detail // processes and mounts of distros other than the probed one
+	quit      chan struct{}      // closed by Close
+	ownWSL1   bool               // inside a WSL 1 distro: its /proc is not the VM's
 
 	trashHook   func(step string) // tests: called after each recorded step of Trash
 	lastRunning time.Time         // when a list last showed a running distro (vmidle.go)
@@ -142,10 +178,10 @@ func New(opts Options) (*Backend, error) {
 		opts.Timeout = wslexe.DefaultTimeout
 	}
 	if opts.ListTTL <= 0 {
-		opts.ListTTL = 2 * time.Second
+		opts.ListTTL = DefaultListTTL
 	}
-	if opts.ProbeInterval <= 0 {
-		opts.ProbeInterval = time.Second
+	if opts.DetailTTL <= 0 {
+		opts.DetailTTL = DefaultDetailTTL
 	}
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = 250 * time.Millisecond
@@ -156,7 +192,8 @@ func New(opts Options) (*Backend, error) {
 	if opts.Host == nil {
 		opts.Host = defaultHost()
 	}
-	b := &Backend{opts: opts, released: map[string]bool{}, held: map[string]*wslexe.Proc{}, busy: map[string]string{}, stop: map[string]int{}}
+	b := &Backend{opts: opts, released: map[string]bool{}, held: map[string]*wslexe.Proc{}, busy: map[string]string{}, stop: map[string]int{},
+		others: map[string]*detail{}, quit: make(chan struct{})}
 	if opts.Inside != nil {
 		b.inside = *opts.Inside
 	} else {
@@ -166,6 +203,10 @@ func New(opts Options) (*Backend, error) {
 		b.fs = procfs.NewFS(opts.ProcRoot)
 		b.scan = procfs.NewProcScanner(b.fs)
 		b.own = os.Getenv("WSL_DISTRO_NAME")
+		root := cmp.Or(opts.ProcRoot, "/proc")
+		if v, err := os.ReadFile(filepath.Join(root, "version")); err == nil {
+			b.ownWSL1 = IsWSL1Kernel(v)
+		}
 	}
 	if b.inside && b.opts.Host == nil {
 		b.opts.Host = insideHost(b.opts) // host_inside.go: the Windows-side helper
@@ -183,7 +224,41 @@ func New(opts Options) (*Backend, error) {
 	}
 	b.run = wslexe.New(exe, opts.Timeout)
 	b.run.OnCall = opts.OnCall
+	if b.opts.Changes == nil && b.opts.Host != nil && !b.inside {
+		b.opts.Changes = watchLxss(b.quit) // nil where there is no registry
+	}
+	if b.opts.Changes != nil {
+		go b.followChanges(b.opts.Changes)
+	}
 	return b, nil
+}
+
+// Defaults of the list's slow period and of another distro's details.
+//
+// Ten seconds: a distro started or stopped outside wsldash (a terminal opened, `wsl -t`) shows
+// within 10 s, well inside the time WSL itself takes to act on it (an instance stays 15 s after
+// its last client, the VM 60 s after its last instance), and the list then costs 0.1 wsl.exe
+// starts a second. What wsldash does itself, the probe's end (its distro stopped) and, on
+// Windows, a change of the Lxss registry key (installed, unregistered, moved, new default)
+// refresh it at once.
+const (
+	DefaultListTTL   = 10 * time.Second
+	DefaultDetailTTL = 10 * time.Second
+)
+
+// followChanges forgets the cached list on each change notification.
+func (b *Backend) followChanges(ch <-chan struct{}) {
+	for {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+			b.invalidate()
+		case <-b.quit:
+			return
+		}
+	}
 }
 
 // Options returns the options in force (defaults filled in).
@@ -203,6 +278,16 @@ func IsInsideWSL() bool {
 	}
 	v, err := os.ReadFile("/proc/version")
 	return err == nil && strings.Contains(strings.ToLower(string(v)), "microsoft")
+}
+
+// IsWSL1Kernel reports whether /proc/version's text is WSL 1's: "4.4.0-19041-Microsoft
+// (Microsoft@Microsoft.com)", the Windows kernel's Linux emulation, against WSL 2's
+// "6.6.87.2-microsoft-standard-WSL2" (wsl-facts §10). Under WSL 1 /proc/meminfo describes
+// Windows, not a VM.
+func IsWSL1Kernel(version []byte) bool {
+	v := string(version)
+	return strings.Contains(v, "-Microsoft") && !strings.Contains(strings.ToLower(v), "wsl2") &&
+		!strings.Contains(v, "microsoft-standard")
 }
 
 func defaultWinPath(inside bool) func(string) (string, error) {
@@ -328,8 +413,9 @@ func (b *Backend) Capabilities() backend.Capabilities {
 }
 
 // Distros lists the distros from `wsl.exe -l -v`, cached for ListTTL (errors too, so a hung
-// wsl.exe is not asked again on every refresh), enriched with the registry when a HostSource is
-// set. Distros the dashboard keeps running are marked Held.
+// wsl.exe is not asked again on every refresh) or until something says it changed: an action,
+// the end of the probe's stream, a Changes notification. It is enriched with the registry when
+// a HostSource is set. Distros the dashboard keeps running are marked Held.
 func (b *Backend) Distros(ctx context.Context) ([]backend.Distro, error) {
 	if err := b.ready("list"); err != nil {
 		return nil, err
@@ -350,6 +436,16 @@ func (b *Backend) Distros(ctx context.Context) ([]backend.Distro, error) {
 	b.list, b.listErr, b.listAt, b.listOK = ds, err, b.opts.Now(), true
 	b.mu.Unlock()
 	return b.withKept(b.cachedListLocked())
+}
+
+// listAge is how old the cached list is (very old when there is none).
+func (b *Backend) listAge() time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.listOK {
+		return 1<<63 - 1
+	}
+	return b.opts.Now().Sub(b.listAt)
 }
 
 func (b *Backend) cachedList() ([]backend.Distro, error, bool) {
@@ -458,6 +554,9 @@ func (b *Backend) fetchList(ctx context.Context) ([]backend.Distro, error) {
 // Close stops the probe and lets go of every distro held running.
 func (b *Backend) Close() error {
 	b.mu.Lock()
+	if !b.closed {
+		close(b.quit)
+	}
 	b.closed = true
 	p := b.probe
 	b.probe = nil

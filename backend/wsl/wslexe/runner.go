@@ -349,6 +349,7 @@ func opName(args []string) string {
 type Proc struct {
 	cmd    *exec.Cmd
 	stdout io.ReadCloser
+	stdin  io.WriteCloser // nil unless started with StartInput
 	stderr *lockedBuffer
 	done   chan struct{}
 	err    error // set before done closes
@@ -360,6 +361,15 @@ type Proc struct {
 // Start starts wsl.exe with args and returns at once. Read its stdout with Stdout; it runs until
 // it exits, ctx ends or Stop is called. There is no timeout: the caller bounds what it waits for.
 func (r *Runner) Start(ctx context.Context, args ...string) (p *Proc, err error) {
+	return r.start(ctx, false, args)
+}
+
+// StartInput is Start with a pipe to the child's stdin (Stdin); closing it ends its input.
+func (r *Runner) StartInput(ctx context.Context, args ...string) (p *Proc, err error) {
+	return r.start(ctx, true, args)
+}
+
+func (r *Runner) start(ctx context.Context, input bool, args []string) (p *Proc, err error) {
 	start := time.Now()
 	defer func() {
 		if r.OnCall != nil {
@@ -374,6 +384,12 @@ func (r *Runner) Start(ctx context.Context, args ...string) (p *Proc, err error)
 		return nil, err
 	}
 	p = &Proc{cmd: cmd, stdout: stdout, stderr: &lockedBuffer{}, done: make(chan struct{}), cancel: cancel}
+	if input {
+		if p.stdin, err = cmd.StdinPipe(); err != nil {
+			cancel()
+			return nil, err
+		}
+	}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		cancel()
@@ -391,6 +407,9 @@ func (r *Runner) Start(ctx context.Context, args ...string) (p *Proc, err error)
 
 // Stdout is the child's raw standard output. Read it until EOF before relying on Wait's result.
 func (p *Proc) Stdout() io.Reader { return p.stdout }
+
+// Stdin is the pipe to the child's standard input (StartInput only, else nil).
+func (p *Proc) Stdin() io.WriteCloser { return p.stdin }
 
 // Done is closed when the child has exited.
 func (p *Proc) Done() <-chan struct{} { return p.done }
