@@ -278,6 +278,7 @@ func (m *Model) selectionChanged(before string) tea.Cmd {
 
 func (m *Model) setView(v View) tea.Cmd {
 	m.view = v
+	m.watchDistroMemory()
 	switch v {
 	case ViewProcesses:
 		m.focus = PaneProcs
@@ -523,4 +524,12 @@ func dockerNote(a backend.Action, distro string, ds []backend.Distro) string {
 		return " " + w + "."
 	}
 	return ""
+}
+
+// watchDistroMemory tells a backend whose per-distro memory costs a look into each distro (wsl)
+// whether it is shown now: only the memory view shows it. It only sets a flag in the backend.
+func (m *Model) watchDistroMemory() {
+	if w, ok := m.be.(interface{ WatchDistroMemory(bool) }); ok {
+		w.WatchDistroMemory(m.view == ViewMemory)
+	}
 }

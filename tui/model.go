@@ -294,6 +294,7 @@ func New(opts Options) Model {
 	m.req.sample = m.nextID()
 	m.req.procs = m.nextID()
 	m.req.mounts = m.nextID()
+	m.watchDistroMemory()
 	m.layout = ComputeLayout(0, 0, m.view, 0)
 	return m
 }

@@ -379,16 +379,27 @@ const DistroMemoryTTL = 10 * time.Second
 // distroMem holds the last per-distro memory look; it is refreshed in the background, so a
 // Sample never waits for wsl.exe. Close waits for a look in progress.
 type distroMem struct {
-	mu   sync.Mutex
-	wg   sync.WaitGroup
-	at   time.Time
-	busy bool
-	ds   []backend.DistroMemory
+	mu     sync.Mutex
+	wg     sync.WaitGroup
+	at     time.Time
+	busy   bool
+	wanted bool // someone shows it (WatchDistroMemory); no look is made otherwise
+	ds     []backend.DistroMemory
+}
+
+// WatchDistroMemory says whether per-distro memory is wanted now: the dashboard while its memory
+// view is open, `stats` always. Looks cost a wsl.exe call per running distro, so none is made
+// while nothing shows them (the steady-state cost of the other views stays at the list alone),
+// and samples carry no per-distro memory then. It only sets a flag: safe to call from Update.
+func (b *Backend) WatchDistroMemory(on bool) {
+	b.dmem.mu.Lock()
+	b.dmem.wanted = on
+	b.dmem.mu.Unlock()
 }
 
 // attachDistroMemory adds the newest known per-distro memory to s, with the remainder against
 // s's own guest memory, and starts a background look when the last one is older than
-// DistroMemoryTTL.
+// DistroMemoryTTL; only while WatchDistroMemory(true).
 func (b *Backend) attachDistroMemory(s *backend.Sample) {
 	b.mu.Lock()
 	closed := b.closed
@@ -398,6 +409,10 @@ func (b *Backend) attachDistroMemory(s *backend.Sample) {
 	}
 	dm := &b.dmem
 	dm.mu.Lock()
+	if !dm.wanted {
+		dm.mu.Unlock()
+		return
+	}
 	now := b.opts.Now()
 	if !dm.busy && (dm.at.IsZero() || now.Sub(dm.at) >= DistroMemoryTTL) {
 		dm.busy = true

@@ -147,6 +147,7 @@ func TestDistroMemoryBothLayouts(t *testing.T) {
 			st := twoDistros()
 			st.GuestRoot = lookGuest(t, c.layout)
 			b, _, clk := newBackend(t, st, nil)
+			b.WatchDistroMemory(true)
 			ctx := context.Background()
 			var s backend.Sample
 			for i := 0; i < 200 && len(s.Distros) == 0; i++ {
@@ -265,6 +266,7 @@ func TestPortsLookServesDistroMemory(t *testing.T) {
 	st := twoDistros()
 	st.GuestRoot = lookGuest(t, "visible")
 	b, f, _ := newBackend(t, st, nil)
+	b.WatchDistroMemory(true)
 	ctx := context.Background()
 	if _, err := b.Network(ctx, ""); err != nil {
 		t.Fatal(err)
@@ -285,5 +287,24 @@ func TestPortsLookServesDistroMemory(t *testing.T) {
 	}
 	if looks != 1 {
 		t.Fatalf("%d looks, want 1", looks)
+	}
+}
+
+// Per-distro memory costs a wsl.exe call per running distro: none is made while nothing shows it.
+func TestDistroMemoryOnlyWhileWatched(t *testing.T) {
+	st := twoDistros()
+	st.GuestRoot = lookGuest(t, "visible")
+	b, f, clk := newBackend(t, st, nil)
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		s, err := b.Sample(ctx)
+		if err != nil || len(s.Distros) != 0 {
+			t.Fatalf("unwatched sample %d: %v, distros %+v", i, err, s.Distros)
+		}
+		b.dmem.wg.Wait()
+		clk.Advance(DistroMemoryTTL)
+	}
+	if n := f.Count("-d Ubuntu --exec sh -c "+lookScript) + f.Count("-d Debian --exec sh -c "+lookScript); n != 0 {
+		t.Fatalf("%d per-distro looks while nothing watched: %v", n, f.Calls())
 	}
 }

@@ -536,11 +536,18 @@ func (b *Backend) liveProbe(distro string) *probe {
 
 // dropProbe forgets p after it hung, and waits before starting another.
 func (b *Backend) dropProbe(p *probe, err error) {
+	b.forgetProbe(p, err, max(b.opts.ListTTL, probeRetryAfterTimeout))
+}
+
+// forgetProbe drops p (if it is still the probe), remembers err for the next calls until
+// retryAfter has passed, and stops it.
+func (b *Backend) forgetProbe(p *probe, err error, retryAfter time.Duration) {
 	b.mu.Lock()
 	if b.probe == p {
 		b.probe = nil
 		b.probeErr = err
-		b.probeNext = b.opts.Now().Add(max(b.opts.ListTTL, probeRetryAfterTimeout))
+		b.probeNext = b.opts.Now().Add(retryAfter)
+		b.listOK = false
 	}
 	b.mu.Unlock()
 	p.stop()
@@ -568,9 +575,15 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 	}
 	f, err := p.request(ctx, b.opts.Timeout, secMeminfo, secStat, secPSI)
 	if err != nil {
-		if backend.KindOf(err) == backend.KindTimeout && ctx.Err() == nil {
+		switch {
+		case backend.KindOf(err) == backend.KindTimeout && ctx.Err() == nil:
 			// A hung probe would make every Sample wait: drop it, and don't try again for a while.
 			b.dropProbe(p, err)
+		case p.dead():
+			// Its stream ended while asked (its distro stopped): the same as ensureProbe finding
+			// it dead, so the next call after probeRetryAfterEnd looks again on a fresh list
+			// instead of reporting this end a second time.
+			b.forgetProbe(p, err, probeRetryAfterEnd)
 		}
 		return s, err
 	}
