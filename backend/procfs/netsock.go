@@ -166,5 +166,8 @@ func ParseSocketLink(target []byte) (uint64, bool) {
 	if !ok || len(rest) < 2 || rest[len(rest)-1] != ']' {
 		return 0, false
 	}
-	return parseUint(rest[:len(rest)-1])
+	// No socket has inode 0: /proc/net lists 0 for sockets that no file holds (TIME_WAIT), so an
+	// owner of 0 would claim every one of them.
+	ino, ok := parseUint(rest[:len(rest)-1])
+	return ino, ok && ino != 0
 }
