@@ -121,9 +121,11 @@ shot small-80x24      80x24  "#2e3440" --theme nord
 shot processes        120x40 "#1e1e2e" --theme catppuccin-mocha -- 3
 shot mounts           120x40 "#1e1e2e" --theme catppuccin-mocha -- 4
 shot config           120x40 "#1e1e2e" --theme catppuccin-mocha -- 5
+shot ports            120x40 "#1e1e2e" --theme catppuccin-mocha -- 6
+shot all-processes    120x40 "#1e1e2e" --theme catppuccin-mocha -- 3 a
 
 [ "${1:-}" = "--no-gif" ] && exit 0
 # A short tour: the overview updating, memory & reclaim, a manual reclaim (r opens the dialog,
 # Enter confirms dropcache), the other views.
 gif demo 100x30 "#1e1e2e" 12 --theme catppuccin-mocha -- \
-  snap snap snap 2 snap snap r snap2 Enter snap snap snap2 3 snap2 4 snap2 5 snap2 "?" snap2 "?" 1 snap
+  snap snap snap 2 snap snap r snap2 Enter snap snap snap2 3 snap2 4 snap2 5 snap2 6 snap2 "?" snap2 "?" 1 snap
