@@ -229,7 +229,7 @@ func (b *Backend) Install(ctx context.Context, o InstallOptions, onTick func()) 
 	if err := b.runLong(ctx, "install", onTick, InstallArgs(w)...); err != nil {
 		return res, withDistro(err, res.Distro)
 	}
-	res.FirstRun = fmt.Sprintf("%s is installed without a user yet: open its shell (wsl -d %s, or s in the dashboard) to create one; wsldash does not wait for that set-up", res.Distro, res.Distro)
+	res.FirstRun = fmt.Sprintf("%s is installed without a user yet: open its shell (wsl -d %s, or enter on it in the dashboard) to create one; wsldash does not wait for that set-up", res.Distro, res.Distro)
 	return res, nil
 }
 

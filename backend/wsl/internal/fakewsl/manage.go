@@ -355,7 +355,11 @@ func validSize(s string) bool {
 
 // guestUser reports whether the guest's /etc/passwd (under GuestRoot) names user.
 func guestUser(user string) bool {
-	b, err := os.ReadFile(filepath.Join(st.GuestRoot, "etc", "passwd"))
+	root := st.GuestRoot
+	if root == "" {
+		root = "/"
+	}
+	b, err := os.ReadFile(filepath.Join(root, "etc", "passwd"))
 	if err != nil {
 		return false
 	}
