@@ -12,6 +12,27 @@ import (
 	"testing"
 )
 
+// goBuildCache is the Go build cache as it was when the tests started: some tests point
+// XDG_CACHE_HOME at a temp dir, which would make building the double a cold build (a minute).
+var goBuildCache = func() string {
+	if c := os.Getenv("GOCACHE"); c != "" {
+		return c
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "go-build")
+	}
+	return ""
+}()
+
+// TestMain removes the double fakeWSL built, if any.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fakePath != "" {
+		os.RemoveAll(filepath.Dir(fakePath))
+	}
+	os.Exit(code)
+}
+
 var (
 	fakeOnce sync.Once
 	fakePath string
@@ -32,7 +53,11 @@ func fakeWSL(t *testing.T, state string) (exe, log string) {
 			return
 		}
 		fakePath = filepath.Join(dir, "wsl.exe")
-		if b, err := exec.Command("go", "build", "-o", fakePath, "github.com/wsldash/wsldash/backend/wsl/internal/fakewsl").CombinedOutput(); err != nil {
+		cmd := exec.Command("go", "build", "-o", fakePath, "github.com/wsldash/wsldash/backend/wsl/internal/fakewsl")
+		if goBuildCache != "" {
+			cmd.Env = append(os.Environ(), "GOCACHE="+goBuildCache)
+		}
+		if b, err := cmd.CombinedOutput(); err != nil {
 			fakeErr = err
 			t.Logf("%s", b)
 		}
