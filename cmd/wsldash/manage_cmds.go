@@ -26,18 +26,19 @@ type manager interface {
 	SetSparse(ctx context.Context, name string, on, allowUnsafe bool) error
 	SetDefaultUser(ctx context.Context, name, user string) error
 	Compact(ctx context.Context, name string, o wsl.CompactOptions) (wsl.CompactResult, error)
+	Rename(ctx context.Context, name, newName string) error
 }
 
 // manageJSON is the --json answer of resize, sparse and set-user.
 type manageJSON struct {
 	Distro string `json:"distro"`
-	Op     string `json:"op"`    // resize, sparse, set-user
-	Value  string `json:"value"` // the size, on|off, the user
+	Op     string `json:"op"`    // resize, sparse, set-user, rename
+	Value  string `json:"value"` // the size, on|off, the user, the new name
 }
 
 // addManageCommands adds install, move, resize, sparse, set-user and compact.
 func addManageCommands(root *cobra.Command, a *app) {
-	root.AddCommand(installCmd(a), moveCmd(a), resizeCmd(a), sparseCmd(a), setUserCmd(a), compactCmd(a))
+	root.AddCommand(installCmd(a), moveCmd(a), resizeCmd(a), sparseCmd(a), setUserCmd(a), compactCmd(a), renameCmd(a))
 }
 
 // withManager opens the backend and runs f on it as a manager.
@@ -327,4 +328,17 @@ func printCompact(w io.Writer, r wsl.CompactResult) {
 	if r.Method == "elevated" && !r.DryRun {
 		fmt.Fprintf(w, "The file shrinks only with elevation; in an elevated prompt run:\n  %s\n", r.Elevated)
 	}
+}
+
+func renameCmd(a *app) *cobra.Command {
+	c := simpleManageCmd(a, "rename NAME NEW", "Rename a stopped distro (its registration's DistributionName; Windows build)", true,
+		func(args []string) string { return fmt.Sprintf("Rename %s to %s?", args[0], args[1]) },
+		func(ctx context.Context, m manager, args []string) (string, error) {
+			return args[1], m.Rename(ctx, args[0], args[1])
+		})
+	c.Long = `rename writes the registration's DistributionName in the Windows registry (wsl.exe has no
+rename), so it runs in the Windows build, wsldash.exe. It refuses a running distro (stop it with
+wsldash terminate NAME) and a name that is taken. The Windows Terminal profile WSL made for it
+keeps the old name.`
+	return c
 }
