@@ -3,7 +3,6 @@ package wsl
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -209,10 +208,6 @@ func (b *Backend) Install(ctx context.Context, o InstallOptions, onTick func()) 
 	}
 	if o.FromFile != "" {
 		res.Source = o.FromFile
-		if res.Distro == "" {
-			base := filepath.Base(o.FromFile)
-			res.Distro = strings.TrimSuffix(base, filepath.Ext(base))
-		}
 	}
 	w := o
 	for _, p := range []*string{&w.Location, &w.FromFile} {
@@ -228,6 +223,12 @@ func (b *Backend) Install(ctx context.Context, o InstallOptions, onTick func()) 
 	defer b.invalidate()
 	if err := b.runLong(ctx, "install", onTick, InstallArgs(w)...); err != nil {
 		return res, withDistro(err, res.Distro)
+	}
+	if res.Distro == "" {
+		// --from-file without --name: WSL takes the name from the file's own
+		// /etc/wsl-distribution.conf, which wsldash does not read.
+		res.FirstRun = "the distro is installed without a user yet (its name is the one its file gives; see wsldash list): open its shell (wsl -d NAME) to create one; wsldash does not wait for that set-up"
+		return res, nil
 	}
 	res.FirstRun = fmt.Sprintf("%s is installed without a user yet: open its shell (wsl -d %s, or enter on it in the dashboard) to create one; wsldash does not wait for that set-up", res.Distro, res.Distro)
 	return res, nil
@@ -308,7 +309,11 @@ func (b *Backend) Move(ctx context.Context, name, dir string) (MoveResult, error
 	res.After, res.Verified = after.BasePath, true
 	switch {
 	case samePath(after.BasePath, wdir):
+	case samePath(after.BasePath, d.BasePath) && merr != nil && !strings.HasSuffix(backend.CodeOf(merr), "E_ACCESSDENIED"):
+		res.Note = fmt.Sprintf("the move failed and the registration still points at %s", d.BasePath)
 	case samePath(after.BasePath, d.BasePath):
+		// Either wsl.exe said it moved the distro, or it failed with the known bug's
+		// E_ACCESSDENIED after moving the disk.
 		res.Stale = true
 		res.Note = fmt.Sprintf("the registration still points at %s (a known WSL bug, microsoft/WSL#40716): the disk may be in %s while WSL looks in the old folder; do not delete either folder", d.BasePath, wdir)
 	default:

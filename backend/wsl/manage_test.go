@@ -188,6 +188,15 @@ func TestMoveReportsAStaleBasePath(t *testing.T) {
 	}
 }
 
+// A move that fails for another reason is not the stale-registration bug.
+func TestMoveFailureIsNotCalledStale(t *testing.T) {
+	b, _ := newManaged(t, nil)
+	res, err := b.Move(context.Background(), "Debian", `Q:\nowhere`)
+	if err == nil || res.Stale || !res.Verified || !strings.Contains(res.Note, "move failed") {
+		t.Fatalf("%+v %v", res, err)
+	}
+}
+
 func TestTooOldWSLIsRefusedWithTheVersionItNeeds(t *testing.T) {
 	b, f := newManaged(t, func(s *fakewsltest.State) { s.Manage.WSLVersion = "2.4.13.0" })
 	_, err := b.Move(context.Background(), "Debian", `D:\x`)
