@@ -71,6 +71,7 @@ from the keyboard. Without a subcommand it opens the dashboard.`,
 	addBackendCommands(root, a)
 	addWSLCommands(root, a)
 	addConfigCommands(root, a)
+	addManageCommands(root, a)
 	root.AddCommand(hostCmd(a)) // host_cmd.go
 	root.AddCommand(doctorCmd(a))
 	root.AddCommand(vmsCmd(a))

@@ -23,7 +23,8 @@ const completeTimeout = 2 * time.Second
 
 // distroArgCommands take a distro name as their first argument ("trash restore" and friends
 // are set apart below). A command added later that takes one belongs here.
-var distroArgCommands = []string{"start", "terminate", "set-default", "mounts", "ps", "export", "clone", "unregister", "release"}
+var distroArgCommands = []string{"start", "terminate", "set-default", "mounts", "ps", "export", "clone", "unregister", "release",
+	"move", "resize", "sparse", "set-user", "compact", "rename"}
 
 func addCompletions(root *cobra.Command, a *app) {
 	// cobra adds `completion` when it runs; adding it now lets it refuse unknown shells like

@@ -15,6 +15,7 @@ import (
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/doctor"
 	"github.com/wsldash/wsldash/backend/wsl"
+	"github.com/wsldash/wsldash/backend/wsl/wslout"
 	"github.com/wsldash/wsldash/tui"
 )
 
@@ -182,6 +183,12 @@ func TestREADMEJSONContract(t *testing.T) {
 		"config-get":  {reflect.TypeFor[cfgSettingJSON](), cli("config", "get", "wsl2.memory", "--json", "--file", wslcfg)},
 		"config-list": {reflect.TypeFor[cfgListOut](), cli("config", "list", "--json", "--file", wslcfg)},
 		"doctor":      {reflect.TypeFor[doctor.Report](), cli("doctor", "--json", "--demo")},
+		// install and manage run on the wsl backend over the double (manage_cmds_test.go).
+		"install-list": {reflect.TypeFor[[]wslout.OnlineDistro](), cliDouble("install", "--list", "--json")},
+		"install":      {reflect.TypeFor[wsl.InstallResult](), cliDouble("install", "Ubuntu-24.04", "--name", "dev", "--json")},
+		"move":         {reflect.TypeFor[wsl.MoveResult](), cliDouble("move", "Ubuntu", `D:\wsl\Ubuntu`, "--yes", "--json")},
+		"manage":       {reflect.TypeFor[manageJSON](), cliDouble("resize", "Ubuntu", "256GB", "--yes", "--json")},
+		"compact":      {reflect.TypeFor[wsl.CompactResult](), cliDouble("compact", "Ubuntu", "--yes", "--json")},
 	}
 
 	readme := readREADME(t)

@@ -83,6 +83,8 @@ type State struct {
 	VMIdleMS       *int   `json:"vm_idle_ms,omitempty"`
 	VM             string `json:"vm,omitempty"`
 	VMIdleSince    string `json:"vm_idle_since,omitempty"`
+	// Manage: --list --online, --install, --manage and compact's fstrim (manage.go).
+	Manage *ManageState `json:"manage,omitempty"`
 }
 
 var st State
@@ -166,6 +168,9 @@ func ok() {
 func dispatch(args []string) int {
 	if len(args) == 0 {
 		fail("interactive shells are not supported by fakewsl", "Wsl/E_INVALIDARG")
+	}
+	if code, ok := manageDispatch(args); ok {
+		return code
 	}
 	switch args[0] {
 	case "-l", "--list":
@@ -354,6 +359,9 @@ func version() int {
 		labels = []string{"WSL-Version", "Kernelversion", "WSLg-Version", "MSRDC-Version", "Direct3D-Version", "DXCore-Version", "Windows-Version"}
 	}
 	vals := []string{"2.6.1.0", "6.6.87.2-1", "1.0.66", "1.2.6353", "1.611.1-81528511", "10.0.26100.1-240331-1435.ge-release", "10.0.26100.4770"}
+	if v := manageVersion(); v != "" {
+		vals[0] = v
+	}
 	var b strings.Builder
 	for i := range labels {
 		b.WriteString(labels[i] + ": " + vals[i] + "\n")

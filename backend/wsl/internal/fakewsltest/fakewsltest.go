@@ -98,6 +98,7 @@ type State struct {
 	VMIdleMS         *int              `json:"vm_idle_ms,omitempty"`
 	VM               string            `json:"vm,omitempty"`
 	VMIdleSince      string            `json:"vm_idle_since,omitempty"`
+	Manage           *ManageState      `json:"manage,omitempty"`
 }
 
 // Fake is one configured instance: a state file and a call log in a temp dir.

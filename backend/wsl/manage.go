@@ -1,0 +1,456 @@
+package wsl
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/wsl/wslexe"
+	"github.com/wsldash/wsldash/backend/wsl/wslout"
+)
+
+// Managing distros: the online catalogue, install, and wsl --manage (move, resize, sparse,
+// default user), and compact built on them. Every command that needs a newer wsl.exe than the
+// installed one is refused up front with the version it needs (wsl --version, asked once).
+
+// Minimum WSL versions. --move and --resize: Docs disk-space.md ("WSL 2.5 or later",
+// wsl-facts.md §2). --manage itself (--set-sparse, --set-default-user) exists only in the Store
+// WSL; which 2.x release added each is not documented, so only the inbox wsl.exe (no --version)
+// is refused for them and a Store wsl.exe's own error is passed on.
+const (
+	minMove   = "2.5.0"
+	minResize = "2.5.0"
+)
+
+// InstallOptions are `wsldash install`'s: a catalogue name or a file, and where.
+type InstallOptions struct {
+	Distro      string // a name from --list --online ("" with FromFile)
+	Name        string // --name: the new registration's name
+	Location    string // --location: the install folder (a local path)
+	FromFile    string // --from-file: a .wsl or tar file (a local path)
+	WebDownload bool   // --web-download: download from the web, not the Store
+}
+
+// InstallResult is what Install did.
+type InstallResult struct {
+	Distro string `json:"distro"` // the registered name
+	Source string `json:"source"` // the catalogue name or the file
+	// FirstRun says how the new distro's first-run user set-up happens: wsldash never waits for
+	// it (wsl --install runs with --no-launch).
+	FirstRun string `json:"first_run"`
+}
+
+// MoveResult is what Move did and what the registry says after it.
+type MoveResult struct {
+	Distro string `json:"distro"`
+	To     string `json:"to"`
+	// Before and After are the registration's BasePath ("" when the registry cannot be read).
+	Before string `json:"base_path_before"`
+	After  string `json:"base_path_after"`
+	// Verified is true when the registry was read back; Stale when it still names the old
+	// folder (microsoft/WSL#40716: the disk moved, the registration did not).
+	Verified bool   `json:"verified"`
+	Stale    bool   `json:"stale"`
+	Note     string `json:"note,omitempty"`
+}
+
+// CompactOptions choose how compact gives the space back.
+type CompactOptions struct {
+	// Sparse makes the disk sparse first (`--manage NAME --set-sparse true --allow-unsafe`), so
+	// fstrim returns freed blocks to Windows without elevation. WSL gates it behind
+	// --allow-unsafe because of a data-corruption bug under investigation; only on request.
+	Sparse bool
+	// DryRun only says what would be done.
+	DryRun bool
+}
+
+// CompactResult reports a compact: the steps (done or planned), the disk's size before and
+// after (nil when unknown), and what still needs an elevated prompt.
+type CompactResult struct {
+	Distro   string   `json:"distro"`
+	DiskPath string   `json:"disk_path"` // "" when the registry cannot be read
+	DryRun   bool     `json:"dry_run"`
+	Method   string   `json:"method"` // "sparse" or "elevated"
+	Steps    []string `json:"steps"`
+	Before   *int64   `json:"bytes_before"`
+	After    *int64   `json:"bytes_after"`
+	Trimmed  *int64   `json:"bytes_trimmed"` // what fstrim reported freeing inside
+	// Elevated is the command an elevated prompt must run to shrink the file (method
+	// "elevated"); wsldash does not run it.
+	Elevated string `json:"elevated,omitempty"`
+}
+
+// wslVersion is the installed WSL's version ("" for an inbox wsl.exe without --version).
+func (b *Backend) wslVersion(ctx context.Context) (string, error) {
+	b.mu.Lock()
+	v := b.version
+	b.mu.Unlock()
+	if v != nil {
+		return v.WSL, nil
+	}
+	res, err := b.run.Run(wslexe.Operation(ctx), "--version")
+	if err != nil && !wslexe.IsWSLFailure(res.ExitCode) {
+		return "", err
+	}
+	pv, perr := wslout.ParseVersion(res.Text())
+	if perr != nil {
+		pv = wslout.Version{}
+	}
+	b.mu.Lock()
+	b.version = &pv
+	b.mu.Unlock()
+	return pv.WSL, nil
+}
+
+// requireWSL refuses op when the installed WSL is older than min ("" min: any Store WSL).
+func (b *Backend) requireWSL(ctx context.Context, op, distro, min string) error {
+	v, err := b.wslVersion(ctx)
+	if err != nil {
+		return err
+	}
+	need := "the Store WSL (wsl --update)"
+	if min != "" {
+		need = "WSL " + min + " or newer (wsl --update)"
+	}
+	if v == "" {
+		return &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: distro,
+			Message: "this is the inbox wsl.exe (it has no --version); " + op + " needs " + need}
+	}
+	if min != "" && VersionLess(v, min) {
+		return &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: distro,
+			Message: fmt.Sprintf("WSL %s is installed; %s needs %s", v, op, need)}
+	}
+	return nil
+}
+
+// VersionLess compares dotted versions numerically ("2.4.13.0" < "2.5.0"); a part that is not a
+// number compares as 0.
+func VersionLess(a, b string) bool {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < max(len(pa), len(pb)); i++ {
+		var x, y int
+		if i < len(pa) {
+			x, _ = strconv.Atoi(strings.TrimSpace(pa[i]))
+		}
+		if i < len(pb) {
+			y, _ = strconv.Atoi(strings.TrimSpace(pb[i]))
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
+}
+
+// OnlineDistros is the catalogue, from `wsl.exe --list --online` (it downloads the manifest).
+func (b *Backend) OnlineDistros(ctx context.Context) ([]wslout.OnlineDistro, error) {
+	if err := b.ready("install --list"); err != nil {
+		return nil, err
+	}
+	if err := b.requireWSL(ctx, "install --list", "", ""); err != nil {
+		return nil, err
+	}
+	res, err := b.run.Run(ctx, "--list", "--online")
+	if err != nil {
+		return nil, err
+	}
+	return wslout.ParseOnline(res.Text())
+}
+
+// InstallArgs are the wsl.exe arguments for o, paths already in Windows form. --no-launch is
+// always there: wsl.exe would otherwise start the distro's first-run set-up and wait for a user.
+func InstallArgs(o InstallOptions) []string {
+	args := []string{"--install"}
+	if o.Distro != "" {
+		args = append(args, o.Distro)
+	}
+	if o.FromFile != "" {
+		args = append(args, "--from-file", o.FromFile)
+	}
+	if o.Name != "" {
+		args = append(args, "--name", o.Name)
+	}
+	if o.Location != "" {
+		args = append(args, "--location", o.Location)
+	}
+	if o.WebDownload {
+		args = append(args, "--web-download")
+	}
+	return append(args, "--no-launch")
+}
+
+// Install runs `wsl.exe --install DISTRO [--from-file F] [--name N] [--location DIR]
+// [--web-download] --no-launch` without the per-call timeout (it downloads); onTick is called
+// while it runs. The new distro is registered but has no user yet: the result says how to
+// finish its set-up.
+func (b *Backend) Install(ctx context.Context, o InstallOptions, onTick func()) (InstallResult, error) {
+	res := InstallResult{Distro: o.Name, Source: o.Distro}
+	if err := b.ready("install"); err != nil {
+		return res, err
+	}
+	if (o.Distro == "") == (o.FromFile == "") {
+		return res, &backend.Error{Kind: backend.KindFailed, Op: "install", Message: "give a distro from the catalogue or --from-file FILE (one of them)"}
+	}
+	if o.Distro != "" && !wslout.ValidName(o.Distro) {
+		return res, &backend.Error{Kind: backend.KindNotFound, Op: "install", Distro: o.Distro, Message: fmt.Sprintf("%q is not a valid distro name", o.Distro)}
+	}
+	if o.Name != "" && !wslout.ValidName(o.Name) {
+		return res, &backend.Error{Kind: backend.KindFailed, Op: "install", Distro: o.Name, Message: fmt.Sprintf("%q is not a valid distro name (letters, digits, . _ -)", o.Name)}
+	}
+	if err := b.requireWSL(ctx, "install", o.Distro, ""); err != nil {
+		return res, err
+	}
+	if res.Distro == "" {
+		res.Distro = o.Distro
+	}
+	if o.FromFile != "" {
+		res.Source = o.FromFile
+	}
+	w := o
+	for _, p := range []*string{&w.Location, &w.FromFile} {
+		if *p == "" {
+			continue
+		}
+		wp, err := b.opts.WinPath(*p)
+		if err != nil {
+			return res, &backend.Error{Kind: backend.KindFailed, Op: "install", Distro: res.Distro, Message: err.Error(), Err: err}
+		}
+		*p = wp
+	}
+	defer b.invalidate()
+	if err := b.runLong(ctx, "install", onTick, InstallArgs(w)...); err != nil {
+		return res, withDistro(err, res.Distro)
+	}
+	if res.Distro == "" {
+		// --from-file without --name: WSL takes the name from the file's own
+		// /etc/wsl-distribution.conf, which wsldash does not read.
+		res.FirstRun = "the distro is installed without a user yet (its name is the one its file gives; see wsldash list): open its shell (wsl -d NAME) to create one; wsldash does not wait for that set-up"
+		return res, nil
+	}
+	res.FirstRun = fmt.Sprintf("%s is installed without a user yet: open its shell (wsl -d %s, or enter on it in the dashboard) to create one; wsldash does not wait for that set-up", res.Distro, res.Distro)
+	return res, nil
+}
+
+// find returns the distro named name from a fresh list.
+func (b *Backend) find(ctx context.Context, op, name string) (backend.Distro, error) {
+	b.invalidate()
+	ds, err := b.Distros(ctx)
+	if err != nil {
+		return backend.Distro{}, err
+	}
+	for _, d := range ds {
+		if strings.EqualFold(d.Name, name) {
+			return d, nil
+		}
+	}
+	return backend.Distro{}, &backend.Error{Kind: backend.KindNotFound, Op: op, Distro: name, Message: "no such distro"}
+}
+
+// stopFor terminates d if it runs (wsl --manage needs it stopped).
+func (b *Backend) stopFor(ctx context.Context, d backend.Distro) error {
+	if d.State == backend.StateStopped {
+		return nil
+	}
+	return b.Terminate(ctx, d.Name)
+}
+
+// manageStopped runs `wsl.exe --manage NAME <args>` on a stopped distro (stopping it first),
+// as a long operation (moving or converting a disk takes minutes).
+func (b *Backend) manageStopped(ctx context.Context, op, name, min string, args ...string) (backend.Distro, error) {
+	if err := b.checkName(op, name); err != nil {
+		return backend.Distro{}, err
+	}
+	if err := b.requireWSL(ctx, op, name, min); err != nil {
+		return backend.Distro{}, err
+	}
+	d, err := b.find(ctx, op, name)
+	if err != nil {
+		return d, err
+	}
+	if d.Version != 2 {
+		return d, &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: d.Name, Message: "only a WSL 2 distro has a disk to " + op}
+	}
+	done, err := b.begin(op, d.Name)
+	if err != nil {
+		return d, err
+	}
+	defer done()
+	if err := b.stopFor(ctx, d); err != nil {
+		return d, err
+	}
+	err = b.runLong(ctx, op, nil, append([]string{"--manage", d.Name}, args...)...)
+	return d, withDistro(err, d.Name)
+}
+
+// Move runs `wsl.exe --manage NAME --move DIR` (stopping the distro first), then reads the
+// registration back: a known WSL bug moves the disk and leaves BasePath as it was
+// (microsoft/WSL#40716), which Stale reports. A failed move whose registration is stale comes
+// back with both the result and the error.
+func (b *Backend) Move(ctx context.Context, name, dir string) (MoveResult, error) {
+	res := MoveResult{Distro: name, To: dir}
+	wdir, err := b.opts.WinPath(dir)
+	if err != nil {
+		return res, &backend.Error{Kind: backend.KindFailed, Op: "move", Distro: name, Message: err.Error(), Err: err}
+	}
+	res.To = wdir
+	d, merr := b.manageStopped(ctx, "move", name, minMove, "--move", wdir)
+	res.Distro, res.Before = d.Name, d.BasePath
+	if d.Name == "" || (merr != nil && backend.KindOf(merr) == backend.KindUnsupported) {
+		return res, merr
+	}
+	after, err := b.find(ctx, "move", d.Name)
+	if err != nil || b.opts.Host == nil || d.BasePath == "" {
+		res.Note = "the registration could not be read back (no registry access here): check `wsldash list --json`'s base_path"
+		return res, merr
+	}
+	res.After, res.Verified = after.BasePath, true
+	switch {
+	case samePath(after.BasePath, wdir):
+	case samePath(after.BasePath, d.BasePath) && merr != nil && !strings.HasSuffix(backend.CodeOf(merr), "E_ACCESSDENIED"):
+		res.Note = fmt.Sprintf("the move failed and the registration still points at %s", d.BasePath)
+	case samePath(after.BasePath, d.BasePath):
+		// Either wsl.exe said it moved the distro, or it failed with the known bug's
+		// E_ACCESSDENIED after moving the disk.
+		res.Stale = true
+		res.Note = fmt.Sprintf("the registration still points at %s (a known WSL bug, microsoft/WSL#40716): the disk may be in %s while WSL looks in the old folder; do not delete either folder", d.BasePath, wdir)
+	default:
+		res.Note = fmt.Sprintf("the registration now points at %s, neither the old folder nor %s", after.BasePath, wdir)
+	}
+	return res, merr
+}
+
+// samePath compares Windows paths: case-insensitive, either slash, no trailing separator, no
+// \\?\ prefix.
+func samePath(a, b string) bool {
+	norm := func(p string) string {
+		p = strings.ReplaceAll(p, "/", `\`)
+		p = strings.TrimPrefix(p, `\\?\`)
+		return strings.ToLower(strings.TrimRight(p, `\`))
+	}
+	return a != "" && norm(a) == norm(b)
+}
+
+var sizeRE = regexp.MustCompile(`^[0-9]+(B|K|KB|M|MB|G|GB|T|TB)?$`)
+
+// ValidSize is WSL's size syntax (ParseMemorySize: digits, an optional upper-case B, K, KB, M,
+// MB, G, GB, T or TB; binary multiples).
+func ValidSize(s string) bool { return sizeRE.MatchString(s) }
+
+// Resize runs `wsl.exe --manage NAME --resize SIZE` (stopping the distro first).
+func (b *Backend) Resize(ctx context.Context, name, size string) error {
+	if !ValidSize(size) {
+		return &backend.Error{Kind: backend.KindFailed, Op: "resize", Distro: name,
+			Message: fmt.Sprintf("size %q: use a whole number with B, K, KB, M, MB, G, GB, T or TB (upper case), e.g. 256GB", size)}
+	}
+	_, err := b.manageStopped(ctx, "resize", name, minResize, "--resize", size)
+	return err
+}
+
+// SetSparse runs `wsl.exe --manage NAME --set-sparse true|false [--allow-unsafe]` (stopping the
+// distro first). WSL refuses to enable it without --allow-unsafe (a data-corruption bug is
+// being investigated, microsoft/WSL#13075); its message is passed on.
+func (b *Backend) SetSparse(ctx context.Context, name string, on, allowUnsafe bool) error {
+	args := []string{"--set-sparse", strconv.FormatBool(on)}
+	if on && allowUnsafe {
+		args = append(args, "--allow-unsafe")
+	}
+	_, err := b.manageStopped(ctx, "sparse", name, "", args...)
+	return err
+}
+
+// SetDefaultUser runs `wsl.exe --manage NAME --set-default-user USER` (wsl.exe looks the user up
+// with `id -u` inside, which starts the distro).
+func (b *Backend) SetDefaultUser(ctx context.Context, name, user string) error {
+	if err := b.checkName("set-user", name); err != nil {
+		return err
+	}
+	if user == "" || strings.ContainsAny(user, "' \t\r\n") {
+		return &backend.Error{Kind: backend.KindFailed, Op: "set-user", Distro: name, Message: fmt.Sprintf("%q is not a user name", user)}
+	}
+	if err := b.requireWSL(ctx, "set-user", name, ""); err != nil {
+		return err
+	}
+	defer b.invalidate()
+	res, err := b.run.Run(ctx, "--manage", name, "--set-default-user", user)
+	if err != nil && res.ExitCode == 1 {
+		// id's own failure (no such user): wsl.exe passes its exit code and stderr on.
+		return &backend.Error{Kind: backend.KindNotFound, Op: "set-user", Distro: name,
+			Message: fmt.Sprintf("no user %q in %s: %s", user, name, strings.TrimSpace(wslout.DecodeStderr(res.Stderr)))}
+	}
+	return withDistro(err, name)
+}
+
+// trimmedRE reads util-linux `fstrim -v`: "/: 1.5 GiB (1610612736 bytes) trimmed".
+var trimmedRE = regexp.MustCompile(`\((\d+) bytes\) trimmed`)
+
+// Compact gives a distro's free disk space back to Windows in the safe order: with Sparse, stop
+// it, make the disk sparse, then fstrim inside (freed blocks leave the file) and stop it; else
+// fstrim inside, stop it, and name the elevated Optimize-VHD command that shrinks the file.
+// Sizes are read from the registry's disk path before and after. DryRun only plans.
+func (b *Backend) Compact(ctx context.Context, name string, o CompactOptions) (CompactResult, error) {
+	res := CompactResult{Distro: name, DryRun: o.DryRun, Method: "elevated", Steps: []string{}}
+	if o.Sparse {
+		res.Method = "sparse"
+	}
+	if err := b.checkName("compact", name); err != nil {
+		return res, err
+	}
+	d, err := b.find(ctx, "compact", name)
+	if err != nil {
+		return res, err
+	}
+	res.Distro, res.DiskPath = d.Name, d.DiskPath
+	if d.Version != 2 {
+		return res, &backend.Error{Kind: backend.KindUnsupported, Op: "compact", Distro: d.Name, Message: "a WSL 1 distro has no virtual disk to compact"}
+	}
+	if d.DiskBytes > 0 {
+		n := d.DiskBytes
+		res.Before = &n
+	}
+	disk := d.DiskPath
+	if disk == "" {
+		disk = `<the distro's ext4.vhdx>`
+	}
+	trim := fmt.Sprintf("wsl -d %s -u root --exec fstrim -v /", d.Name)
+	stop := fmt.Sprintf("wsl --terminate %s", d.Name)
+	if o.Sparse {
+		res.Steps = append(res.Steps, stop, fmt.Sprintf("wsl --manage %s --set-sparse true --allow-unsafe", d.Name), trim, stop)
+	} else {
+		res.Elevated = fmt.Sprintf(`Optimize-VHD -Path "%s" -Mode Full   (an elevated PowerShell with the Hyper-V module; without it diskpart: select vdisk file="%s", attach vdisk readonly, compact vdisk, detach vdisk)`, disk, disk)
+		res.Steps = append(res.Steps, trim, stop, "in an elevated prompt: "+res.Elevated)
+	}
+	if o.DryRun {
+		return res, nil
+	}
+	if o.Sparse {
+		if err := b.SetSparse(ctx, d.Name, true, true); err != nil {
+			return res, err
+		}
+	}
+	done, err := b.begin("compact", d.Name)
+	if err != nil {
+		return res, err
+	}
+	out, err := b.run.Run(ctx, "-d", d.Name, "-u", "root", "--exec", "fstrim", "-v", "/")
+	if err != nil {
+		done()
+		return res, withDistro(err, d.Name)
+	}
+	if m := trimmedRE.FindSubmatch(out.Stdout); m != nil {
+		if n, err := strconv.ParseInt(string(m[1]), 10, 64); err == nil {
+			res.Trimmed = &n
+		}
+	}
+	done()
+	if err := b.Terminate(ctx, d.Name); err != nil {
+		return res, err
+	}
+	if after, err := b.find(ctx, "compact", d.Name); err == nil && after.DiskBytes > 0 {
+		n := after.DiskBytes
+		res.After = &n
+	}
+	return res, nil
+}
