@@ -3,49 +3,28 @@ package winhost
 import (
 	"sort"
 	"strings"
+
+	"github.com/wsldash/wsldash/backend"
 )
 
-// Labels of the VMs on a host (VM.Kind).
+// Labels of the VMs on a host (VM.Kind): backend's, named here for winhost's callers.
 const (
-	KindWSL        = "WSL's VM"
-	KindWSLC       = "WSL containers"
-	KindSandbox    = "Windows Sandbox"
-	KindDocker     = "Docker"
-	KindHyperV     = "Hyper-V VM"
-	KindUnknownVM  = "unknown"
+	KindWSL        = backend.VMKindWSL
+	KindWSLC       = backend.VMKindWSLC
+	KindSandbox    = backend.VMKindSandbox
+	KindDocker     = backend.VMKindDocker
+	KindHyperV     = backend.VMKindHyperV
+	KindUnknownVM  = backend.VMKindUnknown
 	vmUserDomain   = "NT VIRTUAL MACHINE"
 	noteVMsDenied  = "HCS needs an elevated prompt: run elevated to see each VM's owner, type, id, state and CPU, and which vmmem process is whose"
 	noteVMsMissing = "HCS is not available on this Windows (no vmcompute.dll): only the vmmem processes are listed"
 )
 
-// VM is one virtual machine on the host: a compute system HCS reports, its host process, or both
-// when the process's user (NT VIRTUAL MACHINE\<VM-ID>) ties them together. Unknown numbers are
-// null in JSON, never 0.
-type VM struct {
-	Kind  string `json:"kind"`            // KindWSL, KindWSLC, KindSandbox, KindDocker, KindHyperV, KindUnknownVM
-	ID    string `json:"id,omitempty"`    // HCS id (a GUID); empty when only the process is known
-	Owner string `json:"owner,omitempty"` // HCS owner ("WSL", "VMMS", …)
-	Type  string `json:"type,omitempty"`  // HCS system type ("VirtualMachine", "Container")
-	State string `json:"state,omitempty"` // HCS state ("Running", …)
-	Name  string `json:"name,omitempty"`  // HCS name, when it gives one
-	// MemoryBytes is HCS's commit for the VM (Statistics.Memory.UsageCommitBytes), when readable.
-	MemoryBytes *uint64 `json:"memory_bytes"`
-	// CPUSeconds is the VM's processor time since it started (HCS statistics), when readable.
-	CPUSeconds *float64 `json:"cpu_seconds"`
-	// Process is the VM's host process (vmmemWSL, vmmem, vmmemwslc-…); ProcessBytes its working set.
-	Process      string  `json:"process,omitempty"`
-	PID          uint32  `json:"pid,omitempty"`
-	ProcessBytes *uint64 `json:"process_bytes"`
-	// Note says what could not be read for this VM, in one line.
-	Note string `json:"note,omitempty"`
-}
+// VM is one virtual machine on the host (backend.VM: the dashboard shows the same type).
+type VM = backend.VM
 
-// VMList is every VM on the host, WSL's first. Note says, in one line, what is missing for
-// all of them (for example that elevation would add HCS's view).
-type VMList struct {
-	VMs  []VM   `json:"vms"`
-	Note string `json:"note,omitempty"`
-}
+// VMList is every VM on the host, WSL's first (backend.VMList).
+type VMList = backend.VMList
 
 // hcsSystem is one compute system as HCS enumerates it, with its statistics when they could be
 // read (Stats nil) and the error met opening it or reading them.
