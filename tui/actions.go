@@ -101,6 +101,8 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.setView(ViewConfig)
 	case key.Matches(msg, k.ViewPorts):
 		return m, m.setView(ViewPorts)
+	case key.Matches(msg, k.ViewVMs):
+		return m, m.setView(ViewVMs)
 	case key.Matches(msg, k.AllProcs):
 		return m, m.toggleAllProcs()
 	case key.Matches(msg, k.FocusNext):
@@ -288,6 +290,8 @@ func (m *Model) setView(v View) tea.Cmd {
 		m.focus = PaneWSLConfig
 	case ViewPorts:
 		m.focus = PanePorts
+	case ViewVMs:
+		m.focus = PaneVMs
 	default:
 		m.focus = PaneDistros
 	}
@@ -299,6 +303,9 @@ func (m *Model) setView(v View) tea.Cmd {
 	cmd := m.revealed(before)
 	if v == ViewPorts {
 		return tea.Batch(append(m.portsCmds(true), cmd)...)
+	}
+	if v == ViewVMs {
+		return tea.Batch(append(m.vmsCmds(true), cmd)...)
 	}
 	return cmd
 }

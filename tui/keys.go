@@ -22,7 +22,7 @@ type KeyMap struct {
 	Sort, Theme                         key.Binding
 
 	ViewOverview, ViewMemory, ViewProcesses, ViewMounts, ViewConfig key.Binding
-	ViewPorts, AllProcs                                             key.Binding
+	ViewPorts, ViewVMs, AllProcs                                    key.Binding
 	Help, Quit                                                      key.Binding
 
 	// In dialogs.
@@ -64,6 +64,7 @@ func DefaultKeyMap() KeyMap {
 		ViewMounts:    b("mounts", "4"),
 		ViewConfig:    b(".wslconfig & wsl.conf", "5"),
 		ViewPorts:     b("ports", "6"),
+		ViewVMs:       b("VMs on the host", "7"),
 		AllProcs:      b("all distros' processes", "a"),
 		Help:          b("help", "?"),
 		Quit:          b("quit", "q", "ctrl+c"),
@@ -94,7 +95,7 @@ func (k *KeyMap) bindings() []binding {
 		{"kill", &k.Kill, backend.ActKill}, {"sort", &k.Sort, ""}, {"theme", &k.Theme, ""},
 		{"view_overview", &k.ViewOverview, ""}, {"view_memory", &k.ViewMemory, ""},
 		{"view_processes", &k.ViewProcesses, ""}, {"view_mounts", &k.ViewMounts, ""},
-		{"view_config", &k.ViewConfig, ""}, {"view_ports", &k.ViewPorts, ""}, {"all_processes", &k.AllProcs, ""},
+		{"view_config", &k.ViewConfig, ""}, {"view_ports", &k.ViewPorts, ""}, {"view_vms", &k.ViewVMs, ""}, {"all_processes", &k.AllProcs, ""},
 		{"help", &k.Help, ""}, {"quit", &k.Quit, ""},
 		{"confirm", &k.Confirm, ""}, {"cancel", &k.Cancel, ""},
 	}
@@ -106,7 +107,7 @@ func (k *KeyMap) helpGroups() []helpGroup {
 		{"Move", []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.FocusNext, &k.FocusPrev, &k.Filter}},
 		{"Distro", []*key.Binding{&k.Start, &k.Terminate, &k.SetDefault, &k.Shell, &k.Keep, &k.Release}},
 		{"VM", []*key.Binding{&k.Shutdown, &k.Reclaim, &k.Kill, &k.Sort, &k.AllProcs}},
-		{"Views", []*key.Binding{&k.ViewOverview, &k.ViewMemory, &k.ViewProcesses, &k.ViewMounts, &k.ViewConfig, &k.ViewPorts, &k.Theme, &k.Help, &k.Quit}},
+		{"Views", []*key.Binding{&k.ViewOverview, &k.ViewMemory, &k.ViewProcesses, &k.ViewMounts, &k.ViewConfig, &k.ViewPorts, &k.ViewVMs, &k.Theme, &k.Help, &k.Quit}},
 		{"Dialogs", []*key.Binding{&k.Confirm, &k.Cancel}},
 	}
 }

@@ -10,10 +10,11 @@ const (
 	ViewMounts
 	ViewConfig
 	ViewPorts
+	ViewVMs
 )
 
 func (v View) String() string {
-	return [...]string{"overview", "memory", "processes", "mounts", "config", "ports"}[v]
+	return [...]string{"overview", "memory", "processes", "mounts", "config", "ports", "vms"}[v]
 }
 
 // Pane names a region of the screen.
@@ -32,15 +33,16 @@ const (
 	PaneWSLConf   // the config view's /etc/wsl.conf
 	PanePorts     // the ports view's listening sockets (portsview.go)
 	PaneDistroMem // the memory view's memory by distro (distromem.go)
+	PaneVMs       // the VMs view's every VM on the Windows host (vmsview.go)
 	paneCount
 )
 
 func (p Pane) String() string {
-	return [...]string{"none", "distros", "memory", "cpu", "processes", "mounts", "reclaim", "events", "wslconfig", "wsl.conf", "ports", "by distro"}[p]
+	return [...]string{"none", "distros", "memory", "cpu", "processes", "mounts", "reclaim", "events", "wslconfig", "wsl.conf", "ports", "by distro", "vms"}[p]
 }
 
 // focusable are the panes that take the keyboard, in tab order.
-var focusable = []Pane{PaneDistros, PaneProcs, PaneMounts, PaneWSLConfig, PaneWSLConf, PanePorts}
+var focusable = []Pane{PaneDistros, PaneProcs, PaneMounts, PaneWSLConfig, PaneWSLConf, PanePorts, PaneVMs}
 
 // Rect is a cell rectangle.
 type Rect struct{ X, Y, W, H int }
@@ -132,6 +134,8 @@ func ComputeLayout(w, h int, v View, distros int) Layout {
 		set(PaneWSLConf, Rect{cw, top + dh, w - cw, bh - dh})
 	case ViewPorts:
 		set(PanePorts, Rect{0, top, w, bh})
+	case ViewVMs:
+		set(PaneVMs, Rect{0, top, w, bh})
 	case ViewProcesses, ViewMounts:
 		dh := min(max(bh*30/100, 5), 14, max(distros+3, 5))
 		set(PaneDistros, Rect{0, top, w, dh})

@@ -165,6 +165,7 @@ type Model struct {
 	mountsFor string
 	mountsErr string
 	ports     *portsState // the ports view (portsview.go)
+	vms       *vmsState   // the VMs view (vmsview.go)
 	allProcs  bool        // the process list shows every running distro (a)
 
 	seq     uint64
@@ -260,6 +261,7 @@ func New(opts Options) Model {
 		rec:       newReclaimState(),
 		conf:      &configState{},
 		ports:     &portsState{},
+		vms:       &vmsState{},
 		pending:   map[string]pendingOp{},
 		cache:     &renderCache{},
 	}
@@ -444,6 +446,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case portsMsg:
 		m.onPorts(msg)
 		return m, nil
+	case vmsMsg:
+		m.onVMs(msg)
+		return m, nil
 	case actionMsg:
 		return m, m.onAction(msg)
 	case keptAllMsg:
@@ -527,6 +532,7 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 	if next%fetchEvery == 0 {
 		parts = append(parts, m.detailCmds(false)...)
 		parts = append(parts, m.portsCmds(false)...)
+		parts = append(parts, m.vmsCmds(false)...)
 	}
 	return m.after(m.refresh, gather(m.ctx, gatherBudget, parts...))
 }
@@ -704,12 +710,14 @@ func (m *Model) paneLen(p Pane) int {
 		return len(m.conf.res.distro.rows)
 	case PanePorts:
 		return len(m.ports.net.Ports)
+	case PaneVMs:
+		return len(m.vms.list.VMs)
 	}
 	return 0
 }
 
 func (m *Model) paneRows(p Pane) int {
-	if p == PaneWSLConfig || p == PaneWSLConf || p == PanePorts { // a status line above the header
+	if p == PaneWSLConfig || p == PaneWSLConf || p == PanePorts || p == PaneVMs { // a status line above the header
 		return max(m.layout.Rect(p).H-4, 1)
 	}
 	return max(m.layout.Rect(p).H-3, 1)
@@ -727,6 +735,8 @@ func (m *Model) cursorOf(p Pane) (cur, off *int) {
 		return &m.conf.wfCur, &m.conf.wfOff
 	case PanePorts:
 		return &m.ports.cur, &m.ports.off
+	case PaneVMs:
+		return &m.vms.cur, &m.vms.off
 	}
 	return &m.cursor, &m.dOff
 }

@@ -104,7 +104,7 @@ func (m *Model) render() string {
 		m.renderHelp(Rect{0, 1, w, h - 2})
 	} else {
 		// Panes in x order, so that each screen row is written left to right.
-		for _, p := range [...]Pane{PaneDistros, PaneProcs, PaneReclaim, PaneWSLConfig, PaneMemory, PaneCPU, PaneMounts, PaneEvents, PaneWSLConf, PaneDistroMem, PanePorts} {
+		for _, p := range [...]Pane{PaneDistros, PaneProcs, PaneReclaim, PaneWSLConfig, PaneMemory, PaneCPU, PaneMounts, PaneEvents, PaneWSLConf, PaneDistroMem, PanePorts, PaneVMs} {
 			if r := l.Rect(p); !r.Empty() {
 				m.renderPane(p, r)
 			}
@@ -421,6 +421,8 @@ func (m *Model) renderPane(p Pane, r Rect) {
 		m.renderWSLConf(r)
 	case PanePorts:
 		m.renderPorts(r)
+	case PaneVMs:
+		m.renderVMs(r)
 	case PaneDistroMem:
 		m.renderDistroMem(r)
 	}

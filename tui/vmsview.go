@@ -1,0 +1,182 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/tui/chart"
+)
+
+// The VMs view (7): every VM on the Windows host, as `wsldash vms` lists them: what HCS reports
+// (owner, type, id, state, memory, CPU time) beside each vmmem process, labelled (WSL's VM, WSL
+// containers, Windows Sandbox, Docker, Hyper-V VM, unknown). Read-only: no key acts on a VM
+// here. Fetched only while the view is open, every fetchEvery refreshes, through
+// backend.VMLister (the wsl backend in the Windows build, the demo).
+
+// vmsState is the VMs view's data; the root model holds a pointer.
+type vmsState struct {
+	id   uint64 // request in flight (0 = none)
+	have bool   // an answer has arrived
+	list backend.VMList
+	err  string
+	cur  int
+	off  int
+}
+
+type vmsMsg struct {
+	id   uint64
+	list backend.VMList
+	err  error
+}
+
+func vmsCmd(ctx context.Context, be backend.Backend, id uint64) tea.Cmd {
+	return func() tea.Msg {
+		vl, ok := be.(backend.VMLister)
+		if !ok {
+			return vmsMsg{id: id, err: &backend.Error{Kind: backend.KindUnsupported, Op: "list VMs", Message: "this backend cannot list the Windows host's VMs"}}
+		}
+		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+		defer cancel()
+		l, err := vl.VMs(ctx)
+		return vmsMsg{id: id, list: l, err: err}
+	}
+}
+
+// vmsCmds asks for the VMs when the VMs view is open and no request is out (force: in any
+// case, superseding it).
+func (m *Model) vmsCmds(force bool) []tea.Cmd {
+	if m.view != ViewVMs || (!force && m.vms.id != 0) {
+		return nil
+	}
+	m.vms.id = m.nextID()
+	return []tea.Cmd{vmsCmd(m.ctx, m.be, m.vms.id)}
+}
+
+func (m *Model) onVMs(msg vmsMsg) {
+	vs := m.vms
+	if msg.id == 0 || msg.id != vs.id {
+		return
+	}
+	vs.id = 0
+	vs.have = true
+	if msg.err != nil {
+		vs.err = errText(msg.err)
+		vs.list = backend.VMList{}
+	} else {
+		vs.err = ""
+		vs.list = msg.list
+	}
+	m.clampPane(PaneVMs)
+}
+
+// shortID is the first group of a GUID ("5E0C7D2A"), enough to tell a host's VMs apart.
+func shortID(id string) string {
+	if i := strings.IndexByte(id, '-'); i > 0 {
+		return id[:i]
+	}
+	return id
+}
+
+// vmName is a VM's HCS name where it gives one, else its short id, else "—".
+func vmName(v *backend.VM) string {
+	if v.Name != "" {
+		return v.Name
+	}
+	return cmpOr(shortID(v.ID), "—")
+}
+
+// cpuTime formats processor seconds: "88.5s", "50m22s", "3h07m".
+func cpuTime(s float64) string {
+	switch {
+	case s < 100:
+		return strconv.FormatFloat(s, 'f', 1, 64) + "s"
+	case s < 3600:
+		n := int(s)
+		return fmt.Sprintf("%dm%02ds", n/60, n%60)
+	}
+	n := int(s) / 60
+	return fmt.Sprintf("%dh%02dm", n/60, n%60)
+}
+
+func optBytes(v *uint64) string {
+	if v == nil {
+		return "—"
+	}
+	return chart.HumanBytes(float64(*v))
+}
+
+func (m *Model) renderVMs(r Rect) {
+	st := m.styles
+	P := &st.P
+	vs := m.vms
+	l := vs.list
+	iw := r.W - 2
+	kindW, ownerW, stateW, memW, cpuW, pmemW := 16, 8, 9, 10, 8, 11
+	if iw < 100 { // 80 columns: every column still fits its usual values
+		ownerW, stateW, memW, cpuW, pmemW = 7, 8, 9, 7, 9
+	}
+	flex := max(iw-2-kindW-ownerW-stateW-memW-cpuW-pmemW, 8)
+	nameW := flex * 55 / 100
+	procW := flex - nameW
+	body := make([]string, 0, r.H-2)
+
+	status := " " + P.muted.s("every VM on the Windows host: what HCS reports beside each vmmem process")
+	body = append(body, fit(status, iw))
+	hdr := "  " + col("KIND", kindW, false) + col("OWNER", ownerW, false) + col("NAME / ID", nameW, false) +
+		col("STATE", stateW, false) + col("MEMORY", memW-1, true) + " " + col("CPU", cpuW-1, true) + " " +
+		col("PROCESS", procW, false) + col("PROC MEM", pmemW-1, true)
+	body = append(body, P.header.s(fit(hdr, iw)))
+	vis := m.paneRows(PaneVMs)
+	shown := 0
+	for i := vs.off; i < len(l.VMs) && i < vs.off+vis; i++ {
+		v := &l.VMs[i]
+		mark := "  "
+		if i == vs.cur {
+			mark = "▸ "
+		}
+		cpu := "—"
+		if v.CPUSeconds != nil {
+			cpu = cpuTime(*v.CPUSeconds)
+		}
+		line := mark + col(cmpOr(v.Kind, backend.VMKindUnknown), kindW-1, false) + " " + col(cmpOr(v.Owner, "—"), ownerW-1, false) + " " +
+			col(vmName(v), nameW-1, false) + " " + col(cmpOr(v.State, "—"), stateW-1, false) + " " +
+			col(optBytes(v.MemoryBytes), memW-1, true) + " " + col(cpu, cpuW-1, true) + " " +
+			col(cmpOr(v.Process, "—"), procW-1, false) + " " + col(optBytes(v.ProcessBytes), pmemW-1, true)
+		body = append(body, m.rowPaint(i == vs.cur, PaneVMs).s(fit(line, iw)))
+		shown++
+	}
+	if len(l.VMs) == 0 {
+		body = append(body, fit(P.muted.s("  "+emptyNote("no VMs are running", vs.err, !vs.have)), iw))
+		shown++
+	}
+	// What could not be read, below the table where rows are left: each VM's note, then the
+	// list's (what elevation would add).
+	var notes []string
+	for i := range l.VMs {
+		if v := &l.VMs[i]; v.Note != "" {
+			notes = append(notes, v.Kind+" "+vmName(v)+": "+v.Note)
+		}
+	}
+	if l.Note != "" {
+		notes = append(notes, l.Note)
+	}
+	if len(notes) > 0 && vis-shown >= 2 {
+		body = append(body, fit("", iw))
+		for _, n := range notes[:min(len(notes), vis-shown-1)] {
+			body = append(body, fit(P.muted.s("  "+n), iw))
+		}
+	}
+	note := "read-only"
+	if len(l.VMs) > 0 {
+		note = strconv.Itoa(len(l.VMs)) + " VMs · " + note
+	}
+	if vs.err != "" && len(l.VMs) > 0 {
+		note = vs.err
+	}
+	m.paneBox(r, PaneVMs, "VMs", note, body)
+}
