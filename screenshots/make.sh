@@ -123,6 +123,7 @@ shot mounts           120x40 "#1e1e2e" --theme catppuccin-mocha -- 4
 shot config           120x40 "#1e1e2e" --theme catppuccin-mocha -- 5
 shot ports            120x40 "#1e1e2e" --theme catppuccin-mocha -- 6
 shot all-processes    120x40 "#1e1e2e" --theme catppuccin-mocha -- 3 a
+shot vms              120x40 "#1e1e2e" --theme catppuccin-mocha -- 7
 
 [ "${1:-}" = "--no-gif" ] && exit 0
 # A short tour: the overview updating, memory & reclaim, a manual reclaim (r opens the dialog,
