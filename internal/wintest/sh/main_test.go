@@ -1,73 +1,117 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 )
 
-// wslScript returns the string constant name declared in backend/wsl/file: the scripts the wsl
-// backend really sends, so a change there that this stand-in cannot run fails here, on Linux,
-// before scripts/test-windows ever runs.
-func wslScript(t *testing.T, file, name string) string {
+// wslScript returns the string constant name declared in package backend/wsl (any of its
+// non-test files, so a script can move between files): the scripts the wsl backend really sends,
+// so a change there that this stand-in cannot run fails here, on Linux, before
+// scripts/test-windows ever runs. Concatenations of string constants are evaluated.
+func wslScript(t *testing.T, name string) string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), filepath.Join("..", "..", "..", "backend", "wsl", file), nil, 0)
-	if err != nil {
-		t.Fatal(err)
+	dir := filepath.Join("..", "..", "..", "backend", "wsl")
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Go files in %s: %v", dir, err)
 	}
-	for _, d := range f.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.CONST {
+	consts := map[string]ast.Expr{}
+	for _, file := range files {
+		if strings.HasSuffix(file, "_test.go") {
 			continue
 		}
-		for _, sp := range g.Specs {
-			vs := sp.(*ast.ValueSpec)
-			for i, n := range vs.Names {
-				if n.Name != name {
-					continue
+		f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.CONST {
+				continue
+			}
+			for _, sp := range g.Specs {
+				vs := sp.(*ast.ValueSpec)
+				for i, n := range vs.Names {
+					if i < len(vs.Values) {
+						consts[n.Name] = vs.Values[i]
+					}
 				}
-				lit, ok := vs.Values[i].(*ast.BasicLit)
-				if !ok {
-					t.Fatalf("%s in %s is not a plain string literal", name, file)
-				}
-				s, err := strconv.Unquote(lit.Value)
+			}
+		}
+	}
+	var eval func(e ast.Expr) string
+	eval = func(e ast.Expr) string {
+		switch e := e.(type) {
+		case *ast.BasicLit:
+			if e.Kind == token.STRING {
+				s, err := strconv.Unquote(e.Value)
 				if err != nil {
 					t.Fatal(err)
 				}
 				return s
 			}
+		case *ast.Ident:
+			if v, ok := consts[e.Name]; ok {
+				return eval(v)
+			}
+		case *ast.ParenExpr:
+			return eval(e.X)
+		case *ast.BinaryExpr:
+			if e.Op == token.ADD {
+				return eval(e.X) + eval(e.Y)
+			}
 		}
+		t.Fatalf("%s: not a string constant made of literals and constants: %T", name, e)
+		return ""
 	}
-	t.Fatalf("no const %s in backend/wsl/%s", name, file)
-	return ""
+	v, ok := consts[name]
+	if !ok {
+		t.Fatalf("no const %s in package backend/wsl", name)
+	}
+	return eval(v)
 }
 
 // guest makes a guest root and returns the script with /proc/ and /etc/ pointed into it, as
-// the wsl.exe double does.
-func guest(t *testing.T, script string) string {
+// the wsl.exe double does. psi says whether /proc/pressure/memory exists.
+func guest(t *testing.T, script string, psi bool) string {
 	t.Helper()
 	root := t.TempDir()
-	for name, body := range map[string]string{
-		"proc/meminfo":           "MemTotal: 100 kB\nMemFree: 50 kB\n",
-		"proc/stat":              "cpu  1 2 3 4\ncpu0 1 2 3 4\nintr 99999\ncpu9 not-a-cpu-line\n",
-		"proc/pressure/memory":   "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n",
-		"proc/uptime":            "12.5 20.0\n",
-		"proc/1/stat":            "1 (init) S 0",
-		"proc/1/status":          "Name:\tinit\n",
-		"proc/42/stat":           "42 (a b) c) R 1",
-		"proc/42/status":         "Name:\ta b) c\n",
-		"proc/99/README":         "no stat: a process that ended while being read\n",
-		"proc/self/mountinfo":    "22 1 8:32 / / rw - ext4 /dev/sdc rw\n",
-		"etc/passwd":             "root:x:0:0:root:/root:/bin/bash\n",
-		"proc/notapid/stat":      "x",
-		"proc/sys/vm/overcommit": "0\n",
-	} {
+	files := map[string]string{
+		"proc/meminfo": "MemTotal:       100 kB\nMemFree:         50 kB\n",
+		// the cpu lines, then the rest; a cpu-looking line after the first other one is not a cpu line
+		"proc/stat":   "cpu  1 2 3 4 0 0 0 0 0 0\ncpu0 1 2 3 4 0 0 0 0 0 0\nintr 99999 0\ncpu9 not-a-cpu-line\n",
+		"proc/uptime": "12.50 20.00\n",
+		"proc/1/stat": "1 (init) S 0 1 1 0 -1 4194560\n",
+		"proc/1/status": "Name:\tinit\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t0\t0\t0\t0\n" +
+			"VmRSS:\t    1234 kB\nThreads:\t1\n",
+		// a name with a newline: the first line of stat is cut, so it is read whole
+		"proc/42/stat":   "42 (a b\nc) R 1 42 42 0 -1\n",
+		"proc/42/status": "Name:\ta b\\nc\nUid:\t1000\t1000\t1000\t1000\n",
+		// a name with a backslash and a ')' and '%': printed as is
+		"proc/77/stat":   "77 (x\\n) %s) S 1 77 77\n",
+		"proc/77/status": "Name:\tx\\\\n) %s)\nUid:\t0\t0\t0\t0\nVmRSS:\t  10 kB",
+		// 99: a process that ended while being read (no stat); 100: no status
+		"proc/99/README":      "no stat\n",
+		"proc/100/stat":       "100 (kworker/0:1) I 2\n",
+		"proc/self/mountinfo": "22 1 8:32 / / rw,relatime - ext4 /dev/sdc rw\n23 22 0:5 / /proc rw - proc proc rw\n",
+		"etc/passwd":          "root:x:0:0:root:/root:/bin/bash\ndev:x:1000:1000::/home/dev:/bin/bash\n",
+		"proc/notapid/stat":   "x\n",
+		"proc/.9/stat":        "9 (hidden) S 0\n",
+	}
+	if psi {
+		files["proc/pressure/memory"] = "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
+	}
+	for name, body := range files {
 		p := filepath.Join(root, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -80,55 +124,186 @@ func guest(t *testing.T, script string) string {
 	return strings.NewReplacer("/proc/", r+"/proc/", "/etc/", r+"/etc/").Replace(script)
 }
 
-// frames fails its writes once n "@@wsldash end" lines went through: the reader went away.
-type frames struct {
+type result struct {
+	out    string
+	stderr string
+	code   int
+}
+
+func standIn(args []string, stdin string) result {
+	var out, errb strings.Builder
+	code := run(args, strings.NewReader(stdin), &out, &errb)
+	return result{out.String(), errb.String(), code}
+}
+
+// realShells are the Linux shells the stand-in is compared with: Debian's sh (dash), and bash.
+func realShells(t *testing.T) []string {
+	var shs []string
+	for _, sh := range []string{"dash", "bash", "busybox"} {
+		if p, err := exec.LookPath(sh); err == nil {
+			shs = append(shs, p)
+		}
+	}
+	if len(shs) == 0 {
+		t.Skip("no real shell here to compare with")
+	}
+	return shs
+}
+
+func real(t *testing.T, sh string, args []string, stdin string) result {
+	t.Helper()
+	argv := args
+	if filepath.Base(sh) == "busybox" {
+		argv = append([]string{"sh"}, args...)
+	}
+	cmd := exec.Command(sh, argv...)
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// TestProbeScriptAsRealShells runs the real probe script on the same guest files and requests
+// in the stand-in and in each real shell here: the bytes out and the exit status must be the same.
+func TestProbeScriptAsRealShells(t *testing.T) {
+	script := wslScript(t, "probeScript")
+	for _, tc := range []struct {
+		name, stdin string
+		psi         bool
+	}{
+		{"the stream", "1 meminfo stat psi\n2 meminfo stat\n3 procs mounts\n", true},
+		{"no PSI", "7 meminfo stat psi\n", false},
+		{"another distro: one request, then EOF", "1 procs mounts\n", true},
+		{"unknown and empty requests", "5 nosuch\n6\n8  meminfo   psi \n", true},
+		{"a last request without its newline", "9 stat", true},
+		{"no request", "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := guest(t, script, tc.psi)
+			args := []string{"-c", s, "wsldash-probe", "0123abcd"}
+			got := standIn(args, tc.stdin)
+			if got.stderr != "" {
+				t.Fatalf("stand-in: exit %d, stderr %q", got.code, got.stderr)
+			}
+			for _, sh := range realShells(t) {
+				want := real(t, sh, args, tc.stdin)
+				if got.out != want.out || got.code != want.code {
+					t.Errorf("stand-in and %s differ: exit %d and %d\nstand-in:\n%s\n%s:\n%s", sh, got.code, want.code, got.out, sh, want.out)
+				}
+			}
+		})
+	}
+}
+
+// TestProbeFrames pins what the comparison above proves, in case no real shell is installed.
+func TestProbeFrames(t *testing.T) {
+	s := guest(t, wslScript(t, "probeScript"), true)
+	got := standIn([]string{"-c", s, "wsldash-probe", "n1"}, "1 meminfo stat\n2 procs\n")
+	want := "@@wsldash/n1 meminfo\nMemTotal:       100 kB\nMemFree:         50 kB\n" +
+		"@@wsldash/n1 stat\ncpu  1 2 3 4 0 0 0 0 0 0\ncpu0 1 2 3 4 0 0 0 0 0 0\n@@wsldash/n1 end 1\n" +
+		"@@wsldash/n1 procs\n@@wsldash passwd\nroot:x:0:0:root:/root:/bin/bash\ndev:x:1000:1000::/home/dev:/bin/bash\n" +
+		"@@wsldash uptime\n12.50 20.00\n" +
+		"@@wsldash pid 1\n1 (init) S 0 1 1 0 -1 4194560\n@@wsldash status\nName:\tinit\nUid:\t0\t0\t0\t0\nVmRSS:\t    1234 kB\n" +
+		"@@wsldash pid 100\n100 (kworker/0:1) I 2\n@@wsldash status\n" +
+		"@@wsldash pid 42\n42 (a b\nc) R 1 42 42 0 -1\n@@wsldash status\nName:\ta b\\nc\nUid:\t1000\t1000\t1000\t1000\n" +
+		"@@wsldash pid 77\n77 (x\\n) %s) S 1 77 77\n@@wsldash status\nName:\tx\\\\n) %s)\nUid:\t0\t0\t0\t0\n" +
+		"@@wsldash/n1 end 2\n"
+	if got.out != want || got.code != 0 || got.stderr != "" {
+		t.Fatalf("exit %d, stderr %q, stdout:\n%s\nwant:\n%s", got.code, got.stderr, got.out, want)
+	}
+}
+
+// failingWriter fails its writes once n bytes went through: the reader went away.
+type failingWriter struct {
 	b strings.Builder
 	n int
 }
 
-func (f *frames) Write(p []byte) (int, error) {
-	if strings.Count(f.b.String(), "@@wsldash end\n") >= f.n {
+func (f *failingWriter) Write(p []byte) (int, error) {
+	if f.b.Len() >= f.n {
 		return 0, errors.New("broken pipe")
 	}
 	return f.b.Write(p)
 }
 
-func TestProbeScript(t *testing.T) {
-	s := guest(t, wslScript(t, "probe.go", "probeScript"))
-	out := &frames{n: 2}
+// TestProbeEndsWhenItsReaderGoes: a probe whose answers nobody reads ends (exit 1) at its next
+// request instead of answering the rest.
+func TestProbeEndsWhenItsReaderGoes(t *testing.T) {
+	s := guest(t, wslScript(t, "probeScript"), true)
+	out := &failingWriter{n: 1}
 	var errb strings.Builder
-	code := run([]string{"-c", s, "wsldash-probe", "0"}, out, &errb)
-	frame := "@@wsldash meminfo\nMemTotal: 100 kB\nMemFree: 50 kB\n@@wsldash stat\ncpu  1 2 3 4\ncpu0 1 2 3 4\n" +
-		"@@wsldash psi\nsome avg10=0.00 avg60=0.00 avg300=0.00 total=0\n@@wsldash end\n"
-	if got := out.b.String(); !strings.HasPrefix(got, frame+frame) || code != 1 || errb.Len() != 0 {
-		t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, errb.String(), got)
+	code := run([]string{"-c", s, "wsldash-probe", "n"}, strings.NewReader("1 meminfo\n2 meminfo\n3 meminfo\n"), out, &errb)
+	if want := "@@wsldash/n meminfo\nMemTotal:       100 kB\nMemFree:         50 kB\n@@wsldash/n end 1\n"; code != 1 || out.b.String() != want {
+		t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, errb.String(), out.b.String())
 	}
 }
 
-func TestProcScript(t *testing.T) {
-	s := guest(t, wslScript(t, "guest.go", "procScript"))
-	var out, errb strings.Builder
-	code := run([]string{"-c", s}, &out, &errb)
-	want := "@@wsldash passwd\nroot:x:0:0:root:/root:/bin/bash\n@@wsldash uptime\n12.5 20.0\n" +
-		"@@wsldash pid 1\n1 (init) S 0\n@@wsldash status\nName:\tinit\n" +
-		"@@wsldash pid 42\n42 (a b) c) R 1\n@@wsldash status\nName:\ta b) c\n@@wsldash end\n"
-	if out.String() != want || code != 0 || errb.Len() != 0 {
-		t.Fatalf("exit %d, stderr %q, stdout:\n%s\nwant:\n%s", code, errb.String(), out.String(), want)
+// TestKeepScriptsParse: the keep-alives (they sleep forever, so they are only parsed here).
+func TestKeepScriptsParse(t *testing.T) {
+	for _, name := range []string{"keepaliveScript", "keepScript"} {
+		s := wslScript(t, name)
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s: %v", name, r)
+				}
+			}()
+			parseScript(s)
+		}()
 	}
 }
 
 func TestUnsupportedFailsLoudly(t *testing.T) {
-	for _, script := range []string{"ls /proc", "if true; then echo x; fi", "while :; do echo x", "echo 'open"} {
-		var out, errb strings.Builder
-		if code := run([]string{"-c", script}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "stand-in") {
-			t.Errorf("%q: exit %d, stderr %q; want 2 and the reason", script, code, errb.String())
+	for _, script := range []string{
+		"ls /proc", "if true; then echo x; fi", "while :; do echo x", "echo 'open", `echo "open`,
+		"cat /proc/meminfo | cat", "sleep 1 &", "IFS=: ; echo x", "read l", `echo 'a\b'`,
+		"printf '%d\\n' 1", "echo $?", "x=$((1+1))", "cat <<EOF", "for 1 in a; do :; done",
+		"case x in a) echo a;; esac; echo ${x:-y}", "X=1 echo x", "echo x > out",
+	} {
+		got := standIn([]string{"-c", script}, "")
+		if got.code != 2 || !strings.Contains(got.stderr, "stand-in") {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and the reason", script, got.code, got.stderr)
 		}
 	}
 }
 
-func TestExecAndExit(t *testing.T) {
-	var out, errb strings.Builder
-	if code := run([]string{"-c", "echo ready; exit 3; echo never"}, &out, &errb); code != 3 || out.String() != "ready\n" {
-		t.Fatalf("exit %d, stdout %q", code, out.String())
+// TestSmallScriptsAsRealShells compares the constructs one at a time.
+func TestSmallScriptsAsRealShells(t *testing.T) {
+	for _, script := range []string{
+		"echo ready; exit 3; echo never",
+		"exec echo x; echo never",
+		`a="x  y"; for w in $a '' "$a"; do printf '[%s]\n' "$w"; done`,
+		`v=/a/b/c.d; echo "${v##*/} ${v#*/} ${v%/*} ${v%%/*}|$0|$1|$2|"`,
+		`case "a)b" in *")"*) echo yes;; *) echo no;; esac`,
+		`case abc in x|a*) echo 1;; *) echo 2;; esac; case z in a) echo n;; esac`,
+		`false_=$(cat /nonexistent 2>/dev/null) || echo "failed [$false_]"`,
+		`while read -r a b; do printf '<%s|%s>\n' "$a" "$b"; done; echo "end [$a] [$b]"`,
+		`while IFS= read -r l; do printf '<%s>\n' "$l"; done`,
+		`{ read -r x < /nonexistent; } 2>/dev/null || echo gone`,
+		`for i in 1 2 3; do for j in a b; do case $j in b) continue;; esac; echo $i$j; done; case $i in 2) break;; esac; done`,
+		`printf '%s-%s\n' a b c; printf 'x%%\n'`,
+		`: && echo and; read -r q || echo or; echo "# not a comment" # a comment`,
+	} {
+		args := []string{"-c", script, "name", "arg1"}
+		stdin := "  one  two three \nlast"
+		got := standIn(args, stdin)
+		if got.stderr != "" {
+			t.Errorf("%q: stand-in: exit %d, stderr %q", script, got.code, got.stderr)
+			continue
+		}
+		for _, sh := range realShells(t) {
+			if want := real(t, sh, args, stdin); got.out != want.out || got.code != want.code {
+				t.Errorf("%q: stand-in and %s differ: exit %d and %d\n%q\n%q", script, sh, got.code, want.code, got.out, want.out)
+			}
+		}
 	}
 }
