@@ -270,6 +270,14 @@ func TestLocateOrder(t *testing.T) {
 	if f, _ := run(); f.Path != onPath || f.Via != "PATH" {
 		t.Fatalf("PATH: %+v", f)
 	}
+	files["/opt/wsldash/share/wsldash/windows/wsldash.exe"] = true // the .deb's place (binary in bin/)
+	if f, _ := run(); f.Path != "/opt/wsldash/share/wsldash/windows/wsldash.exe" || f.Via != "beside wsldash" {
+		t.Fatalf("the .deb's windows/ beats PATH: %+v", f)
+	}
+	files["/opt/wsldash/bin/windows/wsldash.exe"] = true // the tar.gz's windows/
+	if f, _ := run(); f.Path != "/opt/wsldash/bin/windows/wsldash.exe" {
+		t.Fatalf("the tar.gz's windows/: %+v", f)
+	}
 	files["/opt/wsldash/bin/wsldash.exe"] = true
 	if f, _ := run(); f.Path != "/opt/wsldash/bin/wsldash.exe" || f.Via != "beside wsldash" {
 		t.Fatalf("beside beats PATH: %+v", f)

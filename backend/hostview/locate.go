@@ -28,7 +28,9 @@ type Found struct {
 }
 
 // Locate finds the helper, in order: $WSLDASH_HOST_EXE (which must then exist: a wrong setting
-// is reported, not skipped), wsldash.exe beside the running binary, wsldash.exe on PATH (inside
+// is reported, not skipped), wsldash.exe beside the running binary (or in the release packages'
+// windows/ folder: ./windows/ of the tar.gz, ../share/wsldash/windows/ of the .deb), wsldash.exe
+// on PATH (inside
 // WSL, PATH holds the Windows PATH as /mnt/c/... entries when interop.appendWindowsPath is on).
 // It only looks at files; nothing is run. doctor's "host helper found" check calls it.
 func Locate() (Found, error) {
@@ -57,9 +59,18 @@ func locate(getenv func(string) string, self func() (string, error), lookPath fu
 		if real, err := filepath.EvalSymlinks(exe); err == nil {
 			exe = real
 		}
-		p := filepath.Join(filepath.Dir(exe), HelperName)
-		if stat(p) == nil {
-			return Found{Path: p, Via: "beside wsldash"}, nil
+		// Beside the binary, or where the release packages put the Windows build of the same
+		// version: windows/ in the tar.gz, /usr/share/wsldash/windows/ from the .deb (binary in
+		// /usr/bin).
+		dir := filepath.Dir(exe)
+		for _, p := range []string{
+			filepath.Join(dir, HelperName),
+			filepath.Join(dir, "windows", HelperName),
+			filepath.Join(dir, "..", "share", "wsldash", "windows", HelperName),
+		} {
+			if stat(p) == nil {
+				return Found{Path: filepath.Clean(p), Via: "beside wsldash"}, nil
+			}
 		}
 	}
 	if p, err := lookPath(HelperName); err == nil {
