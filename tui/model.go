@@ -709,9 +709,9 @@ func (m *Model) paneLen(p Pane) int {
 	case PaneWSLConf:
 		return len(m.conf.res.distro.rows)
 	case PanePorts:
-		return len(m.ports.net.Ports)
+		return len(m.ports.val.Ports)
 	case PaneVMs:
-		return len(m.vms.list.VMs)
+		return len(m.vms.val.VMs)
 	}
 	return 0
 }

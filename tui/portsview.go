@@ -17,12 +17,8 @@ import (
 // portsState is the ports view's data; the root model holds a pointer so that its own struct
 // grows by one field.
 type portsState struct {
-	id   uint64 // request in flight (0 = none)
-	have bool   // an answer has arrived
-	net  backend.Network
-	err  string
-	cur  int
-	off  int
+	fetched[backend.Network]
+	cur, off int
 }
 
 type portsMsg struct {
@@ -55,20 +51,32 @@ func (m *Model) portsCmds(force bool) []tea.Cmd {
 }
 
 func (m *Model) onPorts(msg portsMsg) {
-	ps := m.ports
-	if msg.id == 0 || msg.id != ps.id {
-		return
+	if m.ports.accept(msg.id, msg.net, msg.err) {
+		m.clampPane(PanePorts)
 	}
-	ps.id = 0
-	ps.have = true
-	if msg.err != nil {
-		ps.err = errText(msg.err)
-		ps.net.Ports = nil
-	} else {
-		ps.err = ""
-		ps.net = msg.net
+}
+
+// fetched is what a view shows of one kind of answer asked for with request ids (the ports and
+// VMs views): only the answer to the request in flight is taken; an error is shown in place
+// of the data.
+type fetched[T any] struct {
+	id   uint64 // request in flight (0 = none)
+	have bool   // an answer has arrived
+	err  string
+	val  T
+}
+
+// accept takes the answer to request id, and reports whether it was the one asked for.
+func (f *fetched[T]) accept(id uint64, v T, err error) bool {
+	if id == 0 || id != f.id {
+		return false
 	}
-	m.clampPane(PanePorts)
+	f.id, f.have = 0, true
+	var zero T
+	if f.val, f.err = v, ""; err != nil {
+		f.val, f.err = zero, errText(err)
+	}
+	return true
 }
 
 // distroLabel names a distro in a table; Docker Desktop's own distros say so.
@@ -94,7 +102,7 @@ func (m *Model) renderPorts(r Rect) {
 	distW := flex - addrW - procW
 	body := make([]string, 0, r.H-2)
 
-	n := ps.net
+	n := ps.val
 	mode := "mode " + P.cell.s(cmpOr(n.Mode, "—"))
 	if n.ModeSource != "" {
 		mode += P.muted.s(" (" + n.ModeSource + ")")

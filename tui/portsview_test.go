@@ -124,17 +124,17 @@ func TestDockerDistroTerminateAsks(t *testing.T) {
 func TestPortsStaleAndError(t *testing.T) {
 	h := newCLIDemoHarness(t, 120, 40)
 	h.key("6")
-	n := len(h.m.ports.net.Ports)
+	n := len(h.m.ports.val.Ports)
 	if n == 0 {
 		t.Fatal("no ports")
 	}
 	h.send(portsMsg{id: h.m.ports.id + 99, net: backend.Network{}})
-	if len(h.m.ports.net.Ports) != n {
+	if len(h.m.ports.val.Ports) != n {
 		t.Fatal("a stale answer replaced the table")
 	}
 	h.m.ports.id = h.m.nextID()
 	h.send(portsMsg{id: h.m.ports.id, err: &backend.Error{Kind: backend.KindTimeout, Message: "wsl.exe timed out"}})
-	if len(h.m.ports.net.Ports) != 0 || !strings.Contains(h.screen(), "wsl.exe timed out") {
+	if len(h.m.ports.val.Ports) != 0 || !strings.Contains(h.screen(), "wsl.exe timed out") {
 		t.Fatalf("error not shown:\n%s", h.screen())
 	}
 }

@@ -20,12 +20,8 @@ import (
 
 // vmsState is the VMs view's data; the root model holds a pointer.
 type vmsState struct {
-	id   uint64 // request in flight (0 = none)
-	have bool   // an answer has arrived
-	list backend.VMList
-	err  string
-	cur  int
-	off  int
+	fetched[backend.VMList]
+	cur, off int
 }
 
 type vmsMsg struct {
@@ -58,20 +54,9 @@ func (m *Model) vmsCmds(force bool) []tea.Cmd {
 }
 
 func (m *Model) onVMs(msg vmsMsg) {
-	vs := m.vms
-	if msg.id == 0 || msg.id != vs.id {
-		return
+	if m.vms.accept(msg.id, msg.list, msg.err) {
+		m.clampPane(PaneVMs)
 	}
-	vs.id = 0
-	vs.have = true
-	if msg.err != nil {
-		vs.err = errText(msg.err)
-		vs.list = backend.VMList{}
-	} else {
-		vs.err = ""
-		vs.list = msg.list
-	}
-	m.clampPane(PaneVMs)
 }
 
 // shortID is the first group of a GUID ("5E0C7D2A"), enough to tell a host's VMs apart.
@@ -114,7 +99,7 @@ func (m *Model) renderVMs(r Rect) {
 	st := m.styles
 	P := &st.P
 	vs := m.vms
-	l := vs.list
+	l := vs.val
 	iw := r.W - 2
 	kindW, ownerW, stateW, memW, cpuW, pmemW := 16, 8, 9, 10, 8, 11
 	if iw < 100 { // 80 columns: every column still fits its usual values

@@ -100,18 +100,18 @@ func TestVMsKeyRequestsTheList(t *testing.T) {
 func TestVMsStaleErrorAndUnsupported(t *testing.T) {
 	h := newCLIDemoHarness(t, 120, 40)
 	h.key("7")
-	n := len(h.m.vms.list.VMs)
+	n := len(h.m.vms.val.VMs)
 	if n == 0 {
 		t.Fatal("no VMs")
 	}
 	h.send(vmsMsg{id: h.m.vms.id + 99})
-	if len(h.m.vms.list.VMs) != n {
+	if len(h.m.vms.val.VMs) != n {
 		t.Fatal("a stale answer replaced the table")
 	}
 	h.m.vms.id = h.m.nextID()
 	h.send(vmsMsg{id: h.m.vms.id, err: &backend.Error{Kind: backend.KindUnsupported, Op: "list VMs",
 		Message: "listing the host's VMs (HCS, vmmem processes) works only in the Windows build of wsldash"}})
-	if len(h.m.vms.list.VMs) != 0 || !strings.Contains(h.screen(), "works only in the Windows build") {
+	if len(h.m.vms.val.VMs) != 0 || !strings.Contains(h.screen(), "works only in the Windows build") {
 		t.Fatalf("error not shown:\n%s", h.screen())
 	}
 
