@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -68,8 +67,8 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.dialog != nil {
 		return m, m.onDialogKey(msg)
 	}
-	if m.filtering {
-		return m, m.onFilterKey(msg)
+	if m.distroPane.filtering {
+		return m, m.distroPane.onFilterKey(&m, msg)
 	}
 	if m.showHelp {
 		switch {
@@ -83,10 +82,6 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m, m.quit()
-	case key.Matches(msg, k.Keep):
-		return m, m.keepAction(backend.ActKeep)
-	case key.Matches(msg, k.Release):
-		return m, m.keepAction(backend.ActRelease)
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
 	case key.Matches(msg, k.ViewOverview):
@@ -103,8 +98,6 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.setView(ViewPorts)
 	case key.Matches(msg, k.ViewVMs):
 		return m, m.setView(ViewVMs)
-	case key.Matches(msg, k.AllProcs):
-		return m, m.toggleAllProcs()
 	case key.Matches(msg, k.FocusNext):
 		m.cycleFocus(1)
 	case key.Matches(msg, k.FocusPrev):
@@ -113,25 +106,17 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.move(m.focus, -1)
 	case key.Matches(msg, k.Down):
 		return m, m.move(m.focus, 1)
-	case key.Matches(msg, k.PageUp):
-		return m, m.move(m.focus, -m.paneRows(m.focus))
-	case key.Matches(msg, k.PageDown):
-		return m, m.move(m.focus, m.paneRows(m.focus))
-	case key.Matches(msg, k.Top):
-		return m, m.move(m.focus, -m.paneLen(m.focus))
-	case key.Matches(msg, k.Bottom):
-		return m, m.move(m.focus, m.paneLen(m.focus))
-	case key.Matches(msg, k.Sort):
-		m.sortBy = (m.sortBy + 1) % sortModes
-		keep := m.selectedPID()
-		sortProcs(m.procs, m.sortBy)
-		for i := range m.procs {
-			if m.procs[i].PID == keep {
-				m.pCursor = i
-			}
+	case key.Matches(msg, k.PageUp, k.PageDown, k.Top, k.Bottom):
+		lp := m.listOf(m.focus)
+		if lp == nil {
+			return m, nil
 		}
-		m.clampPane(PaneProcs)
-		m.setFlash(flashInfo, "processes by "+m.sortBy.String())
+		l := lp.scroll()
+		delta := map[bool]int{true: l.Visible(), false: l.Len() + 1}[key.Matches(msg, k.PageUp, k.PageDown)]
+		if key.Matches(msg, k.PageUp, k.Top) {
+			delta = -delta
+		}
+		return m, m.move(m.focus, delta)
 	case key.Matches(msg, k.Theme):
 		names := themes.Names()
 		next := names[0]
@@ -143,18 +128,6 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.themeName = next
 		m.applyStyles()
 		m.setFlash(flashInfo, "theme "+next)
-	case key.Matches(msg, k.Filter):
-		m.filtering = true
-		m.focus = PaneDistros
-		return m, m.filter.Focus()
-	case key.Matches(msg, k.Start):
-		return m, m.distroAction(backend.ActStart)
-	case key.Matches(msg, k.Terminate):
-		return m, m.distroAction(backend.ActTerminate)
-	case key.Matches(msg, k.SetDefault):
-		return m, m.distroAction(backend.ActSetDefault)
-	case key.Matches(msg, k.Shell):
-		return m, m.shell()
 	case key.Matches(msg, k.Shutdown):
 		if m.refuse(backend.ActShutdown) {
 			return m, nil
@@ -172,36 +145,30 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		m.dialog = &dialog{title: "Reclaim memory?", body: body, choices: reclaimChoices, verb: "reclaim",
 			op: op{act: backend.ActReclaim, mode: reclaimChoices[0].mode}}
-	case key.Matches(msg, k.Kill):
-		if m.refuse(backend.ActKill) {
-			return m, nil
+	default:
+		// The panes' own keys: the focused pane's first, then the distro table's (its keys act
+		// on the selection from anywhere) and the process list's.
+		for _, p := range m.keyPanes() {
+			if cmd, ok := p.onKey(&m, msg); ok {
+				return m, cmd
+			}
 		}
-		if !m.layout.Visible(PaneProcs) {
-			m.setFlash(flashInfo, "open the process list (1 or 3) to pick a process")
-			return m, nil
-		}
-		if m.pCursor >= len(m.procs) {
-			m.setFlash(flashInfo, "no process selected")
-			return m, nil
-		}
-		p := m.procs[m.pCursor]
-		where := m.procDistro(p)
-		if where == "" {
-			where = "on this machine"
-		} else {
-			where = "in " + where
-		}
-		// Refused before any confirmation: pid 1 and WSL's init end the distro, not a process.
-		if err := backend.CheckKill(p.PID, p.Name, backend.SigTerm); err != nil {
-			m.setFlash(flashErr, errText(err))
-			return m, nil
-		}
-		m.dialog = &dialog{title: "Signal process?",
-			body:    fmt.Sprintf("Stop %s (pid %d) %s.", p.Name, p.PID, where),
-			choices: killChoices, verb: "send",
-			op: op{act: backend.ActKill, distro: m.procDistro(p), pid: p.PID, name: p.Name, sig: killChoices[0].sig}}
 	}
 	return m, nil
+}
+
+// keyPanes are the panes offered a key the root does not take, in order.
+func (m *Model) keyPanes() []keyPane {
+	out := make([]keyPane, 0, 3)
+	if kp, ok := m.paneOf(m.focus).(keyPane); ok {
+		out = append(out, kp)
+	}
+	for _, kp := range []keyPane{&m.distroPane, &m.procPane} {
+		if len(out) == 0 || out[0] != kp {
+			out = append(out, kp)
+		}
+	}
+	return out
 }
 
 func (m *Model) onDialogKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -241,32 +208,6 @@ func (m *Model) onDialogKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.dialog = nil
 	}
 	return nil
-}
-
-func (m *Model) onFilterKey(msg tea.KeyPressMsg) tea.Cmd {
-	before := m.selected
-	switch msg.String() {
-	case "esc":
-		m.filtering = false
-		m.filter.Blur()
-		m.filter.SetValue("")
-		m.refilter()
-		return m.selectionChanged(before)
-	case "enter":
-		m.filtering = false
-		m.filter.Blur()
-		m.refilter()
-		m.cursor = 0
-		m.clampPane(PaneDistros)
-		return m.selectionChanged(before)
-	}
-	value := m.filter.Value()
-	var cmd tea.Cmd
-	m.filter, cmd = m.filter.Update(msg)
-	if m.filter.Value() != value {
-		m.refilter()
-	}
-	return tea.Batch(cmd, m.selectionChanged(before))
 }
 
 // selectionChanged fetches details when the cursor now points at another distro than before.
@@ -338,37 +279,6 @@ func (m *Model) refuse(a backend.Action) bool {
 	return false
 }
 
-func (m *Model) distroAction(a backend.Action) tea.Cmd {
-	if m.refuse(a) {
-		return nil
-	}
-	d, ok := m.selectedDistro()
-	if !ok {
-		m.setFlash(flashInfo, "no distro selected")
-		return nil
-	}
-	switch {
-	case d.State.Busy():
-		m.setFlash(flashInfo, fmt.Sprintf("%s is %s", d.Name, strings.ToLower(string(d.State))))
-		return nil
-	case a == backend.ActStart && d.State == backend.StateRunning:
-		m.setFlash(flashInfo, d.Name+" is already running")
-		return nil
-	case a == backend.ActTerminate && d.State == backend.StateStopped:
-		m.setFlash(flashInfo, d.Name+" is not running")
-		return nil
-	case a == backend.ActSetDefault && d.Default:
-		m.setFlash(flashInfo, d.Name+" is already the default")
-		return nil
-	case a == backend.ActTerminate && backend.IsDockerDistro(d.Name):
-		m.dialog = &dialog{title: "Terminate " + d.Name + "?",
-			body: "It is Docker Desktop's distro." + dockerNote(a, d.Name, m.distros),
-			op:   op{act: a, distro: d.Name}}
-		return nil
-	}
-	return m.startAction(op{act: a, distro: d.Name})
-}
-
 // startAction marks the target pending and runs the action in a Cmd.
 func (m *Model) startAction(o op) tea.Cmd {
 	if p, busy := m.pending[o.key()]; busy {
@@ -428,9 +338,8 @@ func (m *Model) shell() tea.Cmd {
 	if m.refuse(backend.ActShell) {
 		return nil
 	}
-	d, ok := m.selectedDistro()
-	name := d.Name
-	if !ok && len(m.distros) > 0 {
+	name := m.distroPane.selectedName()
+	if name == "" && len(m.distros) > 0 {
 		m.setFlash(flashInfo, "no distro selected")
 		return nil
 	}
@@ -460,24 +369,18 @@ func (m *Model) onClick(ms tea.Mouse) tea.Cmd {
 		return nil
 	}
 	p := m.layout.PaneAt(ms.X, ms.Y)
-	if p == PaneNone {
-		return nil
-	}
-	if !isListPane(p) {
+	lp := m.listOf(p)
+	if lp == nil {
 		return nil
 	}
 	m.focus = p
-	r := m.layout.Rect(p)
-	row := ms.Y - r.Y - 2 // top border, header
-	if p == PaneWSLConfig || p == PaneWSLConf {
-		row-- // and a status line
-	}
-	if row < 0 || row >= m.paneRows(p) {
+	l := lp.scroll()
+	row := ms.Y - m.layout.Rect(p).Y - (lp.chrome() - 1) // the top border, a header, a status line
+	if row < 0 || row >= l.Visible() {
 		return nil
 	}
-	cur, off := m.cursorOf(p)
-	if idx := *off + row; idx < m.paneLen(p) {
-		return m.move(p, idx-*cur)
+	if idx := l.Offset() + row; idx < l.Len() {
+		return m.move(p, idx-l.Cursor())
 	}
 	return nil
 }
@@ -487,9 +390,6 @@ func (m *Model) onWheel(ms tea.Mouse) tea.Cmd {
 		return nil
 	}
 	p := m.layout.PaneAt(ms.X, ms.Y)
-	if !isListPane(p) {
-		return nil
-	}
 	switch ms.Button {
 	case tea.MouseWheelUp:
 		return m.move(p, -1)
@@ -514,15 +414,6 @@ func reclaimText(r backend.ReclaimResult) string {
 		return "compacted memory" + where + around
 	}
 	return "dropped " + freed + " of page cache" + where + around
-}
-
-// isListPane reports whether p is a list that takes clicks and the wheel.
-func isListPane(p Pane) bool {
-	switch p {
-	case PaneDistros, PaneProcs, PaneMounts, PaneWSLConfig, PaneWSLConf:
-		return true
-	}
-	return false
 }
 
 // dockerNote is the sentence a dialog adds when the action stops Docker Desktop.

@@ -47,7 +47,7 @@ func historyModel(b *testing.B, be *fake.Backend, w, h int) Model {
 
 func BenchmarkView200x60(b *testing.B) {
 	m := benchModel(b)
-	if l := len(m.procs); l != 1000 {
+	if l := len(m.procPane.list.items); l != 1000 {
 		b.Fatalf("%d procs", l)
 	}
 	b.ReportAllocs()

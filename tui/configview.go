@@ -23,8 +23,8 @@ type configState struct {
 	req    uint64 // id of the read in flight, 0 = none
 	loaded bool
 	res    configMsg
-	// Scroll positions (cursor, first row shown) of the two panes.
-	wcCur, wcOff, wfCur, wfOff int
+	// The two panes: .wslconfig and the selected distro's /etc/wsl.conf.
+	wslconfig, wslconf confPane
 	// wslConfPath is where /etc/wsl.conf is read ("" = /etc/wsl.conf; tests change it).
 	wslConfPath string
 }
@@ -199,19 +199,44 @@ func (m *Model) onConfig(msg configMsg) {
 	m.conf.req = 0
 	m.conf.loaded = true
 	m.conf.res = msg
-	m.clampPane(PaneWSLConfig)
-	m.clampPane(PaneWSLConf)
+	m.conf.wslconfig.list.Set(msg.config.rows, "", nil)
+	m.conf.wslconf.list.Set(msg.distro.rows, "", nil)
+}
+
+// confPane is one config file's pane: a status line, a column header and the file's rows in
+// the shared list.
+type confPane struct {
+	st     *configState
+	distro bool // /etc/wsl.conf (else .wslconfig)
+	list   list[confRow]
+}
+
+func (p *confPane) scroll() scroller { return &p.list }
+func (p *confPane) chrome() int      { return 4 }
+
+func (p *confPane) render(sh *shared, r Rect) {
+	if p.distro {
+		title := "wsl.conf"
+		if n := p.st.res.forName; n != "" {
+			title += " · " + n
+		}
+		p.renderFile(sh, r, PaneWSLConf, title, p.st.res.distro, "", confDefault)
+		return
+	}
+	f := p.st.res.config
+	status, sk := restartText(sh, f)
+	p.renderFile(sh, r, PaneWSLConfig, ".wslconfig", f, status, sk)
 }
 
 // restartText says whether .wslconfig's settings are in force, honestly: the dashboard knows
 // when it first saw the VM running, which is the VM's start only if it saw the VM stopped
 // before that.
-func (m *Model) restartText(f confFile) (string, confKind) {
-	r := m.rec
+func restartText(sh *shared, f confFile) (string, confKind) {
+	r := sh.rec
 	switch {
 	case f.err != "" || f.modTime.IsZero():
 		return "", confDefault
-	case m.info.Backend == "local":
+	case sh.info.Backend == "local":
 		return "no WSL VM here", confDefault
 	case r.vmSince.IsZero():
 		return "VM not running: the file applies at the next start", confDefault
@@ -224,25 +249,9 @@ func (m *Model) restartText(f confFile) (string, confKind) {
 		", file changed " + f.modTime.Format("Jan 2 15:04"), confDefault
 }
 
-func (m *Model) renderWSLConfig(r Rect) {
-	f := m.conf.res.config
-	title := ".wslconfig"
-	status, sk := m.restartText(f)
-	m.renderConfPane(r, PaneWSLConfig, title, f, status, sk, m.conf.wcCur, m.conf.wcOff)
-}
-
-func (m *Model) renderWSLConf(r Rect) {
-	f := m.conf.res.distro
-	title := "wsl.conf"
-	if n := m.conf.res.forName; n != "" {
-		title += " · " + n
-	}
-	m.renderConfPane(r, PaneWSLConf, title, f, "", confDefault, m.conf.wfCur, m.conf.wfOff)
-}
-
-// renderConfPane draws one config file: a status line, a column header and the rows.
-func (m *Model) renderConfPane(r Rect, p Pane, title string, f confFile, status string, sk confKind, cur, off int) {
-	st := m.styles
+// renderFile draws one config file: a status line, a column header and the rows.
+func (p *confPane) renderFile(sh *shared, r Rect, pn Pane, title string, f confFile, status string, sk confKind) {
+	st := sh.styles
 	P := &st.P
 	iw := r.W - 2
 	body := make([]string, 0, r.H-2)
@@ -251,7 +260,7 @@ func (m *Model) renderConfPane(r Rect, p Pane, title string, f confFile, status 
 		note += " · " + f.note
 	}
 	switch {
-	case !m.conf.loaded:
+	case !p.st.loaded:
 		body = append(body, fit(P.muted.s("  reading…"), iw))
 	case f.err != "":
 		for _, l := range wrapWords(f.err, iw-2, r.H-2) {
@@ -261,16 +270,17 @@ func (m *Model) renderConfPane(r Rect, p Pane, title string, f confFile, status 
 		if status == "" {
 			status = "read-only"
 		}
-		body = append(body, fit(" "+m.confPaint(sk).s(status), iw))
+		body = append(body, fit(" "+confPaint(sh, sk).s(status), iw))
 		keyW := min(max(iw*36/100, 12), 27)
 		valW := min(max(iw*34/100, 10), 34)
 		hdr := " " + col("  KEY", keyW, false) + col("VALUE", valW, false) + "DEFAULT (● set)"
 		body = append(body, P.header.s(fit(hdr, iw)))
-		vis := m.paneRows(p)
-		for i := off; i < len(f.rows) && i < off+vis; i++ {
-			row := f.rows[i]
+		l := &p.list
+		from, to := l.window()
+		for i := from; i < to; i++ {
+			row := l.At(i)
 			mark := " "
-			if i == cur && m.focus == p {
+			if i == l.cur && sh.focus == pn {
 				mark = "▸"
 			}
 			var line string
@@ -286,17 +296,17 @@ func (m *Model) renderConfPane(r Rect, p Pane, title string, f confFile, status 
 			} else {
 				line = mark + row.text
 			}
-			body = append(body, m.confPaint(row.kind).s(fit(line, iw)))
+			body = append(body, confPaint(sh, row.kind).s(fit(line, iw)))
 		}
 	}
 	if len(body) > r.H-2 {
 		body = body[:r.H-2]
 	}
-	m.paneBox(r, p, title, note, body)
+	sh.paneBox(r, pn, title, note, body)
 }
 
-func (m *Model) confPaint(k confKind) paint {
-	P := &m.styles.P
+func confPaint(sh *shared, k confKind) paint {
+	P := &sh.styles.P
 	switch k {
 	case confSet:
 		return P.cell

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"image/color"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -18,26 +17,23 @@ import (
 // and the remainder.
 func distroMemRows(distros int) int { return 2 + 1 + min(max(distros, 1), 3) + 1 }
 
-// distroColor is the colour of the i-th distro, cycling through the palette's accents.
-func (m *Model) distroColor(i int) color.Color {
-	p := m.styles.Palette
-	cs := []color.Color{p.Accent, p.OK, p.Warn, p.CPU, p.Err}
-	return cs[i%len(cs)]
-}
+// distroMemPane is the memory view's memory by distro; it draws the shared history's newest
+// sample and has no state of its own.
+type distroMemPane struct{}
 
-func (m *Model) renderDistroMem(r Rect) {
-	st := m.styles
+func (distroMemPane) render(sh *shared, r Rect) {
+	st := sh.styles
 	P := &st.P
 	iw := r.W - 2
 	body := make([]string, 0, r.H-2)
-	last, ok := m.hist.Last()
+	last, ok := sh.hist.Last()
 	note := ""
 	switch {
 	case !ok:
 		body = append(body, fit(P.muted.s("  waiting for the first sample…"), iw))
 	case len(last.Distros) == 0:
 		msg := "this backend cannot tell which distro uses memory"
-		if m.info.Backend == "local" {
+		if sh.info.Backend == "local" {
 			msg = "this machine has no distros"
 		}
 		body = append(body, fit(P.muted.s("  "+msg), iw))
@@ -48,7 +44,7 @@ func (m *Model) renderDistroMem(r Rect) {
 		if rem == nil {
 			rem = backend.SplitMemory(g, last.Distros)
 		}
-		body = append(body, " "+m.distroBar(last.Distros, rem, g.TotalBytes, iw-2)+" ")
+		body = append(body, " "+sh.distroBar(last.Distros, rem, g.TotalBytes, iw-2)+" ")
 		nameW := min(26, max(iw*40/100, 12))
 		room := r.H - 2 - 2 // the bar and the remainder line
 		estimate := false
@@ -64,7 +60,7 @@ func (m *Model) renderDistroMem(r Rect) {
 			if d.CacheBytes != nil {
 				val += P.muted.s("+") + hb(*d.CacheBytes) + P.muted.s(" cache")
 			}
-			line := " " + m.seriesStyle(m.distroColor(i)).Render("■") + " " + P.cell.s(col(distroLabel(d.Name), nameW-1, false)+" ") +
+			line := " " + sh.seriesStyle(sh.distroColor(i)).Render("■") + " " + P.cell.s(col(distroLabel(d.Name), nameW-1, false)+" ") +
 				P.cell.s(val) + "  " + P.muted.s(src)
 			body = append(body, fit(line, iw))
 		}
@@ -75,12 +71,12 @@ func (m *Model) renderDistroMem(r Rect) {
 			note += " · ≈ RSS estimate"
 		}
 	}
-	m.paneBox(r, PaneDistroMem, "Memory by distro", note, body)
+	sh.paneBox(r, PaneDistroMem, "Memory by distro", note, body)
 }
 
 // distroBar draws the VM's memory w cells wide: each distro's memory (█) and cache (▒) in its
 // colour, the remainder's (kernel, WSL) in the muted colour, free memory as ·.
-func (m *Model) distroBar(ds []backend.DistroMemory, rem *backend.MemoryRemainder, total uint64, w int) string {
+func (sh *shared) distroBar(ds []backend.DistroMemory, rem *backend.MemoryRemainder, total uint64, w int) string {
 	if w <= 0 || total == 0 {
 		return ""
 	}
@@ -91,13 +87,13 @@ func (m *Model) distroBar(ds []backend.DistroMemory, rem *backend.MemoryRemainde
 	}
 	var segs []seg
 	for i, d := range ds {
-		s := m.seriesStyle(m.distroColor(i))
+		s := sh.seriesStyle(sh.distroColor(i))
 		segs = append(segs, seg{d.MemoryBytes, "█", s})
 		if d.CacheBytes != nil {
 			segs = append(segs, seg{*d.CacheBytes, "▒", s})
 		}
 	}
-	muted := m.styles.Muted
+	muted := sh.styles.Muted
 	segs = append(segs, seg{rem.MemoryBytes, "█", muted}, seg{rem.CacheBytes, "▒", muted})
 	var b strings.Builder
 	used := 0
@@ -117,15 +113,15 @@ func (m *Model) distroBar(ds []backend.DistroMemory, rem *backend.MemoryRemainde
 
 // distroLines are the memory graph's per-distro lines (each distro's memory beyond cache over
 // time; NaN where the distro was not running), for the distros of the newest sample.
-func (m *Model) distroLines(last backend.Sample) []chart.Series {
-	c := m.cache
+func distroLines(sh *shared, last backend.Sample) []chart.Series {
+	c := sh.cache
 	for len(c.distroVals) < len(last.Distros) {
 		c.distroVals = append(c.distroVals, nil)
 	}
 	out := make([]chart.Series, 0, len(last.Distros))
 	for i, d := range last.Distros {
 		name := d.Name
-		c.distroVals[i] = m.hist.Series(c.distroVals[i][:0], func(s backend.Sample) float64 {
+		c.distroVals[i] = sh.hist.Series(c.distroVals[i][:0], func(s backend.Sample) float64 {
 			for j := range s.Distros {
 				if s.Distros[j].Name == name {
 					return float64(s.Distros[j].MemoryBytes)
@@ -133,7 +129,7 @@ func (m *Model) distroLines(last backend.Sample) []chart.Series {
 			}
 			return nan
 		})
-		out = append(out, chart.Series{Name: name, Values: c.distroVals[i], Color: m.distroColor(i), Line: true})
+		out = append(out, chart.Series{Name: name, Values: c.distroVals[i], Color: sh.distroColor(i), Line: true})
 	}
 	return out
 }

@@ -11,8 +11,9 @@
 // dropcache, gradual or compact. The config view (key 5) shows .wslconfig and the selected
 // distro's /etc/wsl.conf read-only (configview.go).
 //
-// Structure (see ARCHITECTURE.md): one root Model owns focus, layout, dialogs, the sample history
-// and every request in flight; panes are plain renderers over its state. ComputeLayout is a pure
+// Structure (see ARCHITECTURE.md): one root Model routes messages and owns focus, layout, dialogs
+// and every request in flight; each pane is its own type (state, keys, rendering) over one
+// list component and a shared context the root keeps. ComputeLayout is a pure
 // function of the terminal size. All I/O runs in tea.Cmds whose results carry a request id, so a
 // stale answer is dropped. Keys are data (KeyMap), and the footer and the help screen are
 // generated from it. Colours come from a themes.Palette turned into one Styles value.

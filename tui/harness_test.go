@@ -170,8 +170,8 @@ func (h *harness) screen() string { return ansi.Strip(h.m.View().Content) }
 // selectDistro moves the distro cursor to name.
 func (h *harness) selectDistro(name string) {
 	h.t.Helper()
-	for i, r := range h.m.rows {
-		if h.m.distros[r].Name == name {
+	for i := range h.m.distroPane.list.Len() {
+		if h.m.distroPane.list.At(i).Name == name {
 			h.send(tea.KeyPressMsg{Code: 'g', Text: "g"})
 			for j := 0; j < i; j++ {
 				h.key("j")

@@ -110,27 +110,6 @@ func (m *Model) onKeptAll(msg keptAllMsg) tea.Cmd {
 	return tea.Quit
 }
 
-// keepAction is K (keep) and R (release) on the selected distro.
-func (m *Model) keepAction(a backend.Action) tea.Cmd {
-	if m.refuse(a) {
-		return nil
-	}
-	d, ok := m.selectedDistro()
-	if !ok {
-		m.setFlash(flashInfo, "no distro selected")
-		return nil
-	}
-	switch {
-	case a == backend.ActKeep && d.Kept:
-		m.setFlash(flashInfo, d.Name+" is already kept (R releases it)")
-		return nil
-	case a == backend.ActRelease && !d.Kept && !d.Held:
-		m.setFlash(flashInfo, d.Name+" is neither held nor kept by wsldash")
-		return nil
-	}
-	return m.startAction(op{act: a, distro: d.Name})
-}
-
 // keepOrRelease runs in an action Cmd. Release ends a keep-alive, and lets go of what the
 // dashboard holds itself.
 func keepOrRelease(ctx context.Context, be backend.Backend, o op) error {

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -111,83 +110,43 @@ func leavePaint(f *os.File) {
 	io.WriteString(f, ansi.ResetModeAltScreenSaveCursor+ansi.ShowCursor)
 }
 
-// Model is the root model: it owns focus, layout, dialogs, the sample history and every
-// request in flight. Panes are plain renderers over its state.
+// Model is the root model: it routes messages, owns focus, layout, dialogs and every request in
+// flight, and holds the panes (shared.go, pane_*.go). What every pane reads is in the embedded
+// shared context; each pane keeps its own state, keys and rendering.
 type Model struct {
-	ctx     context.Context
-	be      backend.Backend
-	clock   sampler.Clock
-	refresh time.Duration
+	shared
+
+	ctx context.Context
+	be  backend.Backend
 	// after runs then once d has passed. Tests replace it so that no timer ever runs.
 	after func(d time.Duration, then tea.Cmd) tea.Cmd
 
-	keys      KeyMap
 	themeName string
 	isDark    bool
-	noColor   bool
-	styles    *Styles
 
 	width, height int
-	layout        Layout
-	view          View
-	focus         Pane
 	showHelp      bool
 	dialog        *dialog
 
-	now  time.Time
-	info backend.Info
-	caps backend.Capabilities
+	// The panes. Their data arrives in messages the root model routes to them.
+	distroPane distrosPane
+	procPane   procsPane
+	mountPane  mountsPane
+	conf       *configState // the config view's files and its two panes (configview.go)
+	ports      *portsState  // the ports view (portsview.go)
+	vms        *vmsState    // the VMs view (vmsview.go)
 
-	distros  []backend.Distro
-	rows     []int  // indices into distros that pass the filter
-	cursor   int    // index into rows
-	dOff     int    // first table row shown
-	selected string // the selected distro's name, kept across refreshes
-	listErr  string
+	seq uint64
+	req requests
 
-	filter    textinput.Model
-	filtering bool
-
-	hist      *sampler.History
-	sampleErr string
-	rec       *reclaimState // reclaim events and idle time, fed in Update (reclaim.go)
-	conf      *configState  // the config view's files, read in Cmds (configview.go)
-
-	procs     []backend.Process
-	sortBy    sortBy
-	pCursor   int
-	pOff      int
-	procsFor  string
-	procsErr  string
-	mounts    []backend.Mount
-	mCursor   int
-	mOff      int
-	mountsFor string
-	mountsErr string
-	ports     *portsState // the ports view (portsview.go)
-	vms       *vmsState   // the VMs view (vmsview.go)
-	allProcs  bool        // the process list shows every running distro (a)
-
-	seq     uint64
-	req     requests
-	have    answered
-	pending map[string]pendingOp // by target: distro name, vmKey, or pidKey(pid)
-
-	spinFrame int
-	spinning  bool
-	flash     flash
-	ticks     int
-
-	cache *renderCache
+	spinning bool
+	flash    flash
+	ticks    int
 }
 
 // requests holds the id of the request in flight of each kind (0 = none). A result whose id is
 // not the current one is stale and dropped.
 type requests struct{ info, list, sample, procs, mounts uint64 }
-
-// answered says which lists have an answer for what they show now (false: "loading…"). A
-// request id alone cannot say it: the refresh loop asks a refresh ahead.
-type answered struct{ list, procs, mounts bool }
 
 type pendingOp struct {
 	id    uint64
@@ -245,25 +204,30 @@ func New(opts Options) Model {
 	}
 	refresh := cmp.Or(opts.Refresh, cfg.Refresh.Duration, DefaultRefresh)
 	refresh = max(refresh, MinRefresh)
+	conf := &configState{}
+	conf.wslconfig.st, conf.wslconf.st, conf.wslconf.distro = conf, conf, true
 	m := Model{
-		ctx:       context.Background(),
-		be:        opts.Backend,
-		clock:     clock,
-		refresh:   refresh,
-		after:     realAfter,
-		keys:      DefaultKeyMap(),
-		themeName: cmp.Or(opts.Theme, cfg.Theme, themes.DefaultName),
-		isDark:    true,
-		noColor:   opts.NoColor,
-		focus:     PaneDistros,
-		now:       clock.Now(),
-		hist:      sampler.NewHistory(sampler.DefaultCapacity),
-		rec:       newReclaimState(),
-		conf:      &configState{},
-		ports:     &portsState{},
-		vms:       &vmsState{},
-		pending:   map[string]pendingOp{},
-		cache:     &renderCache{},
+		shared: shared{
+			keys:    DefaultKeyMap(),
+			noColor: opts.NoColor,
+			focus:   PaneDistros,
+			clock:   clock,
+			now:     clock.Now(),
+			refresh: refresh,
+			hist:    sampler.NewHistory(sampler.DefaultCapacity),
+			rec:     newReclaimState(),
+			pending: map[string]pendingOp{},
+			cache:   &renderCache{},
+		},
+		ctx:        context.Background(),
+		be:         opts.Backend,
+		after:      realAfter,
+		themeName:  cmp.Or(opts.Theme, cfg.Theme, themes.DefaultName),
+		isDark:     true,
+		distroPane: newDistrosPane(),
+		conf:       conf,
+		ports:      &portsState{},
+		vms:        &vmsState{},
 	}
 	if m.be == nil {
 		m.be = nopBackend{}
@@ -277,10 +241,6 @@ func New(opts Options) Model {
 		m.themeName = themes.DefaultName
 	}
 	m.caps = m.be.Capabilities()
-	m.filter = textinput.New()
-	m.filter.Prompt = "/"
-	m.filter.Placeholder = "filter distros"
-	m.filter.CharLimit = 64
 	m.applyStyles()
 	if bf, ok := m.be.(backfiller); ok {
 		for _, s := range bf.Backfill() {
@@ -320,7 +280,7 @@ func (m *Model) applyStyles() {
 	}
 	st := NewStyles(p, m.noColor)
 	m.styles = &st
-	m.filter.SetStyles(st.Input)
+	m.distroPane.filter.SetStyles(st.Input)
 	m.cache.invalidate()
 }
 
@@ -335,7 +295,7 @@ func (m Model) Init() tea.Cmd {
 			infoCmd(m.ctx, m.be, m.req.info),
 			distrosCmd(m.ctx, m.be, m.req.list),
 			sampleCmd(m.ctx, m.be, m.req.sample, m.refresh),
-			procsCmd(m.ctx, m.be, m.req.procs, "", m.sortBy),
+			procsCmd(m.ctx, m.be, m.req.procs, "", m.procPane.sortBy),
 			mountsCmd(m.ctx, m.be, m.req.mounts, "")),
 	)
 }
@@ -406,42 +366,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.req.procs = 0
-		m.have.procs = true
-		m.procsFor = msg.distro
-		if msg.err != nil {
-			m.procsErr = detailErr(msg.distro, msg.err)
-			m.procs = nil
-		} else {
-			m.procsErr = ""
-			keep := m.selectedPID()
-			m.procs = msg.procs
-			if msg.by != m.sortBy { // the order changed while this list was on its way
-				sortProcs(m.procs, m.sortBy)
-			}
-			m.pCursor = 0
-			for i, p := range m.procs {
-				if p.PID == keep {
-					m.pCursor = i
-				}
-			}
-		}
-		m.clampPane(PaneProcs)
+		m.procPane.set(msg)
 		return m, nil
 	case mountsMsg:
 		if msg.id == 0 || msg.id != m.req.mounts {
 			return m, nil
 		}
 		m.req.mounts = 0
-		m.have.mounts = true
-		m.mountsFor = msg.distro
-		if msg.err != nil {
-			m.mountsErr = detailErr(msg.distro, msg.err)
-			m.mounts = nil
-		} else {
-			m.mountsErr = ""
-			m.mounts = msg.mounts
-		}
-		m.clampPane(PaneMounts)
+		m.mountPane.set(msg)
 		return m, nil
 	case portsMsg:
 		m.onPorts(msg)
@@ -466,12 +398,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	case tea.PasteMsg:
-		if m.filtering {
-			before := m.selected
-			var cmd tea.Cmd
-			m.filter, cmd = m.filter.Update(msg)
-			m.refilter()
-			return m, tea.Batch(cmd, m.selectionChanged(before))
+		if m.distroPane.filtering {
+			return m, m.distroPane.onFilterKey(&m, msg)
 		}
 		return m, nil
 	case tea.MouseClickMsg:
@@ -484,12 +412,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) relayout() {
 	m.layout = ComputeLayout(m.width, m.height, m.view, len(m.distros))
-	m.filter.SetWidth(min(max(m.width-40, 8), 32))
+	m.distroPane.filter.SetWidth(min(max(m.width-40, 8), 32))
 	if !m.layout.Visible(m.focus) {
 		m.focus = PaneDistros
 	}
 	for _, p := range focusable {
-		m.clampPane(p)
+		lp := m.listOf(p)
+		lp.scroll().setVisible(m.layout.Rect(p).H - lp.chrome())
 	}
 	m.cache.invalidate()
 }
@@ -552,13 +481,14 @@ func (m *Model) fetchDetails(force bool) tea.Cmd {
 // another distro, one wsl.exe call), so a hidden pane must not cost anything.
 func (m *Model) detailCmds(force bool) []tea.Cmd {
 	var cmds []tea.Cmd
-	name := m.procsTarget()
+	name := m.procPane.target(m.selected)
 	if force { // another distro, or its state changed: what is shown is no longer its answer
-		m.have.procs, m.have.mounts = false, false
+		m.procPane.list.reset()
+		m.mountPane.list.reset()
 	}
 	if m.layout.Visible(PaneProcs) && (force || m.req.procs == 0) {
 		m.req.procs = m.nextID()
-		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, name, m.sortBy))
+		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, name, m.procPane.sortBy))
 	} else if force {
 		m.req.procs = 0 // drop the answer in flight: it is for what was selected before
 	}
@@ -577,7 +507,7 @@ func (m *Model) revealed(before Layout) tea.Cmd {
 	var cmds []tea.Cmd
 	if m.layout.Visible(PaneProcs) && !before.Visible(PaneProcs) && m.req.procs == 0 {
 		m.req.procs = m.nextID()
-		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, m.selected, m.sortBy))
+		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, m.selected, m.procPane.sortBy))
 	}
 	if m.layout.Visible(PaneMounts) && !before.Visible(PaneMounts) && m.req.mounts == 0 {
 		m.req.mounts = m.nextID()
@@ -602,20 +532,21 @@ func (m *Model) onDistros(msg distrosMsg) tea.Cmd {
 		return nil
 	}
 	m.req.list = 0
-	m.have.list = true
+	m.distroPane.list.have = true
 	if msg.caps != nil && !maps.Equal(msg.caps, m.caps) {
 		m.caps = msg.caps
 		m.cache.invalidate()
 	}
 	if msg.err != nil {
-		m.listErr = errText(msg.err)
+		m.distroPane.listErr = errText(msg.err)
 		return nil
 	}
-	m.listErr = ""
+	m.distroPane.listErr = ""
 	grew := len(msg.distros) != len(m.distros)
 	m.distros = msg.distros
 	before := m.selected
-	m.refilter()
+	m.distroPane.set(msg.distros)
+	m.syncSelected()
 	if grew {
 		m.relayout()
 	}
@@ -625,46 +556,8 @@ func (m *Model) onDistros(msg distrosMsg) tea.Cmd {
 	return nil
 }
 
-// refilter recomputes the visible rows, keeping the selected distro when it is still shown.
-func (m *Model) refilter() {
-	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
-	m.rows = m.rows[:0]
-	for i, d := range m.distros {
-		if q == "" || strings.Contains(strings.ToLower(d.Name), q) {
-			m.rows = append(m.rows, i)
-		}
-	}
-	m.cursor = 0
-	for i, r := range m.rows {
-		if m.distros[r].Name == m.selected {
-			m.cursor = i
-		}
-	}
-	m.syncSelected()
-	m.clampPane(PaneDistros)
-}
-
-func (m *Model) syncSelected() {
-	if d, ok := m.selectedDistro(); ok {
-		m.selected = d.Name
-	} else {
-		m.selected = ""
-	}
-}
-
-func (m *Model) selectedDistro() (backend.Distro, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.rows) {
-		return backend.Distro{}, false
-	}
-	return m.distros[m.rows[m.cursor]], true
-}
-
-func (m *Model) selectedPID() int {
-	if m.pCursor >= 0 && m.pCursor < len(m.procs) {
-		return m.procs[m.pCursor].PID
-	}
-	return 0
-}
+// syncSelected makes the distro under the distros pane's cursor the selection.
+func (m *Model) syncSelected() { m.selected = m.distroPane.selectedName() }
 
 func (m *Model) setFlash(k flashKind, text string) {
 	d := flashFor
@@ -695,78 +588,17 @@ func detailErr(distro string, err error) string {
 	return errText(err)
 }
 
-// paneLen is the number of rows of a list pane; paneRows how many fit on screen.
-func (m *Model) paneLen(p Pane) int {
-	switch p {
-	case PaneDistros:
-		return len(m.rows)
-	case PaneProcs:
-		return len(m.procs)
-	case PaneMounts:
-		return len(m.mounts)
-	case PaneWSLConfig:
-		return len(m.conf.res.config.rows)
-	case PaneWSLConf:
-		return len(m.conf.res.distro.rows)
-	case PanePorts:
-		return len(m.ports.val.Ports)
-	case PaneVMs:
-		return len(m.vms.val.VMs)
-	}
-	return 0
-}
-
-func (m *Model) paneRows(p Pane) int {
-	if p == PaneWSLConfig || p == PaneWSLConf || p == PanePorts || p == PaneVMs { // a status line above the header
-		return max(m.layout.Rect(p).H-4, 1)
-	}
-	return max(m.layout.Rect(p).H-3, 1)
-}
-
-func (m *Model) cursorOf(p Pane) (cur, off *int) {
-	switch p {
-	case PaneProcs:
-		return &m.pCursor, &m.pOff
-	case PaneMounts:
-		return &m.mCursor, &m.mOff
-	case PaneWSLConfig:
-		return &m.conf.wcCur, &m.conf.wcOff
-	case PaneWSLConf:
-		return &m.conf.wfCur, &m.conf.wfOff
-	case PanePorts:
-		return &m.ports.cur, &m.ports.off
-	case PaneVMs:
-		return &m.vms.cur, &m.vms.off
-	}
-	return &m.cursor, &m.dOff
-}
-
-// clampPane keeps a pane's cursor in range and on screen.
-func (m *Model) clampPane(p Pane) {
-	cur, off := m.cursorOf(p)
-	n, vis := m.paneLen(p), m.paneRows(p)
-	*cur = min(max(*cur, 0), max(n-1, 0))
-	if *cur < *off {
-		*off = *cur
-	}
-	if *cur >= *off+vis {
-		*off = *cur - vis + 1
-	}
-	*off = min(max(*off, 0), max(n-vis, 0))
-}
-
-// move moves the cursor of pane p by delta rows; moving the distro cursor changes the selection,
-// which fetches that distro's processes and mounts.
+// move moves the cursor of list pane p by delta rows; moving the distro cursor changes the
+// selection, which fetches that distro's processes and mounts.
 func (m *Model) move(p Pane, delta int) tea.Cmd {
-	cur, _ := m.cursorOf(p)
-	*cur += delta
-	m.clampPane(p)
+	lp := m.listOf(p)
+	if lp == nil {
+		return nil
+	}
+	l := lp.scroll()
+	l.MoveTo(l.Cursor() + delta)
 	if p == PaneDistros {
-		before := m.selected
-		m.syncSelected()
-		if m.selected != before {
-			return m.fetchDetails(true)
-		}
+		return m.selectionChanged(m.selected)
 	}
 	return nil
 }

@@ -18,8 +18,11 @@ import (
 // grows by one field.
 type portsState struct {
 	fetched[backend.Network]
-	cur, off int
+	list list[backend.Port]
 }
+
+func (ps *portsState) scroll() scroller { return &ps.list }
+func (ps *portsState) chrome() int      { return 4 }
 
 type portsMsg struct {
 	id  uint64
@@ -52,7 +55,7 @@ func (m *Model) portsCmds(force bool) []tea.Cmd {
 
 func (m *Model) onPorts(msg portsMsg) {
 	if m.ports.accept(msg.id, msg.net, msg.err) {
-		m.clampPane(PanePorts)
+		m.ports.list.Set(m.ports.val.Ports, m.ports.err, nil)
 	}
 }
 
@@ -90,10 +93,9 @@ func distroLabel(name string) string {
 	return name
 }
 
-func (m *Model) renderPorts(r Rect) {
-	st := m.styles
+func (ps *portsState) render(sh *shared, r Rect) {
+	st := sh.styles
 	P := &st.P
-	ps := m.ports
 	iw := r.W - 2
 	const protoW, portW, pidW = 6, 7, 8
 	flex := max(iw-2-protoW-portW-pidW, 12)
@@ -115,26 +117,16 @@ func (m *Model) renderPorts(r Rect) {
 	hdr := "  " + col("PROTO", protoW, false) + col("ADDRESS", addrW, false) + col("PORT", portW-1, true) + " " +
 		col("PID", pidW-1, true) + " " + col("PROCESS", procW, false) + "DISTRO"
 	body = append(body, P.header.s(fit(hdr, iw)))
-	vis := m.paneRows(PanePorts)
-	for i := ps.off; i < len(n.Ports) && i < ps.off+vis; i++ {
-		p := &n.Ports[i]
-		mark := "  "
-		if i == ps.cur {
-			mark = "▸ "
-		}
+	body = listRows(sh, body, &ps.list, PanePorts, iw, "no listening sockets", func(mark string, p *backend.Port) string {
 		pid := "—"
 		if p.PID != nil {
 			pid = strconv.Itoa(*p.PID)
 		}
-		line := mark + col(p.Proto, protoW, false) + col(p.Address, addrW-1, false) + " " + col(strconv.Itoa(p.Port), portW-1, true) + " " +
+		return mark + col(p.Proto, protoW, false) + col(p.Address, addrW-1, false) + " " + col(strconv.Itoa(p.Port), portW-1, true) + " " +
 			col(pid, pidW-1, true) + " " + col(cmpOr(p.Process, "—"), procW-1, false) + " " + col(distroLabel(p.Distro), distW, false)
-		body = append(body, m.rowPaint(i == ps.cur, PanePorts).s(fit(line, iw)))
-	}
-	if len(n.Ports) == 0 {
-		body = append(body, fit(P.muted.s("  "+emptyNote("no listening sockets", ps.err, !ps.have)), iw))
-	}
+	})
 	note := "all running distros"
-	if m.info.Backend == "local" {
+	if sh.info.Backend == "local" {
 		note = "this machine"
 	}
 	if len(n.Ports) > 0 {
@@ -146,7 +138,7 @@ func (m *Model) renderPorts(r Rect) {
 	for _, s := range n.Notes {
 		note += " · " + s
 	}
-	m.paneBox(r, PanePorts, "Ports", note, body)
+	sh.paneBox(r, PanePorts, "Ports", note, body)
 }
 
 func cmpOr(s, def string) string {

@@ -46,8 +46,8 @@ func TestPortsViewShowsEveryDistroAndDocker(t *testing.T) {
 	}
 	// The cursor moves over the sockets.
 	h.key("j")
-	if h.m.ports.cur != 1 {
-		t.Errorf("cursor %d after j", h.m.ports.cur)
+	if h.m.ports.list.cur != 1 {
+		t.Errorf("cursor %d after j", h.m.ports.list.cur)
 	}
 }
 
@@ -66,11 +66,11 @@ func TestAllProcessesToggle(t *testing.T) {
 	h := newCLIDemoHarness(t, 120, 40)
 	h.key("3")
 	h.key("a")
-	if !h.m.allProcs || h.m.procsFor != allDistros {
-		t.Fatalf("allProcs %v procsFor %q", h.m.allProcs, h.m.procsFor)
+	if !h.m.procPane.all || h.m.procPane.of != allDistros {
+		t.Fatalf("allProcs %v procsFor %q", h.m.procPane.all, h.m.procPane.of)
 	}
 	seen := map[string]bool{}
-	for _, p := range h.m.procs {
+	for _, p := range h.m.procPane.list.items {
 		seen[p.Distro] = true
 	}
 	if !seen["Ubuntu-24.04"] || !seen["docker-desktop"] {
@@ -81,9 +81,9 @@ func TestAllProcessesToggle(t *testing.T) {
 		t.Errorf("no distro column:\n%s", s)
 	}
 	// Kill targets the process's own distro.
-	for i, p := range h.m.procs {
+	for i, p := range h.m.procPane.list.items {
 		if p.Distro == "docker-desktop" {
-			h.m.pCursor = i
+			h.m.procPane.list.cur = i
 			break
 		}
 	}
@@ -93,16 +93,16 @@ func TestAllProcessesToggle(t *testing.T) {
 	}
 	h.key("esc")
 	h.key("a")
-	if h.m.allProcs || h.m.procsFor == allDistros {
+	if h.m.procPane.all || h.m.procPane.of == allDistros {
 		t.Fatal("a did not switch back")
 	}
 }
 
 func TestDockerDistroTerminateAsks(t *testing.T) {
 	h := newCLIDemoHarness(t, 120, 40)
-	for i, r := range h.m.rows {
-		if h.m.distros[r].Name == "docker-desktop" {
-			h.m.cursor = i
+	for i := range h.m.distroPane.list.Len() {
+		if h.m.distroPane.list.At(i).Name == "docker-desktop" {
+			h.m.distroPane.list.MoveTo(i)
 			h.m.syncSelected()
 		}
 	}

@@ -333,22 +333,22 @@ func TestConfigView(t *testing.T) {
 	// Scrolling moves the cursor within the file's rows.
 	h.key("j")
 	h.key("j")
-	if h.m.conf.wcCur != 2 {
-		t.Fatalf("cursor %d after two downs", h.m.conf.wcCur)
+	if h.m.conf.wslconfig.list.cur != 2 {
+		t.Fatalf("cursor %d after two downs", h.m.conf.wslconfig.list.cur)
 	}
 	h.key("G")
-	if h.m.conf.wcCur != len(h.m.conf.res.config.rows)-1 {
+	if h.m.conf.wslconfig.list.cur != len(h.m.conf.res.config.rows)-1 {
 		t.Fatal("G did not reach the last row")
 	}
 	// The wheel scrolls the wsl.conf pane; a click picks a row of it and focuses it.
 	r := h.m.layout.Rect(PaneWSLConf)
 	h.send(tea.MouseWheelMsg{X: r.X + 5, Y: r.Y + 5, Button: tea.MouseWheelDown})
-	if h.m.conf.wfCur != 1 {
-		t.Fatalf("wsl.conf cursor %d after a wheel step", h.m.conf.wfCur)
+	if h.m.conf.wslconf.list.cur != 1 {
+		t.Fatalf("wsl.conf cursor %d after a wheel step", h.m.conf.wslconf.list.cur)
 	}
 	h.send(tea.MouseClickMsg{X: r.X + 5, Y: r.Y + 3 + 4, Button: tea.MouseLeft})
-	if h.m.focus != PaneWSLConf || h.m.conf.wfCur != 4 {
-		t.Fatalf("after a click: focus %v cursor %d", h.m.focus, h.m.conf.wfCur)
+	if h.m.focus != PaneWSLConf || h.m.conf.wslconf.list.cur != 4 {
+		t.Fatalf("after a click: focus %v cursor %d", h.m.focus, h.m.conf.wslconf.list.cur)
 	}
 }
 

@@ -36,10 +36,17 @@ func gapText(gap, cache uint64) string {
 	return " vmmem − used; cache " + chart.HumanBytes(float64(cache))
 }
 
-// renderReclaim is the memory view's status: the gap, what could come back now, the
+// reclaimPane and eventsPane are the memory view's reclaim status and event log; they draw
+// the shared reclaim state (reclaim.go) and have no state of their own.
+type (
+	reclaimPane struct{}
+	eventsPane  struct{}
+)
+
+// render (reclaimPane) is the memory view's status: the gap, what could come back now, the
 // autoMemoryReclaim mode and what WSL will do next.
-func (m *Model) renderReclaim(r Rect) {
-	st := m.styles
+func (reclaimPane) render(sh *shared, r Rect) {
+	st := sh.styles
 	P := &st.P
 	iw := r.W - 2
 	const lw = 13 // label column
@@ -57,19 +64,19 @@ func (m *Model) renderReclaim(r Rect) {
 			line(label, p.s(l))
 		}
 	}
-	last, ok := m.hist.Last()
+	last, ok := sh.hist.Last()
 	switch {
-	case m.rec.vmDown():
+	case sh.rec.vmDown():
 		line("VM stopped", P.cell.s("Windows has all of its memory back"))
-		line("autoReclaim", P.cell.s(cmp.Or(string(m.info.ReclaimMode), "unknown")))
+		line("autoReclaim", P.cell.s(cmp.Or(string(sh.info.ReclaimMode), "unknown")))
 		line("next", P.muted.s("the graph resumes when a distro starts"))
 	case !ok:
 		body = append(body, fit(P.muted.s("  waiting for the first sample…"), iw))
-	case m.sampleErr != "":
+	case sh.sampleErr != "":
 		// The newest sample failed: the last figures are no longer the truth.
 		line("Windows sees", P.muted.s(unknown))
-		wrapped("no sample", m.sampleErr, P.muted)
-		line("autoReclaim", P.cell.s(cmp.Or(string(m.info.ReclaimMode), "unknown")))
+		wrapped("no sample", sh.sampleErr, P.muted)
+		line("autoReclaim", P.cell.s(cmp.Or(string(sh.info.ReclaimMode), "unknown")))
 	default:
 		g := last.Guest
 		hb := func(v uint64) string { return chart.HumanBytes(float64(v)) }
@@ -89,12 +96,12 @@ func (m *Model) renderReclaim(r Rect) {
 			line("other VMs", P.muted.s("not WSL's: ")+P.cell.s(otherVMs(last.Host.OtherVMs)))
 		}
 		line("reclaimable", P.cell.s(hb(g.Reclaimable()))+P.muted.s(" now, of "+hb(g.CacheBytes)+" cache"))
-		mode := m.info.ReclaimMode
+		mode := sh.info.ReclaimMode
 		ms := string(mode)
 		if ms == "" {
 			ms = "unknown"
 		}
-		if m.info.Simulated {
+		if sh.info.Simulated {
 			ms += " (demo; may be sped up)"
 		}
 		line("autoReclaim", P.cell.s(ms))
@@ -103,19 +110,19 @@ func (m *Model) renderReclaim(r Rect) {
 		} else {
 			wrapped("next", "unknown: no .wslconfig read here (WSL's default is dropcache)", P.muted)
 		}
-		if h := m.rec.idleHint(mode); h != "" {
+		if h := sh.rec.idleHint(mode); h != "" {
 			wrapped("idle", h, P.cell)
 		}
 	}
 	if len(body) > r.H-2 {
 		body = body[:r.H-2]
 	}
-	m.paneBox(r, PaneReclaim, "Reclaim", "", body)
+	sh.paneBox(r, PaneReclaim, "Reclaim", "", body)
 }
 
 // renderEvents is the event log, newest first.
-func (m *Model) renderEvents(r Rect) {
-	st := m.styles
+func (eventsPane) render(sh *shared, r Rect) {
+	st := sh.styles
 	P := &st.P
 	iw := r.W - 2
 	const timeW, sizeW = 10, 10
@@ -126,7 +133,7 @@ func (m *Model) renderEvents(r Rect) {
 	}
 	body := make([]string, 0, r.H-2)
 	body = append(body, P.header.s(fit(hdr, iw)))
-	log := m.rec.log
+	log := sh.rec.log
 	for i := len(log) - 1; i >= 0 && len(body) < r.H-2; i-- {
 		e := log[i]
 		var b strings.Builder
@@ -154,7 +161,7 @@ func (m *Model) renderEvents(r Rect) {
 	if len(log) > 0 {
 		note = strconv.Itoa(len(log)) + " · " + note
 	}
-	m.paneBox(r, PaneEvents, "Reclaim events", note, body)
+	sh.paneBox(r, PaneEvents, "Reclaim events", note, body)
 }
 
 // wrapWords splits plain text into at most n lines of at most w cells at spaces; the last line

@@ -95,8 +95,8 @@ func TestKeys(t *testing.T) {
 				t.Fatalf("calls %v", be.Calls())
 			}
 			mustFlash(t, h, flashOK, "sent SIGTERM to")
-			if len(h.m.procs) != 11 {
-				t.Fatalf("process list not refreshed: %d", len(h.m.procs))
+			if len(h.m.procPane.list.items) != 11 {
+				t.Fatalf("process list not refreshed: %d", len(h.m.procPane.list.items))
 			}
 		}},
 		{"kill with SIGKILL is its own choice", nil, []string{"tab", "x", "down", "enter"}, func(t *testing.T, h *harness, be *fake.Backend) {
@@ -106,7 +106,7 @@ func TestKeys(t *testing.T) {
 			mustFlash(t, h, flashOK, "sent SIGKILL to")
 		}},
 		{"kill pid 1 is refused before the dialog", func(h *harness, _ *fake.Backend) {
-			h.m.procs = []backend.Process{{PID: 1, Name: "systemd", User: "root"}, {PID: 7, Name: "bash"}}
+			h.m.procPane.list.items = []backend.Process{{PID: 1, Name: "systemd", User: "root"}, {PID: 7, Name: "bash"}}
 		}, []string{"tab", "x"}, func(t *testing.T, h *harness, be *fake.Backend) {
 			if h.m.dialog != nil {
 				t.Fatal("a confirmation was offered for pid 1")
@@ -115,7 +115,7 @@ func TestKeys(t *testing.T) {
 			mustFlash(t, h, flashErr, "terminate the distro instead")
 		}},
 		{"kill WSL's init is refused before the dialog", func(h *harness, _ *fake.Backend) {
-			h.m.procs = []backend.Process{{PID: 2, Name: "init-systemd(Ub", User: "root"}, {PID: 7, Name: "bash"}}
+			h.m.procPane.list.items = []backend.Process{{PID: 2, Name: "init-systemd(Ub", User: "root"}, {PID: 7, Name: "bash"}}
 		}, []string{"tab", "x"}, func(t *testing.T, h *harness, be *fake.Backend) {
 			if h.m.dialog != nil {
 				t.Fatal("a confirmation was offered for WSL's init")
@@ -138,8 +138,8 @@ func TestKeys(t *testing.T) {
 			}
 		}},
 		{"filter type and enter", nil, []string{"/", "k", "a", "l", "i", "enter"}, func(t *testing.T, h *harness, be *fake.Backend) {
-			if h.m.filtering || h.m.filter.Value() != "kali" || len(h.m.rows) != 1 || h.m.selected != "kali-linux" {
-				t.Fatalf("filtering=%v value=%q rows=%d selected=%q", h.m.filtering, h.m.filter.Value(), len(h.m.rows), h.m.selected)
+			if h.m.distroPane.filtering || h.m.distroPane.filter.Value() != "kali" || h.m.distroPane.list.Len() != 1 || h.m.selected != "kali-linux" {
+				t.Fatalf("filtering=%v value=%q rows=%d selected=%q", h.m.distroPane.filtering, h.m.distroPane.filter.Value(), h.m.distroPane.list.Len(), h.m.selected)
 			}
 			if !strings.Contains(h.screen(), "filter “kali” 1/6") {
 				t.Fatal("kept filter not shown")
@@ -147,37 +147,37 @@ func TestKeys(t *testing.T) {
 		}},
 		{"filter keys do not act", nil, []string{"/", "s", "t", "q"}, func(t *testing.T, h *harness, be *fake.Backend) {
 			mustNotCallPrefix(t, h, "start")
-			if h.quit || h.m.filter.Value() != "stq" || len(h.m.rows) != 0 {
-				t.Fatalf("quit=%v value=%q rows=%d", h.quit, h.m.filter.Value(), len(h.m.rows))
+			if h.quit || h.m.distroPane.filter.Value() != "stq" || h.m.distroPane.list.Len() != 0 {
+				t.Fatalf("quit=%v value=%q rows=%d", h.quit, h.m.distroPane.filter.Value(), h.m.distroPane.list.Len())
 			}
 		}},
 		{"filter esc clears", nil, []string{"/", "d", "e", "b", "esc"}, func(t *testing.T, h *harness, be *fake.Backend) {
-			if h.m.filtering || h.m.filter.Value() != "" || len(h.m.rows) != 6 {
-				t.Fatalf("filtering=%v value=%q rows=%d", h.m.filtering, h.m.filter.Value(), len(h.m.rows))
+			if h.m.distroPane.filtering || h.m.distroPane.filter.Value() != "" || h.m.distroPane.list.Len() != 6 {
+				t.Fatalf("filtering=%v value=%q rows=%d", h.m.distroPane.filtering, h.m.distroPane.filter.Value(), h.m.distroPane.list.Len())
 			}
 		}},
 		{"filter selects first match and fetches its details", nil, []string{"/", "d", "e", "b", "enter"}, func(t *testing.T, h *harness, be *fake.Backend) {
-			if h.m.selected != "Debian" || h.m.procsFor != "Debian" || !h.called("processes Debian") {
-				t.Fatalf("selected=%q procsFor=%q", h.m.selected, h.m.procsFor)
+			if h.m.selected != "Debian" || h.m.procPane.of != "Debian" || !h.called("processes Debian") {
+				t.Fatalf("selected=%q procsFor=%q", h.m.selected, h.m.procPane.of)
 			}
 		}},
 		{"down moves and fetches details", nil, []string{"j", "down"}, func(t *testing.T, h *harness, be *fake.Backend) {
-			if h.m.cursor != 2 || h.m.selected != "Debian" || h.m.mountsFor != "Debian" {
-				t.Fatalf("cursor=%d selected=%q", h.m.cursor, h.m.selected)
+			if h.m.distroPane.list.cur != 2 || h.m.selected != "Debian" || h.m.mountPane.of != "Debian" {
+				t.Fatalf("cursor=%d selected=%q", h.m.distroPane.list.cur, h.m.selected)
 			}
 		}},
 		{"up stops at the top", nil, []string{"j", "k", "up", "up"}, func(t *testing.T, h *harness, be *fake.Backend) {
-			if h.m.cursor != 0 {
-				t.Fatalf("cursor=%d", h.m.cursor)
+			if h.m.distroPane.list.cur != 0 {
+				t.Fatalf("cursor=%d", h.m.distroPane.list.cur)
 			}
 		}},
 		{"G and g", nil, []string{"G"}, func(t *testing.T, h *harness, be *fake.Backend) {
-			if h.m.cursor != 5 {
-				t.Fatalf("cursor=%d", h.m.cursor)
+			if h.m.distroPane.list.cur != 5 {
+				t.Fatalf("cursor=%d", h.m.distroPane.list.cur)
 			}
 			h.key("g")
-			if h.m.cursor != 0 {
-				t.Fatalf("cursor=%d", h.m.cursor)
+			if h.m.distroPane.list.cur != 0 {
+				t.Fatalf("cursor=%d", h.m.distroPane.list.cur)
 			}
 		}},
 		{"view memory", nil, []string{"2"}, func(t *testing.T, h *harness, be *fake.Backend) {
@@ -231,33 +231,33 @@ func TestKeys(t *testing.T) {
 			}
 		}},
 		{"j in the process pane moves the process cursor", nil, []string{"tab", "j", "j"}, func(t *testing.T, h *harness, be *fake.Backend) {
-			if h.m.pCursor != 2 || h.m.cursor != 0 {
-				t.Fatalf("pCursor=%d cursor=%d", h.m.pCursor, h.m.cursor)
+			if h.m.procPane.list.cur != 2 || h.m.distroPane.list.cur != 0 {
+				t.Fatalf("pCursor=%d cursor=%d", h.m.procPane.list.cur, h.m.distroPane.list.cur)
 			}
 		}},
 		{"sort cycles the process order", nil, []string{"tab", "j", "o"}, func(t *testing.T, h *harness, be *fake.Backend) {
-			if h.m.sortBy != byMemory || !strings.Contains(h.screen(), "by memory") {
-				t.Fatalf("sortBy=%v", h.m.sortBy)
+			if h.m.procPane.sortBy != byMemory || !strings.Contains(h.screen(), "by memory") {
+				t.Fatalf("sortBy=%v", h.m.procPane.sortBy)
 			}
-			for i := 1; i < len(h.m.procs); i++ {
-				if h.m.procs[i-1].RSSBytes < h.m.procs[i].RSSBytes {
+			for i := 1; i < len(h.m.procPane.list.items); i++ {
+				if h.m.procPane.list.items[i-1].RSSBytes < h.m.procPane.list.items[i].RSSBytes {
 					t.Fatalf("not sorted by memory at %d", i)
 				}
 			}
 			h.key("o")
 			h.key("o")
-			if h.m.sortBy != byName || h.m.procs[0].Name > h.m.procs[1].Name {
-				t.Fatalf("sortBy=%v first=%q", h.m.sortBy, h.m.procs[0].Name)
+			if h.m.procPane.sortBy != byName || h.m.procPane.list.items[0].Name > h.m.procPane.list.items[1].Name {
+				t.Fatalf("sortBy=%v first=%q", h.m.procPane.sortBy, h.m.procPane.list.items[0].Name)
 			}
 			h.tick()
 			h.tick()
 			h.tick() // a refetch keeps the chosen order
-			if h.m.procs[0].Name > h.m.procs[1].Name {
+			if h.m.procPane.list.items[0].Name > h.m.procPane.list.items[1].Name {
 				t.Fatal("refetch lost the order")
 			}
 			h.key("o")
-			if h.m.sortBy != byCPU {
-				t.Fatalf("sortBy=%v", h.m.sortBy)
+			if h.m.procPane.sortBy != byCPU {
+				t.Fatalf("sortBy=%v", h.m.procPane.sortBy)
 			}
 		}},
 		{"theme cycles", nil, []string{"T"}, func(t *testing.T, h *harness, be *fake.Backend) {
@@ -372,13 +372,13 @@ func mustFlash(t *testing.T, h *harness, k flashKind, sub string) {
 func TestPasteIntoFilter(t *testing.T) {
 	h, _ := newFakeHarness(t, 120, 40)
 	h.send(tea.PasteMsg{Content: "deb"})
-	if h.m.filter.Value() != "" {
+	if h.m.distroPane.filter.Value() != "" {
 		t.Fatal("paste outside the filter changed it")
 	}
 	h.key("/")
 	h.send(tea.PasteMsg{Content: "deb"})
-	if h.m.filter.Value() != "deb" || len(h.m.rows) != 1 || h.m.selected != "Debian" {
-		t.Fatalf("value=%q rows=%d selected=%q", h.m.filter.Value(), len(h.m.rows), h.m.selected)
+	if h.m.distroPane.filter.Value() != "deb" || h.m.distroPane.list.Len() != 1 || h.m.selected != "Debian" {
+		t.Fatalf("value=%q rows=%d selected=%q", h.m.distroPane.filter.Value(), h.m.distroPane.list.Len(), h.m.selected)
 	}
 }
 
@@ -459,14 +459,14 @@ func TestStaleResultsDropped(t *testing.T) {
 	for _, m := range secondMsgs {
 		h.send(m)
 	}
-	if h.m.procsFor != "Debian" {
-		t.Fatalf("procsFor=%q", h.m.procsFor)
+	if h.m.procPane.of != "Debian" {
+		t.Fatalf("procsFor=%q", h.m.procPane.of)
 	}
 	for _, m := range firstMsgs {
 		h.send(m)
 	}
-	if h.m.procsFor != "Debian" || h.m.mountsFor != "Debian" {
-		t.Fatalf("stale result applied: procsFor=%q mountsFor=%q", h.m.procsFor, h.m.mountsFor)
+	if h.m.procPane.of != "Debian" || h.m.mountPane.of != "Debian" {
+		t.Fatalf("stale result applied: procsFor=%q mountsFor=%q", h.m.procPane.of, h.m.mountPane.of)
 	}
 
 	// A sample answer with a wrong id is dropped.
@@ -596,21 +596,21 @@ func TestMouse(t *testing.T) {
 	h, _ := newFakeHarness(t, 120, 40)
 	r := h.m.layout.Rect(PaneDistros)
 	h.send(tea.MouseClickMsg{X: r.X + 5, Y: r.Y + 2 + 3, Button: tea.MouseLeft})
-	if h.m.cursor != 3 || h.m.selected != "kali-linux" {
-		t.Fatalf("click: cursor=%d selected=%q", h.m.cursor, h.m.selected)
+	if h.m.distroPane.list.cur != 3 || h.m.selected != "kali-linux" {
+		t.Fatalf("click: cursor=%d selected=%q", h.m.distroPane.list.cur, h.m.selected)
 	}
 	p := h.m.layout.Rect(PaneProcs)
 	h.send(tea.MouseClickMsg{X: p.X + 3, Y: p.Y + 4, Button: tea.MouseLeft})
-	if h.m.focus != PaneProcs || h.m.pCursor != 2 {
-		t.Fatalf("click procs: focus=%v pCursor=%d", h.m.focus, h.m.pCursor)
+	if h.m.focus != PaneProcs || h.m.procPane.list.cur != 2 {
+		t.Fatalf("click procs: focus=%v pCursor=%d", h.m.focus, h.m.procPane.list.cur)
 	}
 	h.send(tea.MouseWheelMsg{X: r.X + 5, Y: r.Y + 3, Button: tea.MouseWheelDown})
-	if h.m.cursor != 4 {
-		t.Fatalf("wheel: cursor=%d", h.m.cursor)
+	if h.m.distroPane.list.cur != 4 {
+		t.Fatalf("wheel: cursor=%d", h.m.distroPane.list.cur)
 	}
 	h.send(tea.MouseWheelMsg{X: p.X + 5, Y: p.Y + 3, Button: tea.MouseWheelUp})
-	if h.m.pCursor != 1 {
-		t.Fatalf("wheel procs: pCursor=%d", h.m.pCursor)
+	if h.m.procPane.list.cur != 1 {
+		t.Fatalf("wheel procs: pCursor=%d", h.m.procPane.list.cur)
 	}
 }
 
@@ -730,7 +730,7 @@ func TestCapabilitiesFollowTheBackend(t *testing.T) {
 func TestStoppedDistroDetails(t *testing.T) {
 	h, _ := newFakeHarness(t, 120, 40)
 	h.send(procsMsg{id: 0, distro: "Debian", procs: nil})
-	if len(h.m.procs) == 0 {
+	if len(h.m.procPane.list.items) == 0 {
 		t.Fatal("a result nobody asked for (id 0) was applied")
 	}
 	h.m.req.procs = 77

@@ -21,8 +21,11 @@ import (
 // vmsState is the VMs view's data; the root model holds a pointer.
 type vmsState struct {
 	fetched[backend.VMList]
-	cur, off int
+	list list[backend.VM]
 }
+
+func (vs *vmsState) scroll() scroller { return &vs.list }
+func (vs *vmsState) chrome() int      { return 4 }
 
 type vmsMsg struct {
 	id   uint64
@@ -55,7 +58,7 @@ func (m *Model) vmsCmds(force bool) []tea.Cmd {
 
 func (m *Model) onVMs(msg vmsMsg) {
 	if m.vms.accept(msg.id, msg.list, msg.err) {
-		m.clampPane(PaneVMs)
+		m.vms.list.Set(m.vms.val.VMs, m.vms.err, nil)
 	}
 }
 
@@ -95,10 +98,9 @@ func optBytes(v *uint64) string {
 	return chart.HumanBytes(float64(*v))
 }
 
-func (m *Model) renderVMs(r Rect) {
-	st := m.styles
+func (vs *vmsState) render(sh *shared, r Rect) {
+	st := sh.styles
 	P := &st.P
-	vs := m.vms
 	l := vs.val
 	iw := r.W - 2
 	kindW, ownerW, stateW, memW, cpuW, pmemW := 16, 8, 9, 10, 8, 11
@@ -116,29 +118,18 @@ func (m *Model) renderVMs(r Rect) {
 		col("STATE", stateW, false) + col("MEMORY", memW-1, true) + " " + col("CPU", cpuW-1, true) + " " +
 		col("PROCESS", procW, false) + col("PROC MEM", pmemW-1, true)
 	body = append(body, P.header.s(fit(hdr, iw)))
-	vis := m.paneRows(PaneVMs)
-	shown := 0
-	for i := vs.off; i < len(l.VMs) && i < vs.off+vis; i++ {
-		v := &l.VMs[i]
-		mark := "  "
-		if i == vs.cur {
-			mark = "▸ "
-		}
+	body = listRows(sh, body, &vs.list, PaneVMs, iw, "no VMs are running", func(mark string, v *backend.VM) string {
 		cpu := "—"
 		if v.CPUSeconds != nil {
 			cpu = cpuTime(*v.CPUSeconds)
 		}
-		line := mark + col(cmpOr(v.Kind, backend.VMKindUnknown), kindW-1, false) + " " + col(cmpOr(v.Owner, "—"), ownerW-1, false) + " " +
+		return mark + col(cmpOr(v.Kind, backend.VMKindUnknown), kindW-1, false) + " " + col(cmpOr(v.Owner, "—"), ownerW-1, false) + " " +
 			col(vmName(v), nameW-1, false) + " " + col(cmpOr(v.State, "—"), stateW-1, false) + " " +
 			col(optBytes(v.MemoryBytes), memW-1, true) + " " + col(cpu, cpuW-1, true) + " " +
 			col(cmpOr(v.Process, "—"), procW-1, false) + " " + col(optBytes(v.ProcessBytes), pmemW-1, true)
-		body = append(body, m.rowPaint(i == vs.cur, PaneVMs).s(fit(line, iw)))
-		shown++
-	}
-	if len(l.VMs) == 0 {
-		body = append(body, fit(P.muted.s("  "+emptyNote("no VMs are running", vs.err, !vs.have)), iw))
-		shown++
-	}
+	})
+	from, to := vs.list.window()
+	vis, shown := vs.list.Visible(), max(to-from, 1)
 	// What could not be read, below the table where rows are left: each VM's note, then the
 	// list's (what elevation would add).
 	var notes []string
@@ -163,5 +154,5 @@ func (m *Model) renderVMs(r Rect) {
 	if vs.err != "" && len(l.VMs) > 0 {
 		note = vs.err
 	}
-	m.paneBox(r, PaneVMs, "VMs", note, body)
+	sh.paneBox(r, PaneVMs, "VMs", note, body)
 }

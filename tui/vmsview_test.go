@@ -90,8 +90,8 @@ func TestVMsKeyRequestsTheList(t *testing.T) {
 		}
 	}
 	h.key("j")
-	if h.m.vms.cur != 1 {
-		t.Errorf("cursor %d after j", h.m.vms.cur)
+	if h.m.vms.list.cur != 1 {
+		t.Errorf("cursor %d after j", h.m.vms.list.cur)
 	}
 }
 

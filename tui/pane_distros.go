@@ -1,0 +1,329 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/tui/chart"
+)
+
+// distrosPane is the distro table: the list of every registered distro (filtered with /), whose
+// cursor is the dashboard's selection, and the keys that act on the selected distro.
+type distrosPane struct {
+	list      list[backend.Distro]
+	filter    textinput.Model
+	filtering bool
+	listErr   string // the last list request's error (the list shown is the one before it)
+}
+
+func newDistrosPane() distrosPane {
+	p := distrosPane{filter: textinput.New()}
+	p.filter.Prompt = "/"
+	p.filter.Placeholder = "filter distros"
+	p.filter.CharLimit = 64
+	return p
+}
+
+func (p *distrosPane) scroll() scroller { return &p.list }
+func (p *distrosPane) chrome() int      { return 3 }
+
+func sameDistro(a, b *backend.Distro) bool { return a.Name == b.Name }
+
+// set takes a new list; the cursor stays on the distro it was on.
+func (p *distrosPane) set(ds []backend.Distro) {
+	p.list.Set(ds, "", sameDistro)
+}
+
+// refilter applies the filter text, keeping the selected distro where it still shows.
+func (p *distrosPane) refilter() {
+	q := strings.ToLower(strings.TrimSpace(p.filter.Value()))
+	var match func(*backend.Distro) bool
+	if q != "" {
+		match = func(d *backend.Distro) bool { return strings.Contains(strings.ToLower(d.Name), q) }
+	}
+	p.list.setFilter(match, sameDistro)
+}
+
+// selectedName is the distro under the cursor ("" = none).
+func (p *distrosPane) selectedName() string {
+	if d, ok := p.list.Selected(); ok {
+		return d.Name
+	}
+	return ""
+}
+
+// onKey takes the keys that act on the selected distro; they work whichever pane has focus.
+func (p *distrosPane) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := &h.ctxt().keys
+	switch {
+	case key.Matches(msg, k.Filter):
+		p.filtering = true
+		h.ctxt().focus = PaneDistros
+		return p.filter.Focus(), true
+	case key.Matches(msg, k.Start):
+		return p.act(h, backend.ActStart), true
+	case key.Matches(msg, k.Terminate):
+		return p.act(h, backend.ActTerminate), true
+	case key.Matches(msg, k.SetDefault):
+		return p.act(h, backend.ActSetDefault), true
+	case key.Matches(msg, k.Keep):
+		return p.keepAction(h, backend.ActKeep), true
+	case key.Matches(msg, k.Release):
+		return p.keepAction(h, backend.ActRelease), true
+	case key.Matches(msg, k.Shell):
+		return h.shell(), true
+	}
+	return nil, false
+}
+
+// onFilterKey edits the filter while it is open: enter keeps it, esc clears it.
+func (p *distrosPane) onFilterKey(h host, msg tea.Msg) tea.Cmd {
+	before := h.ctxt().selected
+	if kp, ok := msg.(tea.KeyPressMsg); ok {
+		switch kp.String() {
+		case "esc":
+			p.filtering = false
+			p.filter.Blur()
+			p.filter.SetValue("")
+			p.refilter()
+			return h.selectionChanged(before)
+		case "enter":
+			p.filtering = false
+			p.filter.Blur()
+			p.refilter()
+			p.list.MoveTo(0)
+			return h.selectionChanged(before)
+		}
+	}
+	value := p.filter.Value()
+	var cmd tea.Cmd
+	p.filter, cmd = p.filter.Update(msg)
+	if p.filter.Value() != value {
+		p.refilter()
+	}
+	return tea.Batch(cmd, h.selectionChanged(before))
+}
+
+// selectedFor is the selected distro for an action, or a message saying why there is none.
+func (p *distrosPane) selectedFor(h host) (backend.Distro, bool) {
+	d, ok := p.list.Selected()
+	if !ok {
+		h.setFlash(flashInfo, "no distro selected")
+		return backend.Distro{}, false
+	}
+	return *d, true
+}
+
+// act starts, terminates or makes default the selected distro, after the checks that make the
+// key say what is wrong instead of failing in wsl.exe.
+func (p *distrosPane) act(h host, a backend.Action) tea.Cmd {
+	if h.refuse(a) {
+		return nil
+	}
+	d, ok := p.selectedFor(h)
+	if !ok {
+		return nil
+	}
+	switch {
+	case d.State.Busy():
+		h.setFlash(flashInfo, fmt.Sprintf("%s is %s", d.Name, strings.ToLower(string(d.State))))
+		return nil
+	case a == backend.ActStart && d.State == backend.StateRunning:
+		h.setFlash(flashInfo, d.Name+" is already running")
+		return nil
+	case a == backend.ActTerminate && d.State == backend.StateStopped:
+		h.setFlash(flashInfo, d.Name+" is not running")
+		return nil
+	case a == backend.ActSetDefault && d.Default:
+		h.setFlash(flashInfo, d.Name+" is already the default")
+		return nil
+	case a == backend.ActTerminate && backend.IsDockerDistro(d.Name):
+		h.openDialog(&dialog{title: "Terminate " + d.Name + "?",
+			body: "It is Docker Desktop's distro." + dockerNote(a, d.Name, h.ctxt().distros),
+			op:   op{act: a, distro: d.Name}})
+		return nil
+	}
+	return h.startAction(op{act: a, distro: d.Name})
+}
+
+// keepAction is K (keep) and R (release) on the selected distro.
+func (p *distrosPane) keepAction(h host, a backend.Action) tea.Cmd {
+	if h.refuse(a) {
+		return nil
+	}
+	d, ok := p.selectedFor(h)
+	if !ok {
+		return nil
+	}
+	switch {
+	case a == backend.ActKeep && d.Kept:
+		h.setFlash(flashInfo, d.Name+" is already kept (R releases it)")
+		return nil
+	case a == backend.ActRelease && !d.Kept && !d.Held:
+		h.setFlash(flashInfo, d.Name+" is neither held nor kept by wsldash")
+		return nil
+	}
+	return h.startAction(op{act: a, distro: d.Name})
+}
+
+func (p *distrosPane) render(sh *shared, r Rect) {
+	st := sh.styles
+	P := &st.P
+	iw := r.W - 2
+	// Columns: marker 2, name flex, state 13, ver 4, disk 9, held 5.
+	const stateW, verW, diskW, heldW = 13, 4, 9, 5
+	showDisk := iw >= 2+14+stateW+verW+diskW
+	showHeld := iw >= 2+16+stateW+verW+diskW+heldW
+	restW := verW
+	if showDisk {
+		restW += diskW
+	}
+	if showHeld {
+		restW += heldW
+	}
+	nameW := max(iw-2-stateW-restW, 4)
+	// On wide screens the name column stops growing and the install folder gets the rest.
+	const maxNameW, minLocW = 28, 16
+	locW := 0
+	if nameW > maxNameW+minLocW {
+		locW = nameW - maxNameW
+		nameW = maxNameW
+		restW += locW
+	}
+	exact := 2+nameW+stateW+restW == iw
+	body := make([]string, 0, r.H-2)
+	hdr := "  " + col("NAME", nameW, false) + col("STATE", stateW, false) + col("WSL", verW, false)
+	if showDisk {
+		hdr += col("DISK", diskW-1, true) + " "
+	}
+	if showHeld {
+		hdr += col("", heldW, false)
+	}
+	if locW > 0 {
+		hdr += col("LOCATION", locW, false)
+	}
+	body = append(body, P.header.s(fit(hdr, iw)))
+	l := &p.list
+	from, to := l.window()
+	for i := from; i < to; i++ {
+		d := l.At(i)
+		sel := i == l.cur
+		name := d.Name
+		if d.Default {
+			name += " ★"
+		}
+		if backend.IsDockerDistro(d.Name) && textWidth(name)+len(" (Docker)") <= nameW-1 {
+			name += " (Docker)" // where there is room; the memory and ports views always say so
+		}
+		stateText, stPaint := sh.stateCell(d)
+		mark := "  "
+		if sel {
+			mark = "▸ "
+		}
+		rest := col(strconv.Itoa(d.Version), verW, false)
+		if showDisk {
+			disk := "—"
+			if d.DiskBytes > 0 {
+				disk = chart.HumanBytes(float64(d.DiskBytes))
+			}
+			rest += col(disk, diskW-1, true) + " "
+		}
+		if showHeld {
+			held := ""
+			switch {
+			case d.Kept:
+				held = "kept"
+			case d.Held:
+				held = "held"
+			case d.Version == 1: // outside the VM: no VM figures come from it
+				held = "no VM"
+			}
+			rest += col(held, heldW, false)
+		}
+		if locW > 0 {
+			loc := d.BasePath
+			if loc == "" {
+				loc = d.DiskPath
+			}
+			rest += colTail(shortPath(loc), locW)
+		}
+		left := mark + col(name, nameW-1, false) + " "
+		stateCol := col(stateText, stateW, false)
+		var line string
+		if sel {
+			sst := st.SelectedDim
+			if sh.focus == PaneDistros {
+				sst = st.Selected
+			}
+			line = sst.Render(left) + sh.stateStyle(d).Inherit(sst).Render(stateCol) + sst.Render(rest)
+		} else {
+			line = P.cell.s(left) + stPaint.s(stateCol) + P.muted.s(rest)
+		}
+		if !exact {
+			line = fit(line, iw)
+		}
+		body = append(body, line)
+	}
+	if l.Len() == 0 {
+		msg := "no distros"
+		switch {
+		case p.listErr != "":
+			msg = p.listErr
+		case p.filter.Value() != "":
+			msg = "no distro matches “" + p.filter.Value() + "”"
+		case !l.have && sh.distros == nil:
+			msg = "loading…"
+		case sh.info.Backend == "local":
+			msg = "this machine has no WSL distros"
+		}
+		body = append(body, fit(P.muted.s("  "+msg), iw))
+	}
+	running := 0
+	for i := range sh.distros {
+		if sh.distros[i].State == backend.StateRunning {
+			running++
+		}
+	}
+	note := fmt.Sprintf("%d running · %d", running, len(sh.distros))
+	if q := p.filter.Value(); q != "" && !p.filtering {
+		note = fmt.Sprintf("filter “%s” %d/%d", q, l.Len(), len(sh.distros))
+	}
+	if p.listErr != "" && l.Len() > 0 {
+		note = p.listErr
+	}
+	sh.paneBox(r, PaneDistros, "Distros", note, body)
+}
+
+// stateCell is the state column: a pending action's spinner, else a coloured dot and the state.
+func (sh *shared) stateCell(d *backend.Distro) (string, paint) {
+	st := sh.styles
+	if p, ok := sh.pending[d.Name]; ok {
+		return sh.spinner() + " " + p.label + "…", st.P.pending
+	}
+	if p, ok := sh.pending[vmKey]; ok && p.act == backend.ActShutdown && d.State == backend.StateRunning {
+		return sh.spinner() + " stopping…", st.P.pending
+	}
+	dot := "○ "
+	switch {
+	case d.State == backend.StateRunning:
+		dot = "● "
+	case d.State.Busy():
+		dot = "◌ "
+	}
+	return dot + string(d.State), st.statePaint(d.State)
+}
+
+// stateStyle is the style of a row's state cell (for the selected row, which is re-rendered).
+func (sh *shared) stateStyle(d *backend.Distro) lipgloss.Style {
+	if _, ok := sh.pending[d.Name]; ok {
+		return sh.styles.Pending
+	}
+	return sh.styles.stateStyle(d.State)
+}
