@@ -51,8 +51,11 @@ func Reclaimable(vhdx *int64, inside *FSUsage) *int64 {
 }
 
 // ReclaimAdvice is what gives a WSL 2 distro's freed space back to Windows: the disk file never
-// shrinks by itself (microsoft/WSL#4699).
+// shrinks by itself (microsoft/WSL#4699). Docker Desktop's distros are left to Docker Desktop.
 func ReclaimAdvice(name string) string {
+	if IsDockerDistro(name) {
+		return "it is Docker Desktop's: compacting or stopping it with wsl breaks Docker Desktop; free space with docker system prune and shrink it from Docker Desktop's own settings"
+	}
 	return fmt.Sprintf("wsldash compact %s --yes: fstrim inside and stop it, then Optimize-VHD (or diskpart) in an elevated prompt shrinks the file (needs admin); or wsldash compact %s --sparse --yes: a sparse disk hands freed blocks back without elevation (WSL gates it behind --allow-unsafe)", name, name)
 }
 
@@ -135,4 +138,10 @@ func blockUnit(h string) (int64, bool) {
 		return 0, false
 	}
 	return n * mult, true
+}
+
+// NotRunningNote says why a distro's inside is unknown: it is not running, and a look would
+// start it.
+func NotRunningNote(s State) string {
+	return strings.ToLower(string(s)) + ": the space used inside is known only while it runs (wsldash does not start a distro to look)"
 }

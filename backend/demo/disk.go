@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/wsldash/wsldash/backend"
@@ -42,7 +41,7 @@ func (b *Backend) DiskUsage(ctx context.Context, name string) (backend.DiskUsage
 		size := int64(demoFSBlocks) * 1024
 		u.Inside = &backend.FSUsage{SizeBytes: size, UsedBytes: used, AvailBytes: max(size-used-size/20, 0)}
 	} else {
-		notes = append(notes, fmt.Sprintf("%s is %s: the space used inside is known only while it runs (wsldash does not start it to look)", d.Name, strings.ToLower(string(d.State))))
+		notes = append(notes, backend.NotRunningNote(d.State))
 	}
 	u.Reclaimable = backend.Reclaimable(u.VHDXBytes, u.Inside)
 	u.Note = strings.Join(notes, "; ")

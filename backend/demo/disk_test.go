@@ -23,7 +23,7 @@ func TestDiskUsage(t *testing.T) {
 	}
 	// Stopped: the file's size, the inside unknown (nil), and not started to look.
 	u, err = b.DiskUsage(ctx, "Debian")
-	if err != nil || u.VHDXBytes == nil || u.Inside != nil || u.Reclaimable != nil || !strings.Contains(u.Note, "does not start") {
+	if err != nil || u.VHDXBytes == nil || u.Inside != nil || u.Reclaimable != nil || !strings.Contains(u.Note, "does not start a distro") {
 		t.Fatalf("stopped: %+v %v", u, err)
 	}
 	ds, _ := b.Distros(ctx)

@@ -42,7 +42,7 @@ func (b *Backend) DiskUsage(ctx context.Context, name string) (backend.DiskUsage
 		notes = append(notes, "the size of "+d.DiskPath+" could not be read")
 	}
 	if d.State != backend.StateRunning {
-		notes = append(notes, fmt.Sprintf("%s is %s: the space used inside is known only while it runs (wsldash does not start it to look)", d.Name, strings.ToLower(string(d.State))))
+		notes = append(notes, backend.NotRunningNote(d.State))
 	} else if fs, err := b.df(ctx, d.Name); err != nil {
 		if ctx.Err() != nil {
 			return u, ctx.Err()

@@ -58,7 +58,7 @@ func TestDiskUsageStoppedNotStarted(t *testing.T) {
 	if u.VHDXBytes == nil || *u.VHDXBytes != 8<<30 || u.Inside != nil || u.Reclaimable != nil {
 		t.Fatalf("%+v", u)
 	}
-	if !strings.Contains(u.Note, "does not start it") {
+	if !strings.Contains(u.Note, "does not start a distro") {
 		t.Fatalf("note %q", u.Note)
 	}
 	if got := dfCalls(f); len(got) != 0 {
