@@ -271,8 +271,13 @@ func TestCompact(t *testing.T) {
 	if got := changing(f); len(got) != 0 {
 		t.Fatalf("dry run called %q", got)
 	}
-	if plan.Before == nil || *plan.Before != 40<<30 || plan.After != nil || len(plan.Steps) != 3 || !strings.Contains(plan.Elevated, `C:\wsl\Ubuntu\ext4.vhdx`) {
+	if plan.Before == nil || *plan.Before != 40<<30 || plan.After != nil || len(plan.Steps) != 4 || !strings.Contains(plan.Elevated, `C:\wsl\Ubuntu\ext4.vhdx`) {
 		t.Fatalf("plan %+v", plan)
+	}
+	// A terminated distro's disk stays attached to WSL's VM ("the VHD is currently in use … wsl.exe
+	// --shutdown", WSL's MessageVhdInUse): the plan says to shut WSL down before Optimize-VHD.
+	if !strings.HasPrefix(plan.Steps[2], "wsl --shutdown") || !strings.HasPrefix(plan.Steps[3], "in an elevated prompt: Optimize-VHD") {
+		t.Fatalf("steps %q", plan.Steps)
 	}
 	// Elevated method: fstrim, stop; the file keeps its size (only Optimize-VHD shrinks it).
 	res, err := b.Compact(ctx, "Ubuntu", CompactOptions{})

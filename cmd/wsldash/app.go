@@ -75,6 +75,7 @@ from the keyboard. Without a subcommand it opens the dashboard.`,
 	root.AddCommand(hostCmd(a)) // host_cmd.go
 	root.AddCommand(doctorCmd(a))
 	root.AddCommand(vmsCmd(a))
+	root.AddCommand(dfCmd(a))
 	addCompletions(root, a) // after every command is added
 	return root
 }

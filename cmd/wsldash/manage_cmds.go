@@ -326,7 +326,7 @@ func printCompact(w io.Writer, r wsl.CompactResult) {
 	}
 	fmt.Fprintln(w)
 	if r.Method == "elevated" && !r.DryRun {
-		fmt.Fprintf(w, "The file shrinks only with elevation; in an elevated prompt run:\n  %s\n", r.Elevated)
+		fmt.Fprintf(w, "The file shrinks only with elevation: stop WSL (wsl --shutdown: its VM keeps the disk attached), then in an elevated prompt run:\n  %s\n", r.Elevated)
 	}
 }
 

@@ -189,6 +189,7 @@ func TestREADMEJSONContract(t *testing.T) {
 		"move":         {reflect.TypeFor[wsl.MoveResult](), cliDouble("move", "Ubuntu", `D:\wsl\Ubuntu`, "--yes", "--json")},
 		"manage":       {reflect.TypeFor[manageJSON](), cliDouble("resize", "Ubuntu", "256GB", "--yes", "--json")},
 		"compact":      {reflect.TypeFor[wsl.CompactResult](), cliDouble("compact", "Ubuntu", "--yes", "--json")},
+		"df":           {reflect.TypeFor[[]backend.DiskUsage](), cli("df", "--json", "--demo")},
 	}
 
 	readme := readREADME(t)

@@ -85,6 +85,8 @@ type State struct {
 	VMIdleSince    string `json:"vm_idle_since,omitempty"`
 	// Manage: --list --online, --install, --manage and compact's fstrim (manage.go).
 	Manage *ManageState `json:"manage,omitempty"`
+	// DF: which df each distro has (df.go).
+	DF *DFState `json:"df,omitempty"`
 }
 
 var st State
@@ -170,6 +172,9 @@ func dispatch(args []string) int {
 		fail("interactive shells are not supported by fakewsl", "Wsl/E_INVALIDARG")
 	}
 	if code, ok := manageDispatch(args); ok {
+		return code
+	}
+	if code, ok := guestDispatch(args); ok {
 		return code
 	}
 	switch args[0] {

@@ -99,6 +99,7 @@ type State struct {
 	VM               string            `json:"vm,omitempty"`
 	VMIdleSince      string            `json:"vm_idle_since,omitempty"`
 	Manage           *ManageState      `json:"manage,omitempty"`
+	DF               *DFState          `json:"df,omitempty"`
 }
 
 // Fake is one configured instance: a state file and a call log in a temp dir.

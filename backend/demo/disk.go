@@ -1,0 +1,49 @@
+package demo
+
+import (
+	"context"
+	"strings"
+
+	"github.com/wsldash/wsldash/backend"
+)
+
+var _ backend.DiskReporter = (*Backend)(nil)
+
+// demoFSBlocks is the df size (1K-blocks) of the ext4 on a fresh 1 TB ext4.vhdx.
+const demoFSBlocks = 1055762868
+
+// DiskUsage answers as the wsl backend does: the disk file's size, and for a running WSL 2
+// distro the inside's use (simulated: what its export would hold, a third of the file), the
+// rest unknown. Nothing is started.
+func (b *Backend) DiskUsage(ctx context.Context, name string) (backend.DiskUsage, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.advance()
+	d, err := b.find(name)
+	if err != nil {
+		return backend.DiskUsage{Distro: name}, err
+	}
+	u := backend.DiskUsage{Distro: d.Name, State: d.State, Version: d.Version, DiskPath: d.DiskPath}
+	if d.Version != 2 {
+		u.Note = "WSL 1 has no virtual disk: its files are in the Windows folder " + d.BasePath
+		return u, nil
+	}
+	u.Reclaim = backend.ReclaimAdvice(d.Name)
+	var notes []string
+	if d.DiskBytes > 0 {
+		n := d.DiskBytes
+		u.VHDXBytes = &n
+	} else {
+		notes = append(notes, "the disk file's size is unknown")
+	}
+	if d.State == backend.StateRunning {
+		used := archiveBytes(d) / 1024 * 1024
+		size := int64(demoFSBlocks) * 1024
+		u.Inside = &backend.FSUsage{SizeBytes: size, UsedBytes: used, AvailBytes: max(size-used-size/20, 0)}
+	} else {
+		notes = append(notes, backend.NotRunningNote(d.State))
+	}
+	u.Reclaimable = backend.Reclaimable(u.VHDXBytes, u.Inside)
+	u.Note = strings.Join(notes, "; ")
+	return u, nil
+}

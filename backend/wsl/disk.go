@@ -1,0 +1,76 @@
+package wsl
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/wsl/wslexe"
+	"github.com/wsldash/wsldash/backend/wsl/wslout"
+)
+
+var _ backend.DiskReporter = (*Backend)(nil)
+
+// DiskUsage is a distro's ext4.vhdx size (from the registry's disk path, as Distros reports it)
+// beside the guest's df of / — only when the distro is running: `wsl.exe -d NAME --exec df`
+// would boot a stopped one, so its inside stays unknown (nil). The list is asked fresh first,
+// so a distro that stopped a moment ago is not started again (a race of a few milliseconds
+// remains: wsl.exe has no "run only if running").
+func (b *Backend) DiskUsage(ctx context.Context, name string) (backend.DiskUsage, error) {
+	u := backend.DiskUsage{Distro: name}
+	if err := b.checkName("df", name); err != nil {
+		return u, err
+	}
+	d, err := b.find(ctx, "df", name)
+	if err != nil {
+		return u, err
+	}
+	u = backend.DiskUsage{Distro: d.Name, State: d.State, Version: d.Version, DiskPath: d.DiskPath}
+	if d.Version != 2 {
+		u.Note = "WSL 1 has no virtual disk: its files are in the Windows folder " + orUnknown(d.BasePath)
+		return u, nil
+	}
+	u.Reclaim = backend.ReclaimAdvice(d.Name)
+	var notes []string
+	if d.DiskBytes > 0 {
+		n := d.DiskBytes
+		u.VHDXBytes = &n
+	} else if d.DiskPath == "" {
+		notes = append(notes, "the disk file's size is unknown here (the registry cannot be read)")
+	} else {
+		notes = append(notes, "the size of "+d.DiskPath+" could not be read")
+	}
+	if d.State != backend.StateRunning {
+		notes = append(notes, backend.NotRunningNote(d.State))
+	} else if fs, err := b.df(ctx, d.Name); err != nil {
+		if ctx.Err() != nil {
+			return u, ctx.Err()
+		}
+		notes = append(notes, "df inside failed: "+err.Error())
+	} else {
+		u.Inside = &fs
+	}
+	u.Reclaimable = backend.Reclaimable(u.VHDXBytes, u.Inside)
+	u.Note = strings.Join(notes, "; ")
+	return u, nil
+}
+
+// df runs backend.DFArgs in the distro and parses its answer.
+func (b *Backend) df(ctx context.Context, name string) (backend.FSUsage, error) {
+	res, err := b.run.Run(wslexe.Operation(ctx), append([]string{"-d", name, "--exec"}, backend.DFArgs...)...)
+	if err != nil {
+		if msg := strings.TrimSpace(wslout.DecodeStderr(res.Stderr)); msg != "" && !strings.Contains(err.Error(), msg) {
+			return backend.FSUsage{}, fmt.Errorf("%w: %s", err, msg)
+		}
+		return backend.FSUsage{}, err
+	}
+	return backend.ParseDF(string(res.Stdout))
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "(unknown here)"
+	}
+	return s
+}
