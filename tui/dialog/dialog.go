@@ -196,6 +196,14 @@ func (d Dialog) WithKeys(k Keys) Dialog {
 	return d
 }
 
+// own gives ti a value of its own: a textinput.Model copy shares its runes with the original,
+// and editing in place (backspace) would change a Dialog the caller still holds.
+func own(ti *textinput.Model) {
+	pos := ti.Position()
+	ti.SetValue(ti.Value())
+	ti.SetCursor(pos)
+}
+
 // Kind is the dialog's kind; None for the zero Dialog.
 func (d Dialog) Kind() Kind { return d.kind }
 
@@ -309,6 +317,7 @@ func (d Dialog) updateTypedName(msg tea.KeyPressMsg, k Keys) (Dialog, Result, te
 	}
 	var cmd tea.Cmd
 	before := d.input.Value()
+	own(&d.input)
 	d.input, cmd = d.input.Update(msg)
 	if d.input.Value() != before {
 		d.note = ""
@@ -324,12 +333,14 @@ func quote(s string) string { return "“" + s + "”" }
 func (d Dialog) Paste(text string) Dialog {
 	switch d.kind {
 	case TypedName:
+		own(&d.input)
 		d.input, _ = d.input.Update(tea.PasteMsg{Content: text})
 		d.note = ""
 	case Form:
 		if d.focus < len(d.fields) && len(d.fields[d.focus].Choices) == 0 {
 			d.fields = slices.Clone(d.fields)
 			f := &d.fields[d.focus]
+			own(&f.input)
 			f.input, _ = f.input.Update(tea.PasteMsg{Content: text})
 			f.err = ""
 		}
@@ -416,6 +427,7 @@ func (d Dialog) updateForm(msg tea.KeyPressMsg, k Keys) (Dialog, Result, tea.Cmd
 	}
 	var cmd tea.Cmd
 	before := f.input.Value()
+	own(&f.input)
 	f.input, cmd = f.input.Update(msg)
 	if f.input.Value() != before {
 		f.err = ""

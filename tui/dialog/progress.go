@@ -114,17 +114,16 @@ func (p *progress) elapsed() time.Duration { return max(p.now.Sub(p.started), 0)
 // formatLeft says how long is left, rounded as a person would: "about 45s left",
 // "about 2m10s left" (to 10 s), "about 1h05m left" (to the minute).
 func formatLeft(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("about %ds left", max(int(d.Round(time.Second).Seconds()), 1))
-	case d < time.Hour:
-		s := int(d.Round(10 * time.Second).Seconds())
+	if s := int(d.Round(time.Second) / time.Second); s < 60 {
+		return fmt.Sprintf("about %ds left", max(s, 1))
+	}
+	if s := int(d.Round(10*time.Second) / time.Second); s < 3600 {
 		if s%60 == 0 {
 			return fmt.Sprintf("about %dm left", s/60)
 		}
 		return fmt.Sprintf("about %dm%02ds left", s/60, s%60)
 	}
-	m := int(d.Round(time.Minute).Minutes())
+	m := int(d.Round(time.Minute) / time.Minute)
 	return fmt.Sprintf("about %dh%02dm left", m/60, m%60)
 }
 
