@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"time"
+
 	"fmt"
 
 	"charm.land/bubbles/v2/key"
@@ -10,26 +12,61 @@ import (
 	"github.com/wsldash/wsldash/backend/reclaim"
 	"github.com/wsldash/wsldash/themes"
 	"github.com/wsldash/wsldash/tui/chart"
+	dlg "github.com/wsldash/wsldash/tui/dialog"
 )
 
-// dialog is a yes/no confirmation, or (with choices) a pick of one of several forms of an
-// action confirmed with Enter; the root model owns it and interprets the answer.
+// dialog is the dialog on screen: one tui/dialog component (confirm, choose, typed name, form,
+// progress) and what the root does with its answer. The root owns it; panes ask for one through
+// host.openDialog.
 type dialog struct {
-	title   string
-	body    string
-	yes     bool // the focused button
-	op      op
-	choices []dialogChoice
-	choice  int    // the highlighted choice
-	verb    string // what confirming a choice does, for the hint ("reclaim", "send")
+	d           dlg.Dialog
+	title, body string
+	op          op             // what a confirm or choose starts (startAction), unless then is set
+	choices     []dialogChoice // a choose dialog's choices, by index
+	job         uint64         // a progress dialog's job
+	// then handles a confirmed answer instead of starting op (forms, typed names, menus).
+	then func(m *Model, r dlg.Result) tea.Cmd
 }
 
-// dialogChoice is one option of a choice dialog: a reclaim mode or a signal.
+// dialogChoice is one option of a choice dialog: a reclaim mode, a signal, a menu entry.
 type dialogChoice struct {
 	label, desc string
+	disabled    string // why it cannot be chosen ("" = it can)
 	mode        backend.ReclaimMode
 	sig         backend.Signal
 }
+
+// confirmDialog asks yes or no before starting o; danger focuses No first.
+func confirmDialog(title, body string, o op, danger bool) *dialog {
+	return &dialog{d: dlg.NewConfirm(title, body, danger), title: title, body: body, op: o}
+}
+
+// chooseDialog offers choices; confirming one starts o with the choice's mode or signal.
+func chooseDialog(title, body, verb string, choices []dialogChoice, o op) *dialog {
+	cs := make([]dlg.Choice, len(choices))
+	for i, c := range choices {
+		cs[i] = dlg.Choice{Label: c.label, Desc: c.desc, Disabled: c.disabled}
+	}
+	return &dialog{d: dlg.NewChoose(title, body, verb, cs), title: title, body: body, op: o, choices: choices}
+}
+
+// formDialog asks for fields; then gets their values.
+func formDialog(title, body, verb string, fields []dlg.Field, then func(m *Model, r dlg.Result) tea.Cmd) *dialog {
+	return &dialog{d: dlg.NewForm(title, body, verb, fields), title: title, body: body, then: then}
+}
+
+// typedNameDialog confirms a destructive action once name is typed.
+func typedNameDialog(title, body, name string, then func(m *Model, r dlg.Result) tea.Cmd) *dialog {
+	return &dialog{d: dlg.NewTypedName(title, body, name), title: title, body: body, then: then}
+}
+
+// progressDialog shows job id's progress.
+func progressDialog(title, body string, total int64, started time.Time, id uint64) *dialog {
+	return &dialog{d: dlg.NewProgress(title, body, total, started), title: title, body: body, job: id}
+}
+
+// choice is the highlighted choice of a choose dialog.
+func (d *dialog) choice() int { return d.d.Cursor() }
 
 // keepChoice is the quit dialog's "keep and quit" (a mode no reclaim has).
 const keepChoice backend.ReclaimMode = "keep-and-quit"
@@ -132,9 +169,9 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if m.refuse(backend.ActShutdown) {
 			return m, nil
 		}
-		m.dialog = &dialog{title: "Shut down WSL?",
-			body: "Every running distro stops and the VM shuts down (wsl --shutdown)." + dockerNote(backend.ActShutdown, "", m.distros),
-			op:   op{act: backend.ActShutdown}}
+		m.dialog = confirmDialog("Shut down WSL?",
+			"Every running distro stops and the VM shuts down (wsl --shutdown)."+dockerNote(backend.ActShutdown, "", m.distros),
+			op{act: backend.ActShutdown}, true)
 	case key.Matches(msg, k.Reclaim):
 		if m.refuse(backend.ActReclaim) {
 			return m, nil
@@ -143,8 +180,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if s, ok := m.hist.Last(); ok {
 			body += fmt.Sprintf(" About %s of page cache can be dropped now.", chart.HumanBytes(float64(s.Guest.Reclaimable())))
 		}
-		m.dialog = &dialog{title: "Reclaim memory?", body: body, choices: reclaimChoices, verb: "reclaim",
-			op: op{act: backend.ActReclaim, mode: reclaimChoices[0].mode}}
+		m.dialog = chooseDialog("Reclaim memory?", body, "reclaim", reclaimChoices, op{act: backend.ActReclaim})
 	default:
 		// The panes' own keys: the focused pane's first, then the distro table's (its keys act
 		// on the selection from anywhere) and the process list's.
@@ -171,43 +207,42 @@ func (m *Model) keyPanes() []keyPane {
 	return out
 }
 
+// dialogKeys are the KeyMap's bindings the dialog component reacts to.
+func (m *Model) dialogKeys() dlg.Keys {
+	k := &m.keys
+	return dlg.Keys{Up: k.Up, Down: k.Down, Next: k.FocusNext, Prev: k.FocusPrev, Confirm: k.Confirm, Cancel: k.Cancel}
+}
+
 func (m *Model) onDialogKey(msg tea.KeyPressMsg) tea.Cmd {
 	d := m.dialog
+	nd, res, cmd := d.d.Update(msg, m.dialogKeys())
+	if !res.Done {
+		d.d = nd
+		return cmd
+	}
+	m.dialog = nil
+	if d.job != 0 {
+		if !res.OK && m.job != nil && m.job.id == d.job { // cancel asked while it runs
+			m.cancelJob()
+			m.dialog = progressDialog("Cancelling: "+d.title, "Stopping it and removing what it wrote…", 0, m.clock.Now(), d.job)
+		}
+		return cmd
+	}
+	if !res.OK {
+		return cmd
+	}
+	if d.then != nil {
+		return tea.Batch(cmd, d.then(m, res))
+	}
+	o := d.op
 	if len(d.choices) > 0 {
-		k := &m.keys
-		switch {
-		case key.Matches(msg, k.Up, k.FocusPrev):
-			d.choice = (d.choice + len(d.choices) - 1) % len(d.choices)
-		case key.Matches(msg, k.Down, k.FocusNext):
-			d.choice = (d.choice + 1) % len(d.choices)
-		case key.Matches(msg, k.Confirm):
-			m.dialog = nil
-			o := d.op
-			if o.act == actQuit {
-				return m.quitWith(d.choices[d.choice].mode == keepChoice)
-			}
-			o.mode, o.sig = d.choices[d.choice].mode, d.choices[d.choice].sig
-			return m.startAction(o)
-		case key.Matches(msg, k.Cancel):
-			m.dialog = nil
+		c := d.choices[res.Choice]
+		if o.act == actQuit {
+			return m.quitWith(c.mode == keepChoice)
 		}
-		return nil
+		o.mode, o.sig = c.mode, c.sig
 	}
-	switch s := msg.String(); {
-	case s == "left" || s == "right" || s == "tab" || s == "shift+tab" || s == "h" || s == "l":
-		d.yes = !d.yes
-	case s == "enter":
-		m.dialog = nil
-		if d.yes {
-			return m.startAction(d.op)
-		}
-	case key.Matches(msg, m.keys.Confirm):
-		m.dialog = nil
-		return m.startAction(d.op)
-	case key.Matches(msg, m.keys.Cancel):
-		m.dialog = nil
-	}
-	return nil
+	return tea.Batch(cmd, m.startAction(o))
 }
 
 // selectionChanged fetches details when the cursor now points at another distro than before.

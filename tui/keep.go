@@ -62,13 +62,12 @@ func (m *Model) quit() tea.Cmd {
 	if t := m.idleText(); t != "" {
 		when = t + " after wsldash quits"
 	}
-	m.dialog = &dialog{title: "Quit wsldash?",
-		body: fmt.Sprintf("wsldash holds %s: with no other client, WSL stops %s %s.", strings.Join(held, ", "), them(len(held)), when),
-		op:   op{act: actQuit},
-		choices: []dialogChoice{
+	m.dialog = chooseDialog("Quit wsldash?",
+		fmt.Sprintf("wsldash holds %s: with no other client, WSL stops %s %s.", strings.Join(held, ", "), them(len(held)), when),
+		"choose", []dialogChoice{
 			{label: "quit", desc: "let " + them(len(held)) + " stop"},
 			{label: "keep and quit", desc: "keep " + them(len(held)) + " running after wsldash quits (wsldash release NAME)", mode: keepChoice},
-		}}
+		}, op{act: actQuit})
 	return nil
 }
 

@@ -142,6 +142,8 @@ type Model struct {
 	spinning bool
 	flash    flash
 	ticks    int
+
+	job *job // the long operation in flight (jobs.go), nil = none
 }
 
 // requests holds the id of the request in flight of each kind (0 = none). A result whose id is
@@ -383,6 +385,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case actionMsg:
 		return m, m.onAction(msg)
+	case jobProgressMsg:
+		return m, m.onJobProgress(msg)
+	case jobDoneMsg:
+		return m, m.onJobDone(msg)
 	case keptAllMsg:
 		return m, m.onKeptAll(msg)
 	case configMsg:

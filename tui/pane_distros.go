@@ -145,9 +145,9 @@ func (p *distrosPane) act(h host, a backend.Action) tea.Cmd {
 		h.setFlash(flashInfo, d.Name+" is already the default")
 		return nil
 	case a == backend.ActTerminate && backend.IsDockerDistro(d.Name):
-		h.openDialog(&dialog{title: "Terminate " + d.Name + "?",
-			body: "It is Docker Desktop's distro." + dockerNote(a, d.Name, h.ctxt().distros),
-			op:   op{act: a, distro: d.Name}})
+		h.openDialog(confirmDialog("Terminate "+d.Name+"?",
+			"It is Docker Desktop's distro."+dockerNote(a, d.Name, h.ctxt().distros),
+			op{act: a, distro: d.Name}, true))
 		return nil
 	}
 	return h.startAction(op{act: a, distro: d.Name})

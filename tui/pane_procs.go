@@ -126,10 +126,8 @@ func (p *procsPane) kill(h host) tea.Cmd {
 		h.setFlash(flashErr, errText(err))
 		return nil
 	}
-	h.openDialog(&dialog{title: "Signal process?",
-		body:    fmt.Sprintf("Stop %s (pid %d) %s.", pr.Name, pr.PID, where),
-		choices: killChoices, verb: "send",
-		op: op{act: backend.ActKill, distro: p.procDistro(pr), pid: pr.PID, name: pr.Name, sig: killChoices[0].sig}})
+	h.openDialog(chooseDialog("Signal process?", fmt.Sprintf("Stop %s (pid %d) %s.", pr.Name, pr.PID, where), "send",
+		killChoices, op{act: backend.ActKill, distro: p.procDistro(pr), pid: pr.PID, name: pr.Name}))
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/themes"
+	dlg "github.com/wsldash/wsldash/tui/dialog"
 )
 
 // Styles is every style the dashboard draws with, built from one themes.Palette. The root model
@@ -37,6 +38,7 @@ type Styles struct {
 	MsgInfo, MsgOK, MsgErr lipgloss.Style
 
 	Dialog, DialogTitle, Button, ButtonActive lipgloss.Style
+	Dlg                                       dlg.Styles // the dialog component's, from the above
 
 	FooterKey, FooterDesc, FooterDisabled lipgloss.Style
 
@@ -83,6 +85,7 @@ func NewStyles(p themes.Palette, noColor bool) Styles {
 		ts.Cursor.Blink = false
 		ts.Cursor.Color = nil
 		s.Input = ts
+		s.Dlg = s.dialogStyles(st().Reverse(true), plain)
 		s.buildPaints()
 		return s
 	}
@@ -147,8 +150,19 @@ func NewStyles(p themes.Palette, noColor bool) Styles {
 	ts.Cursor.Color = p.Accent
 	ts.Cursor.Blink = false
 	s.Input = ts
+	s.Dlg = s.dialogStyles(st().Foreground(p.Accent), st().Foreground(p.Border))
 	s.buildPaints()
 	return s
+}
+
+// dialogStyles are the dialog component's styles, from the dashboard's: full and empty are the
+// progress bar's two parts.
+func (s *Styles) dialogStyles(full, empty lipgloss.Style) dlg.Styles {
+	return dlg.Styles{
+		Box: s.Dialog, Title: s.DialogTitle, Body: s.Cell, Muted: s.Muted, Key: s.FooterKey,
+		Selected: s.FooterKey, Button: s.Button, ButtonActive: s.ButtonActive, Error: s.MsgErr,
+		BarFull: full, BarEmpty: empty, NoColor: s.NoColor,
+	}
 }
 
 // spinnerFrames is the pending-action spinner (bubbles' MiniDot).

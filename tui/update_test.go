@@ -86,7 +86,7 @@ func TestKeys(t *testing.T) {
 			if h.m.dialog == nil || !strings.Contains(scr, "SIGTERM: ask it to exit; it can clean up or ignore it") || !strings.Contains(scr, "SIGKILL: end it now; no clean-up, unsaved work lost") {
 				t.Fatalf("the dialog does not offer both signals:\n%s", scr)
 			}
-			if got := h.m.dialog.choices[h.m.dialog.choice].sig; got != backend.SigTerm {
+			if got := h.m.dialog.choices[h.m.dialog.choice()].sig; got != backend.SigTerm {
 				t.Fatalf("the highlighted choice is %s, want TERM", got)
 			}
 		}},

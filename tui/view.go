@@ -8,11 +8,11 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/tui/chart"
+	dlg "github.com/wsldash/wsldash/tui/dialog"
 )
 
 // renderCache holds what View reuses between frames: chart buffers, series slices, the screen's
@@ -570,57 +570,7 @@ func joinColumns(blocks [][]string, gap int, width func([]string) int) []string 
 	return out
 }
 
-// overlayDialog draws the confirm dialog centred over the screen.
+// overlayDialog draws the dialog centred over the screen.
 func (m *Model) overlayDialog(base string, w, h int) string {
-	st := m.styles
-	d := m.dialog
-	yes, no := st.Button.Render("Yes"), st.ButtonActive.Render("No")
-	if d.yes {
-		yes, no = st.ButtonActive.Render("Yes"), st.Button.Render("No")
-	}
-	bw := min(max(44, ansi.StringWidth(d.title)+8), w-4)
-	if len(d.choices) > 0 {
-		bw = min(max(bw, 72), w-4)
-	}
-	inner := bw - st.Dialog.GetHorizontalFrameSize()
-	hint := st.Muted.Render("y yes · n/esc no")
-	buttons := yes + "  " + no + "   " + hint
-	body := lipgloss.NewStyle().Width(inner).Render(d.body)
-	if len(d.choices) > 0 {
-		// One line per choice: a marker, the name, what it does.
-		var b strings.Builder
-		b.WriteString(body)
-		b.WriteString("\n")
-		for i, c := range d.choices {
-			b.WriteString("\n")
-			name := col(c.label, 10, false)
-			desc := ansi.Truncate(c.desc, max(inner-13, 0), "…")
-			if i == d.choice {
-				b.WriteString(st.Help.ShortKey.Render("▸ "+name) + " " + st.Cell.Render(desc))
-			} else {
-				b.WriteString(st.Muted.Render("  " + name + " " + desc))
-			}
-		}
-		body = b.String()
-		k := &m.keys
-		buttons = st.Muted.Render(k.Up.Help().Key + "/" + k.Down.Help().Key + " choose · " +
-			k.Confirm.Help().Key + " " + d.verb + " · " + k.Cancel.Help().Key + " cancel")
-	}
-	content := st.DialogTitle.Render(d.title) + "\n\n" + body + "\n\n" + buttons
-	box := st.Dialog.Width(bw).Render(content)
-	lines := strings.Split(base, "\n")
-	bl := strings.Split(box, "\n")
-	x := max((w-lipgloss.Width(box))/2, 0)
-	y := max((h-len(bl))/2, 0)
-	for i, b := range bl {
-		if y+i >= len(lines) {
-			break
-		}
-		ln := lines[y+i]
-		bwid := ansi.StringWidth(b)
-		left := ansi.Truncate(ln, x, "")
-		right := ansi.TruncateLeft(ln, x+bwid, "")
-		lines[y+i] = left + "\x1b[m" + b + "\x1b[m" + right
-	}
-	return strings.Join(lines, "\n")
+	return dlg.Overlay(base, m.dialog.d.View(w, h, m.styles.Dlg), w, h)
 }

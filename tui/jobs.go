@@ -1,0 +1,164 @@
+package tui
+
+import (
+	"context"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// Jobs: the long operations started from the dashboard (export, import, clone, unregister to the
+// trash, restore, purge, install, move, resize, compact, …). One runs at a time, in a Cmd with
+// its own context; its progress reaches Update as messages carrying the job's id and is shown in
+// the progress dialog (bytes, rate, time left); cancelling it cancels the context, and the
+// backend removes what it had written. The dashboard keeps refreshing meanwhile.
+
+// jobFunc runs a job. progress, when the job knows, gets the bytes done so far. The text is the
+// result message ("exported Ubuntu to D:\\backup\\ubuntu.tar (1.2 GiB)").
+type jobFunc func(ctx context.Context, progress func(done int64)) (string, error)
+
+// job is the job in flight.
+type job struct {
+	id     uint64
+	title  string
+	target string // the distro marked pending ("" = none)
+	cancel context.CancelFunc
+	feed   *jobFeed
+	// after is what the root asks for again once the job ends (the distro list, the trash, …).
+	after func(m *Model) tea.Cmd
+}
+
+// jobFeed carries a job's progress from its goroutine to Update: the newest figure only (a
+// slow Update skips figures, never queues them) and, at the end, the result.
+type jobFeed struct {
+	mu    sync.Mutex
+	done  int64
+	final *jobDoneMsg
+	wake  chan struct{}
+}
+
+func newJobFeed() *jobFeed { return &jobFeed{wake: make(chan struct{}, 1)} }
+
+func (f *jobFeed) poke() {
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (f *jobFeed) progress(n int64) {
+	f.mu.Lock()
+	f.done = n
+	f.mu.Unlock()
+	f.poke()
+}
+
+func (f *jobFeed) finish(msg jobDoneMsg) {
+	f.mu.Lock()
+	f.final = &msg
+	f.mu.Unlock()
+	f.poke()
+}
+
+// next waits for the next figure or the result.
+func (f *jobFeed) next(id uint64) tea.Msg {
+	<-f.wake
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.final != nil {
+		return *f.final
+	}
+	return jobProgressMsg{id: id, done: f.done}
+}
+
+type jobProgressMsg struct {
+	id   uint64
+	done int64
+}
+
+type jobDoneMsg struct {
+	id   uint64
+	text string
+	err  error
+}
+
+// jobSpec describes a job to start.
+type jobSpec struct {
+	title, body string
+	total       int64  // bytes the progress bar counts to (<= 0: unknown)
+	target      string // the distro shown pending meanwhile
+	label       string // its pending label ("exporting")
+	run         jobFunc
+	after       func(m *Model) tea.Cmd
+}
+
+// startJob runs s in a Cmd and opens its progress dialog. A second job waits for the first.
+func (m *Model) startJob(s jobSpec) tea.Cmd {
+	if m.job != nil {
+		m.setFlash(flashInfo, "wait for "+m.job.title+" to finish (or cancel it)")
+		return nil
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	j := &job{id: m.nextID(), title: s.title, target: s.target, cancel: cancel, feed: newJobFeed(), after: s.after}
+	m.job = j
+	m.dialog = progressDialog(s.title, s.body, s.total, m.clock.Now(), j.id)
+	if s.target != "" {
+		m.pending[s.target] = pendingOp{id: j.id, act: "job", label: s.label, at: m.clock.Now()}
+	}
+	feed, id, run := j.feed, j.id, s.run
+	return tea.Batch(
+		func() tea.Msg {
+			text, err := run(ctx, feed.progress)
+			feed.finish(jobDoneMsg{id: id, text: text, err: err})
+			return nil
+		},
+		func() tea.Msg { return feed.next(id) },
+		m.startSpinner())
+}
+
+func (m *Model) onJobProgress(msg jobProgressMsg) tea.Cmd {
+	j := m.job
+	if j == nil || msg.id != j.id {
+		return nil
+	}
+	if d := m.dialog; d != nil && d.job == j.id {
+		d.d.SetProgress(msg.done, m.clock.Now())
+	}
+	feed := j.feed
+	return func() tea.Msg { return feed.next(msg.id) }
+}
+
+func (m *Model) onJobDone(msg jobDoneMsg) tea.Cmd {
+	j := m.job
+	if j == nil || msg.id != j.id {
+		return nil
+	}
+	m.job = nil
+	j.cancel()
+	if p, ok := m.pending[j.target]; ok && p.id == j.id {
+		delete(m.pending, j.target)
+	}
+	text := msg.text
+	if msg.err != nil {
+		text = errText(msg.err)
+		m.setFlash(flashErr, j.title+": "+text)
+	} else {
+		m.setFlash(flashOK, text)
+	}
+	if d := m.dialog; d != nil && d.job == j.id {
+		d.d.Finish(text, msg.err)
+	}
+	cmds := []tea.Cmd{m.refreshList()}
+	if j.after != nil {
+		cmds = append(cmds, j.after(m))
+	}
+	return tea.Batch(cmds...)
+}
+
+// cancelJob cancels the job in flight; its result still arrives (the backend cleans up first).
+func (m *Model) cancelJob() {
+	if m.job != nil {
+		m.job.cancel()
+		m.setFlash(flashInfo, "cancelling "+m.job.title+"…")
+	}
+}
