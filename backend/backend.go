@@ -102,8 +102,21 @@ const (
 	ActKill       Action = "kill"
 	ActShell      Action = "shell"
 	ActExport     Action = "export"
-	ActImport     Action = "import"
+	// ActExportFormat is exporting to a compressed tar (wsl --export --format tar.gz|tar.xz),
+	// which needs a newer WSL than a plain tar or a vhd.
+	ActExportFormat Action = "export-format"
+	ActImport       Action = "import"
+	ActClone        Action = "clone"
+	// ActUnregister is unregistering through the trash (the only way there is).
 	ActUnregister Action = "unregister"
+	// The Manager's actions (manage.go).
+	ActInstall Action = "install"
+	ActMove    Action = "move"
+	ActResize  Action = "resize"
+	ActSparse  Action = "sparse"
+	ActSetUser Action = "set-user"
+	ActCompact Action = "compact"
+	ActRename  Action = "rename"
 	// ActKeep keeps a distro running after the front end exits; ActRelease ends that.
 	ActKeep    Action = "keep"
 	ActRelease Action = "release"

@@ -149,9 +149,19 @@ func (b *Backend) Capabilities() backend.Capabilities {
 		backend.ActKill:       backend.Can(),
 		backend.ActShell:      backend.Can(),
 		// Simulated (longops.go): nothing is written to or deleted from disk.
-		backend.ActExport:     backend.Can(),
-		backend.ActImport:     backend.Can(),
-		backend.ActUnregister: backend.Can(),
+		backend.ActExport:       backend.Can(),
+		backend.ActExportFormat: backend.Can(),
+		backend.ActImport:       backend.Can(),
+		backend.ActClone:        backend.Can(),
+		backend.ActUnregister:   backend.Can(),
+		// Simulated too (manage.go).
+		backend.ActInstall: backend.Can(),
+		backend.ActMove:    backend.Can(),
+		backend.ActResize:  backend.Can(),
+		backend.ActSparse:  backend.Can(),
+		backend.ActSetUser: backend.Can(),
+		backend.ActCompact: backend.Can(),
+		backend.ActRename:  backend.Can(),
 	}
 }
 
@@ -469,6 +479,7 @@ func withDistro(err error, distro string) error {
 func (b *Backend) ShellCommand(distro string) (*exec.Cmd, error) {
 	b.mu.Lock()
 	d, err := b.resolve(distro)
+	firstRun := err == nil && d.firstRun
 	b.mu.Unlock()
 	if err != nil {
 		return nil, err
@@ -478,6 +489,9 @@ func (b *Backend) ShellCommand(distro string) (*exec.Cmd, error) {
 		sh = "/bin/sh"
 	}
 	banner := fmt.Sprintf("[demo] On Windows this is `wsl.exe -d %s --cd ~`. Here is your own shell; exit to return to wsldash.", d.Name)
+	if firstRun {
+		banner = fmt.Sprintf("[demo] On Windows this first `wsl.exe -d %s` runs its first-run set-up (it asks for a new user name and password). Here is your own shell; exit to return to wsldash.", d.Name)
+	}
 	c := exec.Command("/bin/sh", "-c", `printf '%s\n' "$1"; exec "$2"`, "sh", banner, sh)
 	return c, nil
 }

@@ -39,6 +39,7 @@ type simArchive struct {
 	version int
 	procs   []simProc // the programs of the exported distro, so a clone runs the same
 	from    string
+	format  backend.Format // "" = tar
 }
 
 // longState is the demo's archives and trash. The zero value is ready.
@@ -69,6 +70,40 @@ func archiveBytes(d *simDistro) int64 {
 		return d.DiskBytes * 35 / 100
 	}
 	return defaultArchiveBytes
+}
+
+// formatBytes is the size of d's export in format: a vhd is the disk file itself; gzip and xz
+// make the tar about 45% and 35% of its size (typical for a distro's binaries).
+func formatBytes(d *simDistro, format backend.Format) int64 {
+	n := archiveBytes(d)
+	switch format {
+	case backend.FormatVHD:
+		if d.DiskBytes > 0 {
+			return d.DiskBytes
+		}
+	case backend.FormatTarGz:
+		return n * 45 / 100
+	case backend.FormatTarXz:
+		return n * 35 / 100
+	}
+	return n
+}
+
+// exportFormat refuses what wsl.exe refuses: an unknown format (E_INVALIDARG), and a vhd of a
+// WSL 1 distro (WSL_E_WSL2_NEEDED).
+func exportFormat(op string, d *simDistro, format backend.Format) error {
+	switch format {
+	case "", backend.FormatTar, backend.FormatTarGz, backend.FormatTarXz:
+		return nil
+	case backend.FormatVHD:
+		if d.Version != 2 {
+			return &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: d.Name,
+				Message: "This operation is only supported by WSL2.", Code: "Wsl/Service/ExportDistro/WSL_E_WSL2_NEEDED"}
+		}
+		return nil
+	}
+	return &backend.Error{Kind: backend.KindFailed, Op: op, Distro: d.Name,
+		Message: fmt.Sprintf("unknown format %q: use tar, tar.gz, tar.xz or vhd", string(format))}
 }
 
 // transfer waits for n bytes to be moved at archiveRate (times Speed), calling progress with
@@ -104,14 +139,18 @@ func cancelled(op, distro string, err error) error {
 		Message: "cancelled; the partial (simulated) archive was removed", Err: err}
 }
 
-// Export "writes" the distro to file: it takes the time a real export would, shows the distro
-// Exporting meanwhile (a running distro keeps running), and records the archive in the demo.
-func (b *Backend) Export(ctx context.Context, name, file string, progress func(int64)) error {
+// Export "writes" the distro to file in format: it takes the time a real export would, shows
+// the distro Exporting meanwhile (a running distro keeps running), and records the archive in the
+// demo. A vhd of a WSL 1 distro is refused as wsl.exe refuses it.
+func (b *Backend) Export(ctx context.Context, name, file string, format backend.Format, progress func(int64)) error {
 	b.mu.Lock()
 	b.advance()
 	d, err := b.find(name)
 	if err == nil {
 		err = b.exportable("export", d, file)
+	}
+	if err == nil {
+		err = exportFormat("export", d, format)
 	}
 	if err == nil {
 		err = b.begin(d.Name)
@@ -121,8 +160,8 @@ func (b *Backend) Export(ctx context.Context, name, file string, progress func(i
 		return withOp(err, "export")
 	}
 	restore := b.markExporting(d)
-	n := archiveBytes(d)
-	a := simArchive{bytes: n, version: d.Version, procs: append([]simProc(nil), d.procs...), from: d.Name}
+	n := formatBytes(d, format)
+	a := simArchive{bytes: n, version: d.Version, procs: append([]simProc(nil), d.procs...), from: d.Name, format: format}
 	b.mu.Unlock()
 
 	werr := b.transfer(ctx, n, progress)
@@ -219,14 +258,24 @@ func (b *Backend) importable(op, name, file string, version int) (simArchive, er
 	if err := b.checkNew(op, name, version); err != nil {
 		return simArchive{}, err
 	}
-	if a, ok := b.lops.archives[pathKey(file)]; ok {
-		return a, nil
+	a, ok := b.lops.archives[pathKey(file)]
+	if !ok {
+		st, err := os.Stat(file)
+		if err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
+			return simArchive{}, &backend.Error{Kind: backend.KindNotFound, Op: op, Distro: name,
+				Message: "The system cannot find the file specified.", Code: "Wsl/Service/RegisterDistro/ERROR_FILE_NOT_FOUND"}
+		}
+		a = simArchive{bytes: st.Size(), version: 2}
+		if backend.FormatOf(file) == backend.FormatVHD {
+			a.format = backend.FormatVHD
+		}
 	}
-	if st, err := os.Stat(file); err == nil && st.Mode().IsRegular() && st.Size() > 0 {
-		return simArchive{bytes: st.Size(), version: 2}, nil
+	if a.format == backend.FormatVHD && version == 1 {
+		// A disk imports only as WSL 2 (wsl --import --vhd --version 1: WSL_E_WSL2_NEEDED).
+		return simArchive{}, &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: name,
+			Message: "This operation is only supported by WSL2.", Code: "Wsl/Service/RegisterDistro/WSL_E_WSL2_NEEDED"}
 	}
-	return simArchive{}, &backend.Error{Kind: backend.KindNotFound, Op: op, Distro: name,
-		Message: "The system cannot find the file specified.", Code: "Wsl/Service/RegisterDistro/ERROR_FILE_NOT_FOUND"}
+	return a, nil
 }
 
 // importArchive runs an import whose checks passed and whose name is begun; it ends it.
@@ -255,7 +304,10 @@ func (b *Backend) importArchive(ctx context.Context, op, name, dir string, a sim
 		work:   workload{Period: 600, Busy: 20, BusyCPU: 30, IdleCPU: 0.05, BusyCacheRate: 4 * mib, IdleCacheRate: 16 * kib, BootCache: 120 * mib},
 		procs:  procs,
 	}
-	if version == 2 {
+	switch {
+	case version == 2 && a.format == backend.FormatVHD:
+		nd.DiskBytes = a.bytes // the disk copied as it is
+	case version == 2:
 		nd.DiskBytes = a.bytes * 11 / 10 // the new ext4.vhdx: the files and the file system's own
 	}
 	b.sim.distros = append(b.sim.distros, nd)
@@ -291,11 +343,14 @@ func validName(n string) bool {
 
 // Clone exports src and imports it as newName (a temporary demo archive, dropped after). The
 // new name is reserved for the whole clone.
-func (b *Backend) Clone(ctx context.Context, src, newName, dir string, progress func(int64)) error {
+func (b *Backend) Clone(ctx context.Context, src, newName, dir string, format backend.Format, progress func(int64)) error {
 	if dir == "" {
 		dir = DemoPath(profile + `\wsldash\distros\` + newName)
 	}
-	tmp := DemoPath(sibling(strings.TrimPrefix(dir, demoPrefix), ".wsldash-clone-"+src+".tar"))
+	if format == "" {
+		format = backend.FormatTar
+	}
+	tmp := DemoPath(sibling(strings.TrimPrefix(dir, demoPrefix), ".wsldash-clone-"+src+format.Ext()))
 	b.mu.Lock()
 	b.advance()
 	d, err := b.find(src)
@@ -312,7 +367,7 @@ func (b *Backend) Clone(ctx context.Context, src, newName, dir string, progress 
 	if err != nil {
 		return withOp(err, "clone")
 	}
-	if err := b.Export(ctx, d.Name, tmp, progress); err != nil {
+	if err := b.Export(ctx, d.Name, tmp, format, progress); err != nil {
 		b.mu.Lock()
 		b.end(newName)
 		b.mu.Unlock()
@@ -344,7 +399,7 @@ func (b *Backend) Trash(ctx context.Context, name string, progress func(int64)) 
 	if err != nil {
 		return e, withOp(err, "unregister")
 	}
-	if err := b.Export(ctx, d.Name, e.Archive, progress); err != nil {
+	if err := b.Export(ctx, d.Name, e.Archive, backend.FormatTar, progress); err != nil {
 		return e, withOp(err, "unregister")
 	}
 	b.mu.Lock()

@@ -21,7 +21,7 @@ func TestExportProgressOverTheClock(t *testing.T) {
 	start := clk.Now()
 	var seen []int64
 	var states []backend.State
-	err := b.Export(ctx, "Debian", `C:\backup\debian.tar`, func(n int64) {
+	err := b.Export(ctx, "Debian", `C:\backup\debian.tar`, "", func(n int64) {
 		seen = append(seen, n)
 		if len(seen) == 1 {
 			b.mu.Lock()
@@ -54,22 +54,22 @@ func TestExportProgressOverTheClock(t *testing.T) {
 		t.Fatalf("after export Debian is %s", d.State)
 	}
 	// The same file twice: refused, never replaced.
-	if err := b.Export(ctx, "Debian", `C:\backup\debian.tar`, nil); err == nil || !strings.Contains(err.Error(), "already exists") {
+	if err := b.Export(ctx, "Debian", `C:\backup\debian.tar`, "", nil); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Fatalf("second export to the same file: %v", err)
 	}
 	// Nothing is written to disk, even at a path of this machine.
 	dir := t.TempDir()
-	if err := b.Export(ctx, "Ubuntu-24.04", filepath.Join(dir, "u.tar"), nil); err != nil {
+	if err := b.Export(ctx, "Ubuntu-24.04", filepath.Join(dir, "u.tar"), "", nil); err != nil {
 		t.Fatal(err)
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 		t.Fatal("the demo wrote to disk")
 	}
 	// Busy and unknown distros.
-	if err := b.Export(ctx, "openSUSE-Tumbleweed", `C:\x.tar`, nil); !errors.Is(err, backend.ErrBusy) {
+	if err := b.Export(ctx, "openSUSE-Tumbleweed", `C:\x.tar`, "", nil); !errors.Is(err, backend.ErrBusy) {
 		t.Fatalf("export of an installing distro: %v", err)
 	}
-	if err := b.Export(ctx, "NoSuch", `C:\y.tar`, nil); !errors.Is(err, backend.ErrNotFound) || !strings.Contains(err.Error(), "export NoSuch") {
+	if err := b.Export(ctx, "NoSuch", `C:\y.tar`, "", nil); !errors.Is(err, backend.ErrNotFound) || !strings.Contains(err.Error(), "export NoSuch") {
 		t.Fatalf("export of a missing distro: %v", err)
 	}
 }
@@ -79,7 +79,7 @@ func TestExportCancelLeavesNoArchive(t *testing.T) {
 	b, _ := newTest(Options{Seed: 1})
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	err := b.Export(ctx, "Debian", `C:\d.tar`, func(int64) {
+	err := b.Export(ctx, "Debian", `C:\d.tar`, "", func(int64) {
 		if n++; n == 2 {
 			cancel()
 		}
@@ -100,7 +100,7 @@ func TestExportCancelLeavesNoArchive(t *testing.T) {
 func TestImportCloneAndTrash(t *testing.T) {
 	b, _ := newTest(Options{Seed: 1})
 	ctx := context.Background()
-	if err := b.Export(ctx, "kali-linux", `C:\k.tar`, nil); err != nil {
+	if err := b.Export(ctx, "kali-linux", `C:\k.tar`, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Import(ctx, "kali-copy", `D:\wsl\kali-copy`, `C:\k.tar`, 0); err != nil {
@@ -116,7 +116,7 @@ func TestImportCloneAndTrash(t *testing.T) {
 		t.Fatalf("import of a missing file: %v", err)
 	}
 	var prog []int64
-	if err := b.Clone(ctx, "Ubuntu-24.04", "Ubuntu-dev", "", func(n int64) { prog = append(prog, n) }); err != nil {
+	if err := b.Clone(ctx, "Ubuntu-24.04", "Ubuntu-dev", "", "", func(n int64) { prog = append(prog, n) }); err != nil {
 		t.Fatal(err)
 	}
 	if len(prog) == 0 {
@@ -219,9 +219,9 @@ func TestLongOpsOneAtATime(t *testing.T) {
 		return nil
 	}
 	done := make(chan error, 1)
-	go func() { done <- clkB.Export(context.Background(), "Debian", `C:\a.tar`, nil) }()
+	go func() { done <- clkB.Export(context.Background(), "Debian", `C:\a.tar`, "", nil) }()
 	<-started
-	if err := clkB.Export(context.Background(), "Debian", `C:\b.tar`, nil); !errors.Is(err, backend.ErrBusy) {
+	if err := clkB.Export(context.Background(), "Debian", `C:\b.tar`, "", nil); !errors.Is(err, backend.ErrBusy) {
 		t.Errorf("second export meanwhile: %v", err)
 	}
 	if _, err := clkB.Trash(context.Background(), "Debian", nil); err == nil {

@@ -67,6 +67,15 @@ type simDistro struct {
 	work  workload
 	up    int // seconds since start
 	procs []simProc
+
+	// Managed (manage.go): no user yet (installed, first-run set-up pending), the default
+	// user, the disk's maximum size, sparse, and what it holds inside once compacted (0 = the
+	// default share of the file).
+	firstRun bool
+	user     string
+	maxBytes int64
+	sparse   bool
+	used     int64
 }
 
 type simProc struct {

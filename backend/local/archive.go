@@ -22,7 +22,7 @@ func (b *Backend) noWSL(op string, a backend.Action) error {
 		Message: reason + ": " + op + " needs WSL (wsl.exe); use --backend wsl on Windows or inside WSL, or --demo to try it"}
 }
 
-func (b *Backend) Export(ctx context.Context, name, file string, progress func(int64)) error {
+func (b *Backend) Export(ctx context.Context, name, file string, format backend.Format, progress func(int64)) error {
 	return b.noWSL("export", backend.ActExport)
 }
 
@@ -30,8 +30,8 @@ func (b *Backend) Import(ctx context.Context, name, dir, file string, version in
 	return b.noWSL("import", backend.ActImport)
 }
 
-func (b *Backend) Clone(ctx context.Context, src, newName, dir string, progress func(int64)) error {
-	return b.noWSL("clone", backend.ActExport)
+func (b *Backend) Clone(ctx context.Context, src, newName, dir string, format backend.Format, progress func(int64)) error {
+	return b.noWSL("clone", backend.ActClone)
 }
 
 func (b *Backend) Trash(ctx context.Context, name string, progress func(int64)) (backend.TrashEntry, error) {

@@ -77,6 +77,9 @@ func New(opts Options) *Backend {
 
 const noDistros = "this machine has no WSL distros (local backend)"
 
+// noWSLExe is why the local backend cannot install: there is no wsl.exe to ask.
+const noWSLExe = "this machine has no wsl.exe (local backend)"
+
 func (b *Backend) root() bool { return *b.opts.EUID == 0 }
 
 func (b *Backend) Info(ctx context.Context) (backend.Info, error) {
@@ -103,9 +106,19 @@ func (b *Backend) Capabilities() backend.Capabilities {
 		backend.ActExport:     backend.Cannot(noDistros),
 		backend.ActImport:     backend.Cannot(noDistros),
 		backend.ActUnregister: backend.Cannot(noDistros),
-		backend.ActReclaim:    reclaim,
-		backend.ActKill:       backend.Can(),
-		backend.ActShell:      backend.Can(),
+		backend.ActClone:      backend.Cannot(noDistros),
+		// The Manager's actions need wsl.exe, which a plain Linux machine does not have.
+		backend.ActExportFormat: backend.Cannot(noDistros),
+		backend.ActInstall:      backend.Cannot(noWSLExe + ": installing a distro runs wsl --install"),
+		backend.ActMove:         backend.Cannot(noDistros),
+		backend.ActResize:       backend.Cannot(noDistros),
+		backend.ActSparse:       backend.Cannot(noDistros),
+		backend.ActSetUser:      backend.Cannot(noDistros),
+		backend.ActCompact:      backend.Cannot(noDistros),
+		backend.ActRename:       backend.Cannot(noDistros),
+		backend.ActReclaim:      reclaim,
+		backend.ActKill:         backend.Can(),
+		backend.ActShell:        backend.Can(),
 	}
 }
 

@@ -284,9 +284,9 @@ func TestArchiveOpsRefusedClearly(t *testing.T) {
 	_, listErr := a.TrashList()
 	_, dirErr := a.RestoreDir("Ubuntu")
 	for op, err := range map[string]error{
-		"export":        a.Export(ctx, "Ubuntu", filepath.Join(dir, "u.tar"), nil),
+		"export":        a.Export(ctx, "Ubuntu", filepath.Join(dir, "u.tar"), "", nil),
 		"import":        a.Import(ctx, "New", dir, filepath.Join(dir, "u.tar"), 2),
-		"clone":         a.Clone(ctx, "Ubuntu", "Copy", dir, nil),
+		"clone":         a.Clone(ctx, "Ubuntu", "Copy", dir, "", nil),
 		"unregister":    trashErr,
 		"trash list":    listErr,
 		"trash restore": a.TrashRestore(ctx, "Ubuntu"),

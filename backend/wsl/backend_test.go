@@ -447,7 +447,7 @@ func TestExportCancelRemovesPartial(t *testing.T) {
 	b, _, _ := newBackend(t, st, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	file := filepath.Join(t.TempDir(), "out.tar")
-	err := b.Export(ctx, "Debian", file, func(n int64) {
+	err := b.Export(ctx, "Debian", file, "", func(n int64) {
 		if n > 0 {
 			cancel()
 		}
@@ -468,9 +468,9 @@ func TestLongOpsAreExclusive(t *testing.T) {
 	defer cancel()
 	file := filepath.Join(t.TempDir(), "out.tar")
 	busyErr := make(chan error, 1)
-	err := b.Export(ctx, "Debian", file, func(n int64) {
+	err := b.Export(ctx, "Debian", file, "", func(n int64) {
 		select {
-		case busyErr <- b.Export(context.Background(), "Debian", file+"2", nil):
+		case busyErr <- b.Export(context.Background(), "Debian", file+"2", "", nil):
 		default:
 		}
 		cancel()
@@ -486,7 +486,7 @@ func TestLongOpsAreExclusive(t *testing.T) {
 func TestClone(t *testing.T) {
 	b, f, _ := newBackend(t, twoDistros(), nil)
 	dir := filepath.Join(t.TempDir(), "clones", "Deb2")
-	if err := b.Clone(context.Background(), "Debian", "Deb2", dir, nil); err != nil {
+	if err := b.Clone(context.Background(), "Debian", "Deb2", dir, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	found := false
@@ -839,7 +839,7 @@ func TestExportNeverOverwrites(t *testing.T) {
 	if err := os.WriteFile(file, []byte("precious"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := b.Export(context.Background(), "Nope", file, nil)
+	err := b.Export(context.Background(), "Nope", file, "", nil)
 	if err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Fatalf("err = %v", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wsldash/wsldash/backend"
@@ -39,16 +40,57 @@ func (b *Backend) begin(op, distro string) (func(), error) {
 // runLong runs a long wsl.exe command without the per-call timeout, polling onTick every
 // PollInterval while it runs. Cancelling ctx kills it.
 func (b *Backend) runLong(ctx context.Context, op string, onTick func(), args ...string) error {
+	return b.runLongText(ctx, op, onTick, nil, args...)
+}
+
+// runLongText is runLong that also reads what wsl.exe prints as it prints it: onLine gets each
+// new last complete line of stdout (decoded, trimmed), from the same goroutine as onTick.
+func (b *Backend) runLongText(ctx context.Context, op string, onTick func(), onLine func(string), args ...string) error {
 	proc, err := b.run.Start(ctx, args...)
 	if err != nil {
 		return err
 	}
+	var mu sync.Mutex
+	var buf []byte
+	more := make(chan struct{}, 1)
 	outc := make(chan []byte, 1)
 	go func() {
-		out, _ := io.ReadAll(io.LimitReader(proc.Stdout(), 1<<20))
-		io.Copy(io.Discard, proc.Stdout())
+		chunk := make([]byte, 4096)
+		for {
+			n, err := proc.Stdout().Read(chunk)
+			if n > 0 {
+				mu.Lock()
+				if len(buf) < 1<<20 {
+					buf = append(buf, chunk[:n]...)
+				}
+				mu.Unlock()
+				select {
+				case more <- struct{}{}:
+				default:
+				}
+			}
+			if err != nil {
+				break
+			}
+		}
+		mu.Lock()
+		out := buf
+		mu.Unlock()
 		outc <- out
 	}()
+	last := ""
+	line := func() {
+		if onLine == nil {
+			return
+		}
+		mu.Lock()
+		text := wslout.Decode(buf)
+		mu.Unlock()
+		if l := lastLine(text); l != "" && l != last {
+			last = l
+			onLine(l)
+		}
+	}
 	tick := time.NewTicker(b.opts.PollInterval)
 	defer tick.Stop()
 	for {
@@ -56,6 +98,7 @@ func (b *Backend) runLong(ctx context.Context, op string, onTick func(), args ..
 		case <-proc.Done():
 			code, _ := proc.Wait()
 			out := <-outc
+			line()
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -63,6 +106,8 @@ func (b *Backend) runLong(ctx context.Context, op string, onTick func(), args ..
 				return wslexe.ExitError(op, wslexe.Result{Stdout: out, Stderr: proc.Stderr(), ExitCode: code})
 			}
 			return nil
+		case <-more:
+			line()
 		case <-tick.C:
 			if onTick != nil {
 				onTick()
@@ -74,11 +119,31 @@ func (b *Backend) runLong(ctx context.Context, op string, onTick func(), args ..
 	}
 }
 
-// Export runs `wsl.exe --export NAME FILE` (a tar). progress, if set, gets the bytes written so
-// far, polled from the file's size, and the final size. Cancelling ctx kills wsl.exe and removes
-// the partial file; so does a failure.
-func (b *Backend) Export(ctx context.Context, name, file string, progress func(written int64)) error {
+// lastLine is the last non-empty complete line of text (a line still being written is not one).
+func lastLine(text string) string {
+	i := strings.LastIndexByte(text, '\n')
+	if i < 0 {
+		return ""
+	}
+	lines := wslout.Lines(text[:i])
+	for j := len(lines) - 1; j >= 0; j-- {
+		if l := strings.TrimSpace(lines[j]); l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+// Export runs `wsl.exe --export NAME FILE` (a tar), with `--format tar.gz|tar.xz` for a
+// compressed tar (WSL minFormat or newer) or `--vhd` for the disk itself (a WSL 2 distro, a
+// Store WSL). progress, if set, gets the bytes written so far, polled from the file's size, and
+// the final size. Cancelling ctx kills wsl.exe and removes the partial file; so does a failure.
+func (b *Backend) Export(ctx context.Context, name, file string, format backend.Format, progress func(written int64)) error {
 	if err := b.checkName("export", name); err != nil {
+		return err
+	}
+	args, err := b.formatArgs(ctx, "export", name, format)
+	if err != nil {
 		return err
 	}
 	done, err := b.begin("export", name)
@@ -86,10 +151,46 @@ func (b *Backend) Export(ctx context.Context, name, file string, progress func(w
 		return err
 	}
 	defer done()
-	return b.export(ctx, name, file, progress)
+	return b.export(ctx, name, file, progress, args...)
 }
 
-func (b *Backend) export(ctx context.Context, name, file string, progress func(int64)) error {
+// minFormat is the oldest WSL known to have `wsl --export --format`: 2.5.8, the first release
+// whose source is public (microsoft/WSL tag 2.5.8, WslClient.cpp ExportDistribution parses
+// --format tar|tar.gz|tar.xz|vhd). Which closed-source release added it is not documented, so
+// older ones are refused with this version; a plain tar and --vhd work on them.
+const minFormat = "2.5.8"
+
+// formatArgs are the wsl.exe arguments after `--export NAME FILE` for format, or why it cannot
+// be done here. A vhd needs a WSL 2 distro (wsl.exe's own check is WSL_E_WSL2_NEEDED): it is
+// asked for with --vhd, which every Store WSL has and which is what --format vhd sets.
+func (b *Backend) formatArgs(ctx context.Context, op, name string, format backend.Format) ([]string, error) {
+	switch format {
+	case "", backend.FormatTar:
+		return nil, nil
+	case backend.FormatTarGz, backend.FormatTarXz:
+		if err := b.requireWSL(ctx, op, name, minFormat); err != nil {
+			return nil, err
+		}
+		return []string{"--format", string(format)}, nil
+	case backend.FormatVHD:
+		if err := b.requireWSL(ctx, op, name, ""); err != nil {
+			return nil, err
+		}
+		d, err := b.find(ctx, op, name)
+		if err != nil {
+			return nil, err
+		}
+		if d.Version != 2 {
+			return nil, &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: d.Name,
+				Message: d.Name + " is a WSL 1 distro: it has no disk to export as a vhd; export a tar instead"}
+		}
+		return []string{"--vhd"}, nil
+	}
+	return nil, &backend.Error{Kind: backend.KindFailed, Op: op, Distro: name,
+		Message: fmt.Sprintf("unknown format %q: use tar, tar.gz, tar.xz or vhd", string(format))}
+}
+
+func (b *Backend) export(ctx context.Context, name, file string, progress func(int64), extra ...string) error {
 	wf, err := b.opts.WinPath(file)
 	if err != nil {
 		return &backend.Error{Kind: backend.KindFailed, Op: "export", Distro: name, Message: err.Error(), Err: err}
@@ -110,7 +211,7 @@ func (b *Backend) export(ctx context.Context, name, file string, progress func(i
 			progress(last)
 		}
 	}
-	if err := b.runLong(ctx, "export", report, "--export", name, wf); err != nil {
+	if err := b.runLong(ctx, "export", report, append([]string{"--export", name, wf}, extra...)...); err != nil {
 		os.Remove(file)
 		return withDistro(err, name)
 	}
@@ -145,17 +246,32 @@ func (b *Backend) importDistro(ctx context.Context, name, dir, file string, vers
 	} else if version != 0 {
 		return &backend.Error{Kind: backend.KindFailed, Op: "import", Distro: name, Message: fmt.Sprintf("version must be 1 or 2, not %d", version)}
 	}
+	if backend.FormatOf(file) == backend.FormatVHD {
+		// wsl.exe refuses a .vhd/.vhdx without --vhd (MessagePassVhdFlag), and a disk with
+		// --version 1 (WSL_E_WSL2_NEEDED).
+		if version == 1 {
+			return &backend.Error{Kind: backend.KindUnsupported, Op: "import", Distro: name, Message: "a vhd imports only as a WSL 2 distro, not --version 1"}
+		}
+		args = append(args, "--vhd")
+	}
 	return withDistro(b.runLong(ctx, "import", nil, args...), name)
 }
 
-// Clone copies src to newName: export to a temporary tar next to dir, import into dir, remove the
-// tar. dir "" is os.UserCacheDir()/wsldash/distros/NEW (outside WSL only: inside, pass a folder on
+// Clone copies src to newName: export to a temporary file in format (a tar, or with FormatVHD
+// the disk itself, imported with --vhd) next to dir, import into dir, remove the file. dir "" is os.UserCacheDir()/wsldash/distros/NEW (outside WSL only: inside, pass a folder on
 // a Windows drive).
-func (b *Backend) Clone(ctx context.Context, src, newName, dir string, progress func(int64)) error {
+func (b *Backend) Clone(ctx context.Context, src, newName, dir string, format backend.Format, progress func(int64)) error {
 	if err := b.checkName("clone", src); err != nil {
 		return err
 	}
 	if err := b.checkName("clone", newName); err != nil {
+		return err
+	}
+	if format == "" {
+		format = backend.FormatTar
+	}
+	fargs, err := b.formatArgs(ctx, "clone", src, format)
+	if err != nil {
 		return err
 	}
 	if dir == "" {
@@ -181,9 +297,9 @@ func (b *Backend) Clone(ctx context.Context, src, newName, dir string, progress 
 	if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
 		return &backend.Error{Kind: backend.KindFailed, Op: "clone", Message: err.Error(), Err: err}
 	}
-	tmp := filepath.Join(filepath.Dir(filepath.Clean(dir)), fmt.Sprintf(".wsldash-clone-%s-%d.tar", src, time.Now().UnixNano()))
+	tmp := filepath.Join(filepath.Dir(filepath.Clean(dir)), fmt.Sprintf(".wsldash-clone-%s-%d%s", src, time.Now().UnixNano(), format.Ext()))
 	defer os.Remove(tmp)
-	if err := b.export(ctx, src, tmp, progress); err != nil {
+	if err := b.export(ctx, src, tmp, progress, fargs...); err != nil {
 		return err
 	}
 	version := 0

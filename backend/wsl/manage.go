@@ -25,63 +25,18 @@ const (
 	minResize = "2.5.0"
 )
 
-// InstallOptions are `wsldash install`'s: a catalogue name or a file, and where.
-type InstallOptions struct {
-	Distro      string // a name from --list --online ("" with FromFile)
-	Name        string // --name: the new registration's name
-	Location    string // --location: the install folder (a local path)
-	FromFile    string // --from-file: a .wsl or tar file (a local path)
-	WebDownload bool   // --web-download: download from the web, not the Store
-}
+// The option and result types are package backend's (the Manager interface); these names
+// keep the wsl package's callers short.
+type (
+	InstallOptions  = backend.InstallOptions
+	InstallResult   = backend.InstallResult
+	MoveResult      = backend.MoveResult
+	CompactOptions  = backend.CompactOptions
+	CompactResult   = backend.CompactResult
+	InstallProgress = backend.InstallProgress
+)
 
-// InstallResult is what Install did.
-type InstallResult struct {
-	Distro string `json:"distro"` // the registered name
-	Source string `json:"source"` // the catalogue name or the file
-	// FirstRun says how the new distro's first-run user set-up happens: wsldash never waits for
-	// it (wsl --install runs with --no-launch).
-	FirstRun string `json:"first_run"`
-}
-
-// MoveResult is what Move did and what the registry says after it.
-type MoveResult struct {
-	Distro string `json:"distro"`
-	To     string `json:"to"`
-	// Before and After are the registration's BasePath ("" when the registry cannot be read).
-	Before string `json:"base_path_before"`
-	After  string `json:"base_path_after"`
-	// Verified is true when the registry was read back; Stale when it still names the old
-	// folder (microsoft/WSL#40716: the disk moved, the registration did not).
-	Verified bool   `json:"verified"`
-	Stale    bool   `json:"stale"`
-	Note     string `json:"note,omitempty"`
-}
-
-// CompactOptions choose how compact gives the space back.
-type CompactOptions struct {
-	// Sparse makes the disk sparse first (`--manage NAME --set-sparse true --allow-unsafe`), so
-	// fstrim returns freed blocks to Windows without elevation. WSL gates it behind
-	// --allow-unsafe because of a data-corruption bug under investigation; only on request.
-	Sparse bool
-	// DryRun only says what would be done.
-	DryRun bool
-}
-
-// CompactResult reports a compact: the steps (done or planned), the disk's size before and
-// after (nil when unknown), and what still needs an elevated prompt.
-type CompactResult struct {
-	Distro   string   `json:"distro"`
-	DiskPath string   `json:"disk_path"` // "" when the registry cannot be read
-	DryRun   bool     `json:"dry_run"`
-	Method   string   `json:"method"` // "sparse" or "elevated"
-	Steps    []string `json:"steps"`
-	Before   *int64   `json:"bytes_before"`
-	After    *int64   `json:"bytes_after"`
-	Trimmed  *int64   `json:"bytes_trimmed"` // what fstrim reported freeing inside
-	// Elevated is the command an elevated prompt must run to shrink the file (method
-	// "elevated"); wsldash does not run it.
-	Elevated string `json:"elevated,omitempty"`
-}
+var _ backend.Manager = (*Backend)(nil)
 
 // wslVersion is the installed WSL's version ("" for an inbox wsl.exe without --version).
 func (b *Backend) wslVersion(ctx context.Context) (string, error) {
@@ -105,23 +60,15 @@ func (b *Backend) wslVersion(ctx context.Context) (string, error) {
 	return pv.WSL, nil
 }
 
-// requireWSL refuses op when the installed WSL is older than min ("" min: any Store WSL).
+// requireWSL refuses op when the installed WSL is older than min ("" min: any Store WSL), with
+// the reason Capabilities gives.
 func (b *Backend) requireWSL(ctx context.Context, op, distro, min string) error {
 	v, err := b.wslVersion(ctx)
 	if err != nil {
 		return err
 	}
-	need := "the Store WSL (wsl --update)"
-	if min != "" {
-		need = "WSL " + min + " or newer (wsl --update)"
-	}
-	if v == "" {
-		return &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: distro,
-			Message: "this is the inbox wsl.exe (it has no --version); " + op + " needs " + need}
-	}
-	if min != "" && VersionLess(v, min) {
-		return &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: distro,
-			Message: fmt.Sprintf("WSL %s is installed; %s needs %s", v, op, need)}
+	if r := needs(v, min); r != "" {
+		return &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: distro, Message: op + " " + r}
 	}
 	return nil
 }
@@ -146,7 +93,7 @@ func VersionLess(a, b string) bool {
 }
 
 // OnlineDistros is the catalogue, from `wsl.exe --list --online` (it downloads the manifest).
-func (b *Backend) OnlineDistros(ctx context.Context) ([]wslout.OnlineDistro, error) {
+func (b *Backend) OnlineDistros(ctx context.Context) ([]backend.OnlineDistro, error) {
 	if err := b.ready("install --list"); err != nil {
 		return nil, err
 	}
@@ -183,10 +130,12 @@ func InstallArgs(o InstallOptions) []string {
 }
 
 // Install runs `wsl.exe --install DISTRO [--from-file F] [--name N] [--location DIR]
-// [--web-download] --no-launch` without the per-call timeout (it downloads); onTick is called
-// while it runs. The new distro is registered but has no user yet: the result says how to
-// finish its set-up.
-func (b *Backend) Install(ctx context.Context, o InstallOptions, onTick func()) (InstallResult, error) {
+// [--web-download] --no-launch` without the per-call timeout (it downloads). progress, if set,
+// is called every PollInterval and whenever wsl.exe prints a new line: its phase ("Downloading:
+// <friendly name>", "Installing: <friendly name>", WslInstall.cpp) and the time so far; there
+// are no byte counts (wsl.exe's download bar, ConsoleProgressBar, draws only on a console). The
+// new distro is registered but has no user yet: the result says how to finish its set-up.
+func (b *Backend) Install(ctx context.Context, o InstallOptions, progress func(InstallProgress)) (InstallResult, error) {
 	res := InstallResult{Distro: o.Name, Source: o.Distro}
 	if err := b.ready("install"); err != nil {
 		return res, err
@@ -221,7 +170,25 @@ func (b *Backend) Install(ctx context.Context, o InstallOptions, onTick func()) 
 		*p = wp
 	}
 	defer b.invalidate()
-	if err := b.runLong(ctx, "install", onTick, InstallArgs(w)...); err != nil {
+	began := b.opts.Now()
+	var p InstallProgress
+	report := func() {
+		if progress != nil {
+			p.Elapsed = b.opts.Now().Sub(began)
+			progress(p)
+		}
+	}
+	onLine := func(l string) {
+		p.Text = l
+		switch {
+		case strings.HasPrefix(l, "Downloading:"):
+			p.Phase = backend.InstallDownloading
+		case strings.HasPrefix(l, "Installing:"):
+			p.Phase = backend.InstallInstalling
+		}
+		report()
+	}
+	if err := b.runLongText(ctx, "install", report, onLine, InstallArgs(w)...); err != nil {
 		return res, withDistro(err, res.Distro)
 	}
 	if res.Distro == "" {

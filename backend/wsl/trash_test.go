@@ -200,7 +200,7 @@ func TestFakePathsAreWindowsPaths(t *testing.T) {
 	s := newInside(t, func(o *Options) { o.WinPath = func(p string) (string, error) { return p, nil } })
 	ctx := context.Background()
 	// A Linux path given unconverted from inside Ubuntu is inside Ubuntu.
-	if err := s.b.Export(ctx, "Debian", "/root/d.tar", nil); err != nil {
+	if err := s.b.Export(ctx, "Debian", "/root/d.tar", "", nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(s.ubuntuRoot, "root", "d.tar")); err != nil {

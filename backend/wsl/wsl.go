@@ -396,22 +396,6 @@ func (b *Backend) reclaimMode() backend.ReclaimMode {
 	return wslconfig.ReclaimMode(f)
 }
 
-// Capabilities: everything, unless wsl.exe is missing.
-func (b *Backend) Capabilities() backend.Capabilities {
-	acts := []backend.Action{backend.ActStart, backend.ActTerminate, backend.ActShutdown, backend.ActSetDefault,
-		backend.ActReclaim, backend.ActKill, backend.ActShell, backend.ActExport, backend.ActImport, backend.ActUnregister,
-		backend.ActKeep, backend.ActRelease}
-	c := backend.Capabilities{}
-	for _, a := range acts {
-		if b.runErr != nil {
-			c[a] = backend.Cannot(b.runErr.Error())
-		} else {
-			c[a] = backend.Can()
-		}
-	}
-	return c
-}
-
 // Distros lists the distros from `wsl.exe -l -v`, cached for ListTTL (errors too, so a hung
 // wsl.exe is not asked again on every refresh) or until something says it changed: an action,
 // the end of the probe's stream, a Changes notification. It is enriched with the registry when

@@ -12,22 +12,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wsldash/wsldash/backend"
-	"github.com/wsldash/wsldash/backend/wsl"
-	"github.com/wsldash/wsldash/backend/wsl/wslout"
 )
 
-// manager is a backend that installs and manages distros with wsl.exe (the wsl backend; the
-// demo and local backends refuse these commands with KindUnsupported).
-type manager interface {
-	OnlineDistros(ctx context.Context) ([]wslout.OnlineDistro, error)
-	Install(ctx context.Context, o wsl.InstallOptions, onTick func()) (wsl.InstallResult, error)
-	Move(ctx context.Context, name, dir string) (wsl.MoveResult, error)
-	Resize(ctx context.Context, name, size string) error
-	SetSparse(ctx context.Context, name string, on, allowUnsafe bool) error
-	SetDefaultUser(ctx context.Context, name, user string) error
-	Compact(ctx context.Context, name string, o wsl.CompactOptions) (wsl.CompactResult, error)
-	Rename(ctx context.Context, name, newName string) error
-}
+// manager is a backend that installs and manages distros: the wsl backend with wsl.exe, the demo
+// simulated (labelled); local refuses these commands with KindUnsupported.
+type manager = backend.Manager
 
 // manageJSON is the --json answer of resize, sparse and set-user.
 type manageJSON struct {
@@ -51,7 +40,10 @@ func withManager(cmd *cobra.Command, a *app, f func(manager) error) error {
 				label = "the " + info.Label + " backend"
 			}
 			return &backend.Error{Kind: backend.KindUnsupported, Op: cmd.Name(),
-				Message: label + " cannot " + cmd.Name() + " distros (only the wsl backend runs wsl.exe)"}
+				Message: label + " cannot " + cmd.Name() + " distros (the wsl backend runs wsl.exe; --demo simulates it)"}
+		}
+		if info, err := b.Info(cmd.Context()); err == nil && info.Simulated {
+			fmt.Fprintf(cmd.ErrOrStderr(), "wsldash: %s: simulated, nothing is installed, moved or changed on disk\n", info.Label)
 		}
 		return f(m)
 	})
@@ -84,7 +76,7 @@ func confirm(cmd *cobra.Command, yes bool, prompt string) error {
 
 func installCmd(a *app) *cobra.Command {
 	var list, asJSON, web bool
-	var o wsl.InstallOptions
+	var o backend.InstallOptions
 	c := &cobra.Command{
 		Use:   "install [DISTRO]",
 		Short: "Install a distro from the online catalogue or a file (wsl --install --no-launch); --list shows the catalogue",
@@ -121,7 +113,7 @@ set-up runs when you open its shell (wsl -d NAME); wsldash never waits for it.`,
 				if o.Distro == "" && o.FromFile == "" {
 					return fmt.Errorf("install needs a DISTRO (see wsldash install --list) or --from-file FILE")
 				}
-				res, err := m.Install(cmd.Context(), o, nil)
+				res, err := m.Install(cmd.Context(), o, installProgress(cmd.ErrOrStderr()))
 				if err != nil {
 					return interrupted(cmd.Context(), "install", "", distroErr("install", res.Distro, err))
 				}
@@ -141,6 +133,18 @@ set-up runs when you open its shell (wsl -d NAME); wsldash never waits for it.`,
 	f.BoolVar(&web, "web-download", false, "download from the web instead of the Microsoft Store")
 	f.StringVar(&o.FromFile, "from-file", "", "install a .wsl or tar file instead of a catalogue distro")
 	return c
+}
+
+// installProgress prints each new line wsl.exe prints during an install ("Downloading: …",
+// "Installing: …") on w, so stdout stays the result alone.
+func installProgress(w io.Writer) func(backend.InstallProgress) {
+	last := ""
+	return func(p backend.InstallProgress) {
+		if p.Text != "" && p.Text != last {
+			last = p.Text
+			fmt.Fprintf(w, "wsldash: install: %s\n", p.Text)
+		}
+	}
 }
 
 func moveCmd(a *app) *cobra.Command {
@@ -278,7 +282,7 @@ disk file's before and after, where the registry can be read.`,
 			name := args[0]
 			dockerManageWarning(cmd, name)
 			return withManager(cmd, a, func(m manager) error {
-				res, err := m.Compact(cmd.Context(), name, wsl.CompactOptions{Sparse: sparse, DryRun: !yes})
+				res, err := m.Compact(cmd.Context(), name, backend.CompactOptions{Sparse: sparse, DryRun: !yes})
 				if err != nil {
 					return interrupted(cmd.Context(), "compact", "", distroErr("compact", name, err))
 				}
@@ -304,7 +308,7 @@ func sizeOrUnknown(n *int64) string {
 	return humanBytes(uint64(*n))
 }
 
-func printCompact(w io.Writer, r wsl.CompactResult) {
+func printCompact(w io.Writer, r backend.CompactResult) {
 	if r.DryRun {
 		fmt.Fprintf(w, "compact %s would (run with --yes):\n", r.Distro)
 	} else {

@@ -156,9 +156,14 @@ func TestManageConfirmsAndWarnsAboutDocker(t *testing.T) {
 	}
 }
 
-func TestManageOnTheDemoIsUnsupported(t *testing.T) {
-	_, _, err := run(t, "install", "--list", "--demo")
+// TestManageOnDemoAndLocal: the demo simulates the catalogue; local has no wsl.exe and says so.
+func TestManageOnDemoAndLocal(t *testing.T) {
+	out, _, err := run(t, "install", "--list", "--json", "--demo")
+	if err != nil || !strings.Contains(out, `"name":"Ubuntu-24.04"`) || !strings.Contains(out, `"friendly_name":"Kali Linux Rolling"`) {
+		t.Fatalf("demo: %v %s", err, out)
+	}
+	_, _, err = run(t, "--backend", "local", "install", "--list")
 	if err == nil || !strings.Contains(err.Error(), "cannot install") {
-		t.Fatalf("demo: %v", err)
+		t.Fatalf("local: %v", err)
 	}
 }

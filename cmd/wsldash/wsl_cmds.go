@@ -70,26 +70,44 @@ func wslProgress(w io.Writer, label string) (func(int64), func()) {
 func wslIsTerminal(f *os.File) bool { return term.IsTerminal(f.Fd()) }
 
 func wslExportCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var format string
+	c := &cobra.Command{
 		Use:   "export NAME FILE",
-		Short: "Export a distro to a tar file (wsl --export), showing progress",
-		Args:  cobra.ExactArgs(2),
+		Short: "Export a distro to a tar, tar.gz, tar.xz or vhd file (wsl --export), showing progress",
+		Long: `export writes the distro to FILE with wsl --export. --format is tar, tar.gz, tar.xz (wsl
+--export --format, WSL 2.5.8 or newer) or vhd (the disk itself, WSL 2 distros only); without it
+the format is the file's extension's (.tar.gz/.tgz, .tar.xz/.txz, .vhdx/.vhd), else tar.`,
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := exportFormat(format, args[1])
+			if err != nil {
+				return err
+			}
 			return withArchiver(cmd, a, func(b backend.Archiver) error {
 				p, end := wslProgress(cmd.ErrOrStderr(), "exported")
 				defer end()
-				err := b.Export(cmd.Context(), args[0], args[1], p)
+				err := b.Export(cmd.Context(), args[0], args[1], f, p)
 				return interrupted(cmd.Context(), "export", args[1], distroErr("export", args[0], err))
 			})
 		},
 	}
+	c.Flags().StringVar(&format, "format", "", "tar, tar.gz, tar.xz or vhd (default: from FILE's extension, else tar)")
+	return c
+}
+
+// exportFormat is --format, or the format FILE's extension says when it is not given.
+func exportFormat(flag, file string) (backend.Format, error) {
+	if flag == "" {
+		return backend.FormatOf(file), nil
+	}
+	return backend.ParseFormat(flag)
 }
 
 func wslImportCmd(a *app) *cobra.Command {
 	var version int
 	c := &cobra.Command{
 		Use:   "import NAME DIR FILE",
-		Short: "Import a tar file as a new distro installed in DIR (wsl --import)",
+		Short: "Import a tar (or a .vhdx disk, with --vhd) as a new distro installed in DIR (wsl --import)",
 		Args:  cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withArchiver(cmd, a, func(b backend.Archiver) error {
@@ -103,7 +121,7 @@ func wslImportCmd(a *app) *cobra.Command {
 }
 
 func wslCloneCmd(a *app) *cobra.Command {
-	var dir string
+	var dir, format string
 	c := &cobra.Command{
 		Use:   "clone NAME NEW",
 		Short: "Copy a distro under a new name (export + import)",
@@ -112,12 +130,17 @@ func wslCloneCmd(a *app) *cobra.Command {
 			return withArchiver(cmd, a, func(b backend.Archiver) error {
 				p, end := wslProgress(cmd.ErrOrStderr(), "copied")
 				defer end()
-				err := b.Clone(cmd.Context(), args[0], args[1], dir, p)
+				f, err := backend.ParseFormat(format)
+				if err != nil {
+					return err
+				}
+				err = b.Clone(cmd.Context(), args[0], args[1], dir, f, p)
 				return interrupted(cmd.Context(), "clone", "", distroErr("clone", args[0], err))
 			})
 		},
 	}
 	c.Flags().StringVar(&dir, "dir", "", "install folder of the copy (default: <user cache>/wsldash/distros/NEW)")
+	c.Flags().StringVar(&format, "format", "tar", "what is copied: tar (the files), or vhd (the disk as it is, WSL 2 only)")
 	return c
 }
 

@@ -3,14 +3,13 @@ package wslout
 import (
 	"fmt"
 	"strings"
+
+	"github.com/wsldash/wsldash/backend"
 )
 
-// OnlineDistro is one row of `wsl.exe --list --online`: the name to pass to `wsl --install` and
-// the catalogue's friendly name.
-type OnlineDistro struct {
-	Name         string `json:"name"`
-	FriendlyName string `json:"friendly_name"`
-}
+// OnlineDistro is one row of `wsl.exe --list --online` (backend.OnlineDistro): the name to pass
+// to `wsl --install` and the catalogue's friendly name.
+type OnlineDistro = backend.OnlineDistro
 
 // ParseOnline parses `wsl.exe --list --online` (alias -o). wsl.exe prints the localized
 // MessageDistributionListOnline (two lines and a blank one in English: "The following is a list of

@@ -24,10 +24,10 @@ Debian                          Debian GNU/Linux
 `
 
 var onlineWant = []OnlineDistro{
-	{"Ubuntu", "Ubuntu"}, {"Ubuntu-24.04", "Ubuntu 24.04 LTS"}, {"openSUSE-Tumbleweed", "openSUSE Tumbleweed"},
-	{"openSUSE-Leap-16.0", "openSUSE Leap 16.0"}, {"SUSE-Linux-Enterprise-15-SP7", "SUSE Linux Enterprise 15 SP7"},
-	{"SUSE-Linux-Enterprise-16.0", "SUSE Linux Enterprise 16.0"}, {"kali-linux", "Kali Linux Rolling"},
-	{"Debian", "Debian GNU/Linux"},
+	{Name: "Ubuntu", FriendlyName: "Ubuntu"}, {Name: "Ubuntu-24.04", FriendlyName: "Ubuntu 24.04 LTS"}, {Name: "openSUSE-Tumbleweed", FriendlyName: "openSUSE Tumbleweed"},
+	{Name: "openSUSE-Leap-16.0", FriendlyName: "openSUSE Leap 16.0"}, {Name: "SUSE-Linux-Enterprise-15-SP7", FriendlyName: "SUSE Linux Enterprise 15 SP7"},
+	{Name: "SUSE-Linux-Enterprise-16.0", FriendlyName: "SUSE Linux Enterprise 16.0"}, {Name: "kali-linux", FriendlyName: "Kali Linux Rolling"},
+	{Name: "Debian", FriendlyName: "Debian GNU/Linux"},
 }
 
 func TestParseOnlineEncodings(t *testing.T) {
@@ -51,7 +51,7 @@ func TestParseOnlineLocalizedPreamble(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []OnlineDistro{{"Ubuntu", "Ubuntu"}, {"Debian", "Debian GNU/Linux"}}; !reflect.DeepEqual(got, want) {
+	if want := []OnlineDistro{{Name: "Ubuntu", FriendlyName: "Ubuntu"}, {Name: "Debian", FriendlyName: "Debian GNU/Linux"}}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v", got)
 	}
 }
