@@ -19,10 +19,13 @@ type KeyMap struct {
 	Start, Terminate, SetDefault, Shell key.Binding
 	Shutdown, Reclaim, Kill             key.Binding
 	Keep, Release                       key.Binding
-	Sort, Theme                         key.Binding
+	// Managing distros (manage.go) and the disks, trash and catalogue views.
+	Export, Import, Clone, Unregister, Manage key.Binding
+	Restore, Purge, Install                   key.Binding
+	Sort, Theme                               key.Binding
 
 	ViewOverview, ViewMemory, ViewProcesses, ViewMounts, ViewConfig key.Binding
-	ViewPorts, ViewVMs, AllProcs                                    key.Binding
+	ViewPorts, ViewVMs, ViewDisks, ViewCatalog, AllProcs            key.Binding
 	Help, Quit                                                      key.Binding
 
 	// In dialogs.
@@ -55,6 +58,14 @@ func DefaultKeyMap() KeyMap {
 		Shutdown:   b("shutdown", "S"),
 		Reclaim:    b("reclaim", "r"),
 		Kill:       b("kill", "x"),
+		Export:     b("export", "e"),
+		Import:     b("import", "I"),
+		Clone:      b("clone", "c"),
+		Unregister: b("unregister (to the trash)", "U"),
+		Manage:     b("manage: move, resize, sparse, user, compact, rename", "m"),
+		Restore:    b("restore from the trash", "u"),
+		Purge:      b("purge from the trash", "P"),
+		Install:    b("install from the catalogue", "i"),
 		Sort:       b("sort processes", "o"),
 		Theme:      b("next theme", "T"),
 
@@ -65,6 +76,8 @@ func DefaultKeyMap() KeyMap {
 		ViewConfig:    b(".wslconfig & wsl.conf", "5"),
 		ViewPorts:     b("ports", "6"),
 		ViewVMs:       b("VMs on the host", "7"),
+		ViewDisks:     b("disks & trash", "8"),
+		ViewCatalog:   b("install (catalogue)", "9"),
 		AllProcs:      b("all distros' processes", "a"),
 		Help:          b("help", "?"),
 		Quit:          b("quit", "q", "ctrl+c"),
@@ -93,9 +106,14 @@ func (k *KeyMap) bindings() []binding {
 		{"keep", &k.Keep, backend.ActKeep}, {"release", &k.Release, backend.ActRelease},
 		{"shutdown", &k.Shutdown, backend.ActShutdown}, {"reclaim", &k.Reclaim, backend.ActReclaim},
 		{"kill", &k.Kill, backend.ActKill}, {"sort", &k.Sort, ""}, {"theme", &k.Theme, ""},
+		{"export", &k.Export, backend.ActExport}, {"import", &k.Import, backend.ActImport}, {"clone", &k.Clone, backend.ActClone},
+		{"unregister", &k.Unregister, backend.ActUnregister}, {"manage", &k.Manage, ""},
+		{"restore", &k.Restore, backend.ActUnregister}, {"purge", &k.Purge, backend.ActUnregister},
+		{"install", &k.Install, backend.ActInstall},
 		{"view_overview", &k.ViewOverview, ""}, {"view_memory", &k.ViewMemory, ""},
 		{"view_processes", &k.ViewProcesses, ""}, {"view_mounts", &k.ViewMounts, ""},
-		{"view_config", &k.ViewConfig, ""}, {"view_ports", &k.ViewPorts, ""}, {"view_vms", &k.ViewVMs, ""}, {"all_processes", &k.AllProcs, ""},
+		{"view_config", &k.ViewConfig, ""}, {"view_ports", &k.ViewPorts, ""}, {"view_vms", &k.ViewVMs, ""},
+		{"view_disks", &k.ViewDisks, ""}, {"view_catalog", &k.ViewCatalog, ""}, {"all_processes", &k.AllProcs, ""},
 		{"help", &k.Help, ""}, {"quit", &k.Quit, ""},
 		{"confirm", &k.Confirm, ""}, {"cancel", &k.Cancel, ""},
 	}
@@ -106,8 +124,9 @@ func (k *KeyMap) helpGroups() []helpGroup {
 	return []helpGroup{
 		{"Move", []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.FocusNext, &k.FocusPrev, &k.Filter}},
 		{"Distro", []*key.Binding{&k.Start, &k.Terminate, &k.SetDefault, &k.Shell, &k.Keep, &k.Release}},
+		{"Manage", []*key.Binding{&k.Export, &k.Import, &k.Clone, &k.Unregister, &k.Manage, &k.Restore, &k.Purge, &k.Install}},
 		{"VM", []*key.Binding{&k.Shutdown, &k.Reclaim, &k.Kill, &k.Sort, &k.AllProcs}},
-		{"Views", []*key.Binding{&k.ViewOverview, &k.ViewMemory, &k.ViewProcesses, &k.ViewMounts, &k.ViewConfig, &k.ViewPorts, &k.ViewVMs, &k.Theme, &k.Help, &k.Quit}},
+		{"Views", []*key.Binding{&k.ViewOverview, &k.ViewMemory, &k.ViewProcesses, &k.ViewMounts, &k.ViewConfig, &k.ViewPorts, &k.ViewVMs, &k.ViewDisks, &k.ViewCatalog, &k.Theme, &k.Help, &k.Quit}},
 		{"Dialogs", []*key.Binding{&k.Confirm, &k.Cancel}},
 	}
 }
