@@ -627,10 +627,12 @@ func BenchmarkView(b *testing.B) {
 	for _, name := range []string{"progress", "form", "choose"} {
 		d := samples()[name]
 		st := colourStyles()
+		row := lipgloss.NewStyle().Foreground(lipgloss.Color("#d0d0d0")).Render(strings.Repeat("distro  Running  2  ", 6))
+		base := strings.TrimSuffix(strings.Repeat(row+"\n", 40), "\n")
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				_ = Overlay(strings.Repeat(".", 120), d.View(120, 40, st), 120, 40)
+				_ = Overlay(base, d.View(120, 40, st), 120, 40)
 			}
 		})
 	}
