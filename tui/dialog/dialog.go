@@ -192,6 +192,9 @@ func newInput(v string) textinput.Model {
 // WithKeys sets the bindings the dialog's hints name before the first key arrives (Update
 // records the ones it is given).
 func (d Dialog) WithKeys(k Keys) Dialog {
+	if d.kind == TypedName || d.kind == Form {
+		k = textSafe(k)
+	}
 	d.keys = &k
 	return d
 }
@@ -230,11 +233,30 @@ func matches(msg tea.KeyPressMsg, textual bool, bs ...key.Binding) bool {
 	return key.Matches(msg, bs...)
 }
 
+// textSafe makes sure Confirm and Cancel each have a key that types nothing, for the kinds
+// with a text input: a Confirm bound only to "y" gets enter, a Cancel bound only to "n" esc.
+func textSafe(k Keys) Keys {
+	add := func(b key.Binding, fallback string) key.Binding {
+		for _, s := range b.Keys() {
+			if len([]rune(s)) != 1 {
+				return b
+			}
+		}
+		b.SetKeys(append(slices.Clone(b.Keys()), fallback)...)
+		return b
+	}
+	k.Confirm, k.Cancel = add(k.Confirm, "enter"), add(k.Cancel, "esc")
+	return k
+}
+
 func done(ok bool) Result { return Result{Done: true, OK: ok} }
 
 // Update handles one key press with the root's bindings. When the result is Done the returned
 // Dialog is the zero Dialog. The Cmd is for the text inputs (nil today; kept for them).
 func (d Dialog) Update(msg tea.KeyPressMsg, k Keys) (Dialog, Result, tea.Cmd) {
+	if d.kind == TypedName || d.kind == Form {
+		k = textSafe(k)
+	}
 	if d.kind != None {
 		d.keys = &k
 	}

@@ -267,10 +267,11 @@ func (d Dialog) main(inner int, st Styles) ([]string, int) {
 			lines = append(lines, st.Body.Render(l))
 		}
 		lines = append(lines, inputView(d.input, inner, st))
+		focus := len(lines) - 1
 		if d.note != "" {
 			lines = append(lines, st.Error.Render(ansi.Truncate(d.note, inner, "…")))
 		}
-		return lines, 1
+		return lines, focus
 	case Form:
 		return d.viewFields(inner, st)
 	case Progress:
