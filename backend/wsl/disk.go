@@ -16,7 +16,8 @@ var _ backend.DiskReporter = (*Backend)(nil)
 // beside the guest's df of / — only when the distro is running: `wsl.exe -d NAME --exec df`
 // would boot a stopped one, so its inside stays unknown (nil). The list is asked fresh first,
 // so a distro that stopped a moment ago is not started again (a race of a few milliseconds
-// remains: wsl.exe has no "run only if running").
+// remains: wsl.exe has no "run only if running"). A df that times out returns the error with
+// what is known (the file's size), so a caller asking for several distros stops there.
 func (b *Backend) DiskUsage(ctx context.Context, name string) (backend.DiskUsage, error) {
 	u := backend.DiskUsage{Distro: name}
 	if err := b.checkName("df", name); err != nil {
@@ -44,8 +45,10 @@ func (b *Backend) DiskUsage(ctx context.Context, name string) (backend.DiskUsage
 	if d.State != backend.StateRunning {
 		notes = append(notes, backend.NotRunningNote(d.State))
 	} else if fs, err := b.df(ctx, d.Name); err != nil {
-		if ctx.Err() != nil {
-			return u, ctx.Err()
+		if ctx.Err() != nil || backend.KindOf(err) == backend.KindTimeout {
+			// A hung wsl.exe or guest: the caller stops here rather than wait again.
+			u.Note = strings.Join(append(notes, "df inside did not answer"), "; ")
+			return u, withDistro(err, d.Name)
 		}
 		notes = append(notes, "df inside failed: "+err.Error())
 	} else {

@@ -50,20 +50,31 @@ inside WSL its host helper).`,
 				for _, n := range names {
 					u, err := r.DiskUsage(cmd.Context(), n)
 					if err != nil {
+						if u.State != "" && backend.KindOf(err) == backend.KindTimeout {
+							// What is known so far, then the timeout (once: no more waiting).
+							us = append(us, u)
+							if perr := printDFAs(cmd.OutOrStdout(), us, asJSON); perr != nil {
+								return perr
+							}
+						}
 						return distroErr("df", n, err)
 					}
 					us = append(us, u)
 				}
-				if asJSON {
-					return writeJSON(cmd.OutOrStdout(), us)
-				}
-				return printDF(cmd.OutOrStdout(), us)
+				return printDFAs(cmd.OutOrStdout(), us, asJSON)
 			})
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: a list of distros; unknown figures are null")
 	c.ValidArgsFunction = firstArgOnly(completeDistros(a)) // as distroArgCommands get (completion.go)
 	return c
+}
+
+func printDFAs(w io.Writer, us []backend.DiskUsage, asJSON bool) error {
+	if asJSON {
+		return writeJSON(w, us)
+	}
+	return printDF(w, us)
 }
 
 func bytesOrDash(n *int64) string {
