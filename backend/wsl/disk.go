@@ -27,36 +27,8 @@ func (b *Backend) DiskUsage(ctx context.Context, name string) (backend.DiskUsage
 	if err != nil {
 		return u, err
 	}
-	u = backend.DiskUsage{Distro: d.Name, State: d.State, Version: d.Version, DiskPath: d.DiskPath}
-	if d.Version != 2 {
-		u.Note = "WSL 1 has no virtual disk: its files are in the Windows folder " + orUnknown(d.BasePath)
-		return u, nil
-	}
-	u.Reclaim = backend.ReclaimAdvice(d.Name)
-	var notes []string
-	if d.DiskBytes > 0 {
-		n := d.DiskBytes
-		u.VHDXBytes = &n
-	} else if d.DiskPath == "" {
-		notes = append(notes, "the disk file's size is unknown here (the registry cannot be read)")
-	} else {
-		notes = append(notes, "the size of "+d.DiskPath+" could not be read")
-	}
-	if d.State != backend.StateRunning {
-		notes = append(notes, backend.NotRunningNote(d.State))
-	} else if fs, err := b.df(ctx, d.Name); err != nil {
-		if ctx.Err() != nil || backend.KindOf(err) == backend.KindTimeout {
-			// A hung wsl.exe or guest: the caller stops here rather than wait again.
-			u.Note = strings.Join(append(notes, "df inside did not answer"), "; ")
-			return u, withDistro(err, d.Name)
-		}
-		notes = append(notes, "df inside failed: "+err.Error())
-	} else {
-		u.Inside = &fs
-	}
-	u.Reclaimable = backend.Reclaimable(u.VHDXBytes, u.Inside)
-	u.Note = strings.Join(notes, "; ")
-	return u, nil
+	u, err = backend.DiskUsageOf(d, func() (backend.FSUsage, error) { return b.df(ctx, d.Name) })
+	return u, withDistro(err, d.Name)
 }
 
 // df runs backend.DFArgs in the distro and parses its answer.
@@ -69,11 +41,4 @@ func (b *Backend) df(ctx context.Context, name string) (backend.FSUsage, error) 
 		return backend.FSUsage{}, err
 	}
 	return backend.ParseDF(string(res.Stdout))
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "(unknown here)"
-	}
-	return s
 }

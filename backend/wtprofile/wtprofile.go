@@ -106,6 +106,15 @@ func profileList(root *value) []*value {
 	return p.elems
 }
 
+// parseObject parses a settings file, whose top is an object.
+func parseObject(data []byte) (*value, error) {
+	root, err := parse(data)
+	if err == nil && root.kind != '{' {
+		err = fmt.Errorf("%w: not an object", ErrSyntax)
+	}
+	return root, err
+}
+
 func renamed(what, old, new string) string { return fmt.Sprintf("%s %q → %q", what, old, new) }
 
 // RenameInSettings renames the WSL distro oldName to newName in a settings.json: the name of each
@@ -114,12 +123,9 @@ func renamed(what, old, new string) string { return fmt.Sprintf("%s %q → %q", 
 // defaultProfile when it named the old guid. It returns the new bytes and what changed (none:
 // out is data).
 func RenameInSettings(data []byte, oldName, newName string) (out []byte, changes []string, err error) {
-	root, err := parse(data)
+	root, err := parseObject(data)
 	if err != nil {
 		return data, nil, err
-	}
-	if root.kind != '{' {
-		return data, nil, fmt.Errorf("%w: not an object", ErrSyntax)
 	}
 	newG := GeneratedGUID(newName)
 	list := profileList(root)
@@ -168,12 +174,9 @@ func RenameInSettings(data []byte, oldName, newName string) (out []byte, changes
 // RenameInFragment renames the distro in WSL's fragment: each profile's name that is oldName, and
 // the "updates" entry that hides the generator's profile, from oldName's guid to newName's.
 func RenameInFragment(data []byte, oldName, newName string) (out []byte, changes []string, err error) {
-	root, err := parse(data)
+	root, err := parseObject(data)
 	if err != nil {
 		return data, nil, err
-	}
-	if root.kind != '{' {
-		return data, nil, fmt.Errorf("%w: not an object", ErrSyntax)
 	}
 	newG := GeneratedGUID(newName)
 	list := profileList(root)

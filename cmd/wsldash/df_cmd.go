@@ -27,11 +27,7 @@ inside WSL its host helper).`,
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				r, ok := b.(backend.DiskReporter)
 				if !ok {
-					label := "this backend"
-					if info, err := b.Info(cmd.Context()); err == nil && info.Label != "" {
-						label = "the " + info.Label + " backend"
-					}
-					return &backend.Error{Kind: backend.KindUnsupported, Op: "df", Message: label + " has no distro disks (use the wsl backend, or --demo)"}
+					return &backend.Error{Kind: backend.KindUnsupported, Op: "df", Message: backendLabel(cmd, b) + " has no distro disks (use the wsl backend, or --demo)"}
 				}
 				waitHostView(cmd.Context(), b) // host_cmd.go: disk sizes inside WSL
 				var names []string
@@ -68,6 +64,14 @@ inside WSL its host helper).`,
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: a list of distros; unknown figures are null")
 	c.ValidArgsFunction = firstArgOnly(completeDistros(a)) // as distroArgCommands get (completion.go)
 	return c
+}
+
+// backendLabel names b in a refusal: "the demo (simulated WSL host) backend".
+func backendLabel(cmd *cobra.Command, b backend.Backend) string {
+	if info, err := b.Info(cmd.Context()); err == nil && info.Label != "" {
+		return "the " + info.Label + " backend"
+	}
+	return "this backend"
 }
 
 func printDFAs(w io.Writer, us []backend.DiskUsage, asJSON bool) error {

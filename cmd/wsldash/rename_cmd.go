@@ -44,12 +44,8 @@ never a reason to undo the rename.`,
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				r, ok := b.(renamer)
 				if !ok {
-					label := "this backend"
-					if info, err := b.Info(cmd.Context()); err == nil && info.Label != "" {
-						label = "the " + info.Label + " backend"
-					}
 					return &backend.Error{Kind: backend.KindUnsupported, Op: "rename",
-						Message: label + " cannot rename distros (only the wsl backend, in the Windows build)"}
+						Message: backendLabel(cmd, b) + " cannot rename distros (only the wsl backend, in the Windows build)"}
 				}
 				res, err := r.Rename(cmd.Context(), args[0], args[1])
 				if err != nil {
