@@ -97,7 +97,7 @@ func ReclaimAdvice(name string) string {
 	if IsDockerDistro(name) {
 		return "it is Docker Desktop's: compacting or stopping it with wsl breaks Docker Desktop; free space with docker system prune and shrink it from Docker Desktop's own settings"
 	}
-	return fmt.Sprintf("wsldash compact %s --yes: fstrim inside and stop it, then Optimize-VHD (or diskpart) in an elevated prompt shrinks the file (needs admin); or wsldash compact %s --sparse --yes: a sparse disk hands freed blocks back without elevation (WSL gates it behind --allow-unsafe)", name, name)
+	return fmt.Sprintf("wsldash compact %s --yes: fstrim inside and stop it, then wsl --shutdown and Optimize-VHD (or diskpart) in an elevated prompt shrink the file (needs admin); or wsldash compact %s --sparse --yes: a sparse disk hands freed blocks back without elevation (WSL gates it behind --allow-unsafe)", name, name)
 }
 
 // DFArgs is the command that reads a root's usage in the guest: POSIX df (-P: one line per file

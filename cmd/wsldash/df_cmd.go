@@ -30,6 +30,11 @@ inside WSL its host helper).`,
 					return &backend.Error{Kind: backend.KindUnsupported, Op: "df", Message: backendLabel(cmd, b) + " has no distro disks (use the wsl backend, or --demo)"}
 				}
 				waitHostView(cmd.Context(), b) // host_cmd.go: disk sizes inside WSL
+				if asJSON {
+					warnDemo(cmd, b)
+				} else {
+					printLabel(cmd, b)
+				}
 				var names []string
 				if len(args) == 1 {
 					names = args

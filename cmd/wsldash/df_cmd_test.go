@@ -49,7 +49,7 @@ func TestDFText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Ubuntu-24.04", "23 GiB could be given back", "elevated", "Debian: stopped", "breaks Docker Desktop"} {
+	for _, want := range []string{"Ubuntu-24.04", "[demo (simulated WSL host)]", "23 GiB could be given back", "elevated", "Debian: stopped", "breaks Docker Desktop"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("no %q in\n%s", want, out)
 		}
