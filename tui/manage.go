@@ -412,10 +412,11 @@ func (m *Model) manageAction(a backend.Action, d backend.Distro) {
 			"rename", []dlg.Field{{Label: "New name", Value: d.Name, Validate: m.validNewName}}, func(m *Model, r dlg.Result) tea.Cmd {
 				name := strings.TrimSpace(r.Values[0])
 				return m.manageJob("Renaming", "renaming", d, func(ctx context.Context, _ *jobFeed) (string, error) {
-					if err := g.Rename(ctx, d.Name, name); err != nil {
+					res, err := g.Rename(ctx, d.Name, name)
+					if err != nil {
 						return "", err
 					}
-					return fmt.Sprintf("renamed %s to %s", d.Name, name), nil
+					return renameText(res), nil
 				})
 			})
 	}
@@ -458,6 +459,27 @@ func compactText(r backend.CompactResult) string {
 	}
 	if r.Elevated != "" {
 		s += ". To shrink the file, in an elevated prompt (admin): " + r.Elevated
+	}
+	return s
+}
+
+// renameText says what a rename changed, Windows Terminal's files included.
+func renameText(r backend.RenameResult) string {
+	s := fmt.Sprintf("renamed %s to %s", r.Distro, r.NewName)
+	changed := 0
+	for _, p := range r.Profiles {
+		if len(p.Changes) > 0 {
+			changed++
+		}
+		if p.Error != "" {
+			s += "; " + shortPath(p.File) + " left as it was: " + p.Error
+		}
+	}
+	if changed > 0 {
+		s += fmt.Sprintf("; its Windows Terminal profile renamed in %d file(s) (a .bak kept)", changed)
+	}
+	if r.Note != "" {
+		s += "; " + r.Note
 	}
 	return s
 }

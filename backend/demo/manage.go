@@ -412,7 +412,13 @@ func (b *Backend) Compact(ctx context.Context, name string, o backend.CompactOpt
 
 // Rename renames a stopped distro. It refuses a running or busy one, a name already taken (WSL
 // compares names case-insensitively) and a name WSL would not accept, as the wsl backend does.
-func (b *Backend) Rename(ctx context.Context, name, newName string) error {
+func (b *Backend) Rename(ctx context.Context, name, newName string) (backend.RenameResult, error) {
+	res := backend.RenameResult{Distro: name, NewName: newName, Profiles: []backend.ProfileFile{},
+		Note: "demo: no Windows Terminal files were looked at"}
+	return res, b.rename(name, newName)
+}
+
+func (b *Backend) rename(name, newName string) error {
 	if !validName(newName) || strings.EqualFold(newName, "Legacy") {
 		return &backend.Error{Kind: backend.KindFailed, Op: "rename", Distro: name,
 			Message: fmt.Sprintf("%q is not a name WSL accepts (letters, digits, . _ -; not Legacy)", newName)}

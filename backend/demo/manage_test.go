@@ -239,18 +239,18 @@ func TestCompactSparseShrinksElevatedDoesNot(t *testing.T) {
 func TestRenameRefusesRunningAndTakenNames(t *testing.T) {
 	b, _ := newTest(Options{Seed: 1})
 	ctx := context.Background()
-	if err := b.Rename(ctx, "Ubuntu-24.04", "Ubuntu-dev"); !errors.Is(err, backend.ErrBusy) || !strings.Contains(err.Error(), "stop it first") {
+	if _, err := b.Rename(ctx, "Ubuntu-24.04", "Ubuntu-dev"); !errors.Is(err, backend.ErrBusy) || !strings.Contains(err.Error(), "stop it first") {
 		t.Errorf("running: %v", err)
 	}
-	if err := b.Rename(ctx, "Debian", "KALI-LINUX"); err == nil || !strings.Contains(err.Error(), "already exists") {
+	if _, err := b.Rename(ctx, "Debian", "KALI-LINUX"); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("taken (case-insensitively): %v", err)
 	}
 	for _, bad := range []string{"legacy", "has space", ""} {
-		if err := b.Rename(ctx, "Debian", bad); err == nil {
+		if _, err := b.Rename(ctx, "Debian", bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
-	if err := b.Rename(ctx, "debian", "Debian-old"); err != nil {
+	if _, err := b.Rename(ctx, "debian", "Debian-old"); err != nil {
 		t.Fatal(err)
 	}
 	if hasDistro(b, "Debian") || !hasDistro(b, "Debian-old") {
