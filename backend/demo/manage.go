@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -95,6 +96,14 @@ func (b *Backend) Install(ctx context.Context, o backend.InstallOptions, progres
 	b.mu.Lock()
 	b.advance()
 	err := b.checkNew("install", name, 0)
+	if err == nil && o.FromFile != "" {
+		// The file must exist: a demo archive, or a real file (of which nothing is read).
+		_, inDemo := b.lops.archives[pathKey(o.FromFile)]
+		if st, serr := os.Stat(o.FromFile); !inDemo && (serr != nil || !st.Mode().IsRegular()) {
+			err = &backend.Error{Kind: backend.KindNotFound, Op: "install", Distro: name,
+				Message: "The system cannot find the file specified.", Code: "Wsl/InstallDistro/ERROR_FILE_NOT_FOUND"}
+		}
+	}
 	if err == nil {
 		err = b.begin(name)
 	}

@@ -110,7 +110,13 @@ func TestInstallRefusesWhatWSLRefuses(t *testing.T) {
 	if _, err := b.Install(ctx, backend.InstallOptions{Distro: "Debian", Name: "bad name"}, nil); err == nil {
 		t.Error("invalid name accepted")
 	}
-	// From a file: no download phase, the name from the file.
+	if _, err := b.Install(ctx, backend.InstallOptions{FromFile: `C:\img\missing.wsl`}, nil); backend.CodeOf(err) != "Wsl/InstallDistro/ERROR_FILE_NOT_FOUND" {
+		t.Errorf("missing file: %v", err)
+	}
+	// From a file (a demo archive): no download phase, the name from the file.
+	if err := b.Export(ctx, "Debian", `C:\img\alpine.wsl`, backend.FormatTarGz, nil); err != nil {
+		t.Fatal(err)
+	}
 	var phases []string
 	res, err := b.Install(ctx, backend.InstallOptions{FromFile: `C:\img\alpine.wsl`}, func(p backend.InstallProgress) {
 		if len(phases) == 0 || phases[len(phases)-1] != p.Phase {

@@ -80,6 +80,25 @@ func TestExportFormatsSendWSLsArguments(t *testing.T) {
 	}
 }
 
+// TestCloneThroughTheDisk: a vhd clone exports the disk with --vhd and imports it with --vhd.
+func TestCloneThroughTheDisk(t *testing.T) {
+	b, f := newManaged(t, func(s *fakewsltest.State) { s.Drives = nil })
+	dir := filepath.Join(t.TempDir(), "Deb2")
+	if err := b.Clone(context.Background(), "Debian", "Deb2", dir, backend.FormatVHD, nil); err != nil {
+		t.Fatal(err)
+	}
+	exp, imp := callsOf(f, "--export"), callsOf(f, "--import")
+	if len(exp) != 1 || len(imp) != 1 || exp[0][len(exp[0])-1] != "--vhd" || !strings.HasSuffix(exp[0][2], ".vhdx") {
+		t.Fatalf("export %q import %q", exp, imp)
+	}
+	if want := []string{"--import", "Deb2", dir, exp[0][2], "--version", "2", "--vhd"}; !reflect.DeepEqual(imp[0], want) {
+		t.Errorf("import %q, want %q", imp[0], want)
+	}
+	if _, err := os.Stat(exp[0][2]); !os.IsNotExist(err) {
+		t.Errorf("the temporary disk was left: %v", err)
+	}
+}
+
 // TestExportFormatRefusals: before wsl.exe is started, a compressed export on a WSL older than
 // --format says the version needed, a vhd of a WSL 1 distro is refused, and the inbox wsl.exe
 // gets no --vhd; a plain tar still works on each.
