@@ -195,39 +195,28 @@ func TestInstallReportsWSLsPhases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The last line is the success message: it keeps the phase it came in.
+	// Every line is reported, in order, even when they arrive in one read; the success message
+	// keeps the phase it came in.
 	want := []string{"downloading|Downloading: Ubuntu 24.04 LTS", "installing|Installing: Ubuntu 24.04 LTS",
 		"installing|Distribution successfully installed. It can be launched via 'wsl.exe -d dev'"}
-	// Lines printed together may arrive in one read: then only the last of them is reported.
-	if len(seen) == 0 || seen[len(seen)-1] != want[2] {
-		t.Fatalf("phases %q, want (a suffix of) %q", seen, want)
-	}
-	for _, s := range seen {
-		if !contains(want, s) {
-			t.Errorf("unexpected report %q", s)
-		}
+	if !reflect.DeepEqual(seen, want) {
+		t.Fatalf("phases %q, want %q", seen, want)
 	}
 }
 
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
-}
-
-func TestLastLine(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                                    "",
-		"Downloading: Ubuntu":                 "", // not a complete line yet
-		"Downloading: Ubuntu\r\n":             "Downloading: Ubuntu",
-		"Downloading: U\r\nInstalling: U\n\n": "Installing: U",
-		"Downloading: U\r\nInstall":           "Downloading: U",
+func TestCompleteLines(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"Downloading: Ubuntu", nil}, // not a complete line yet
+		{"Downloading: Ubuntu\r\n", []string{"Downloading: Ubuntu"}},
+		{"Downloading: U\r\n\r\nInstalling: U\n\n", []string{"Downloading: U", "Installing: U"}},
+		{"Downloading: U\r\nInstall", []string{"Downloading: U"}},
 	} {
-		if got := lastLine(in); got != want {
-			t.Errorf("lastLine(%q) = %q, want %q", in, got, want)
+		if got := completeLines(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("completeLines(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
