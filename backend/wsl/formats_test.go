@@ -214,6 +214,7 @@ func TestCompleteLines(t *testing.T) {
 		{"Downloading: Ubuntu\r\n", []string{"Downloading: Ubuntu"}},
 		{"Downloading: U\r\n\r\nInstalling: U\n\n", []string{"Downloading: U", "Installing: U"}},
 		{"Downloading: U\r\nInstall", []string{"Downloading: U"}},
+		{"[==   10%]\r[====  20%]\r\r\nInstalling: U\r\n", []string{"[====  20%]", "Installing: U"}},
 	} {
 		if got := completeLines(c.in); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("completeLines(%q) = %q, want %q", c.in, got, c.want)
@@ -271,4 +272,48 @@ func TestCapabilitiesSayTheVersionNeeded(t *testing.T) {
 	if r := missing.Capabilities().Reason(backend.ActInstall); r == "" {
 		t.Error("install possible without wsl.exe")
 	}
+}
+
+// FuzzCompleteLines: whatever wsl.exe prints, the lines handed on are non-empty, trimmed, hold no
+// line break, and a prefix of the output never yields more of them than the whole.
+func FuzzCompleteLines(f *testing.F) {
+	f.Add("Downloading: Ubuntu\r\nInstalling: Ubuntu\r\n")
+	f.Add("\r\r\nx\n\ny")
+	f.Fuzz(func(t *testing.T, s string) {
+		all := completeLines(s)
+		for _, l := range all {
+			if l == "" || strings.ContainsAny(l, "\r\n") || l != strings.TrimSpace(l) {
+				t.Fatalf("line %q from %q", l, s)
+			}
+		}
+		if part := completeLines(s[:len(s)/2]); len(part) > len(all) {
+			t.Fatalf("prefix gave %d lines, whole %d", len(part), len(all))
+		}
+	})
+}
+
+// FuzzParseFormat: a format name either parses to one of Formats, whose Ext FormatOf reads back,
+// or is refused.
+func FuzzParseFormat(f *testing.F) {
+	for _, s := range []string{"tar", "TAR.GZ", "vhdx", "zip", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fm, err := backend.ParseFormat(s)
+		if err != nil {
+			return
+		}
+		if !contains(backend.Formats, fm) || backend.FormatOf("x"+fm.Ext()) != fm {
+			t.Fatalf("%q parsed to %q", s, fm)
+		}
+	})
+}
+
+func contains[T comparable](xs []T, x T) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
 }

@@ -121,7 +121,8 @@ func (b *Backend) runLongText(ctx context.Context, op string, onTick func(), onL
 }
 
 // completeLines are text's non-empty complete lines, trimmed (a line still being written is not
-// one yet).
+// one yet). A line redrawn with carriage returns (a console progress bar) is what a terminal
+// would show: its last non-empty part.
 func completeLines(text string) []string {
 	i := strings.LastIndexByte(text, '\n')
 	if i < 0 {
@@ -129,7 +130,12 @@ func completeLines(text string) []string {
 	}
 	var out []string
 	for _, l := range wslout.Lines(text[:i]) {
-		if l = strings.TrimSpace(l); l != "" {
+		parts := strings.Split(l, "\r")
+		l = ""
+		for j := len(parts) - 1; j >= 0 && l == ""; j-- {
+			l = strings.TrimSpace(parts[j])
+		}
+		if l != "" {
 			out = append(out, l)
 		}
 	}
