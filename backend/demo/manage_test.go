@@ -223,7 +223,7 @@ func TestCompactSparseShrinksElevatedDoesNot(t *testing.T) {
 	b, _ := newTest(Options{Seed: 1})
 	ctx := context.Background()
 	dry, err := b.Compact(ctx, "Debian", backend.CompactOptions{DryRun: true})
-	if err != nil || !dry.DryRun || dry.After != nil || len(dry.Steps) != 3 || !strings.Contains(dry.Elevated, "Optimize-VHD") {
+	if err != nil || !dry.DryRun || dry.After != nil || len(dry.Steps) != 4 || !strings.HasPrefix(dry.Steps[2], "wsl --shutdown") || !strings.Contains(dry.Elevated, "Optimize-VHD") {
 		t.Fatalf("dry run %+v %v", dry, err)
 	}
 	el, err := b.Compact(ctx, "Debian", backend.CompactOptions{})
