@@ -78,7 +78,7 @@ func (f *jobFeed) next(id uint64) tea.Msg {
 	defer f.mu.Unlock()
 	if f.final != nil {
 		msg := *f.final
-		msg.done = f.done // the last figure, which the result may have overtaken
+		msg.done, msg.total = f.done, f.total // the last figures, which the result may have overtaken
 		return msg
 	}
 	return jobProgressMsg{id: id, done: f.done, total: f.total}
@@ -90,10 +90,11 @@ type jobProgressMsg struct {
 }
 
 type jobDoneMsg struct {
-	id   uint64
-	text string
-	err  error
-	done int64
+	id    uint64
+	text  string
+	err   error
+	done  int64
+	total int64
 }
 
 // jobSpec describes a job to start.
@@ -171,6 +172,9 @@ func (m *Model) onJobDone(msg jobDoneMsg) tea.Cmd {
 	}
 	if d := m.dialog; d != nil && d.job == j.id {
 		if msg.err == nil && msg.done > 0 {
+			if msg.total != 0 {
+				d.d.SetTotal(msg.total)
+			}
 			d.d.SetProgress(msg.done, m.clock.Now())
 		}
 		d.d.Finish(text, msg.err)
