@@ -445,7 +445,9 @@ func (d Dialog) viewProgress(inner int, st Styles) []string {
 	if p.finished {
 		left = ""
 	}
-	out = append(out, stats(st.Body, inner, amount, rate)...)
+	if !p.noBytes {
+		out = append(out, stats(st.Body, inner, amount, rate)...)
+	}
 	out = append(out, stats(st.Muted, inner, left, "elapsed "+formatElapsed(p.elapsed()))...)
 	if p.finished {
 		out = append(out, "")
