@@ -34,7 +34,7 @@ type diskState struct {
 
 // diskData is one answer: every distro's disk, the trash and where each entry would go back to.
 type diskData struct {
-	disks    []backend.DiskUsage
+	disks    []diskRow
 	trash    []backend.TrashEntry
 	trashErr string
 	restore  map[string]string // RestoreDir by trashed name ("" when it could not be said)
@@ -53,9 +53,15 @@ func newDiskState() *diskState {
 	return s
 }
 
+// diskRow is one distro's disk, or why it could not be looked at.
+type diskRow struct {
+	backend.DiskUsage
+	err string
+}
+
 // disksPane is the table of disks.
 type disksPane struct {
-	list  list[backend.DiskUsage]
+	list  list[diskRow]
 	trash *trashPane // u and P work from the disks too
 }
 
@@ -81,9 +87,13 @@ func disksCmd(ctx context.Context, be backend.Backend, id uint64, distros []back
 		defer cancel()
 		var msg disksMsg
 		msg.id = id
+		// The list afresh: the snapshot may predate the job that asked (a restore adds one).
+		if ds, err := be.Distros(ctx); err == nil {
+			distros = ds
+		}
 		if dr, ok := be.(backend.DiskReporter); ok {
 			// One look per distro, side by side: a running distro's df is a wsl.exe call.
-			out := make([]backend.DiskUsage, len(distros))
+			out := make([]diskRow, len(distros))
 			var wg sync.WaitGroup
 			for i, d := range distros {
 				wg.Add(1)
@@ -91,9 +101,10 @@ func disksCmd(ctx context.Context, be backend.Backend, id uint64, distros []back
 					defer wg.Done()
 					u, err := dr.DiskUsage(ctx, d.Name)
 					if err != nil {
-						u = backend.DiskUsage{Distro: d.Name, State: d.State, Version: d.Version, Note: errText(err)}
+						out[i] = diskRow{DiskUsage: backend.DiskUsage{Distro: d.Name, State: d.State, Version: d.Version}, err: errText(err)}
+						return
 					}
-					out[i] = u
+					out[i] = diskRow{DiskUsage: u}
 				}()
 			}
 			wg.Wait()
@@ -137,7 +148,7 @@ func (m *Model) openDisks() []tea.Cmd {
 	return m.diskCmds(true)
 }
 
-func sameDisk(a, b *backend.DiskUsage) bool { return strings.EqualFold(a.Distro, b.Distro) }
+func sameDisk(a, b *diskRow) bool { return strings.EqualFold(a.Distro, b.Distro) }
 func sameTrash(a, b *backend.TrashEntry) bool {
 	return a.Name == b.Name && a.Trashed.Equal(b.Trashed)
 }
@@ -179,18 +190,20 @@ func (m *Model) followDisk() tea.Cmd {
 }
 
 // diskNote is a disk row's short note: why a figure is unknown, whose disk it is.
-func diskNote(u *backend.DiskUsage) string {
+func diskNote(u *diskRow) string {
 	var parts []string
 	if backend.IsDockerDistro(u.Distro) {
 		parts = append(parts, "Docker Desktop's")
 	}
 	switch {
+	case u.err != "":
+		parts = append(parts, "could not look: "+u.err)
 	case u.Version == 1:
 		parts = append(parts, "WSL 1: no virtual disk")
 	case u.Inside == nil && u.State == backend.StateStopped:
 		parts = append(parts, "stopped: start it to look inside")
 	case u.Inside == nil && u.State != backend.StateRunning && u.State != "":
-		parts = append(parts, strings.ToLower(string(u.State))+": not running, nothing to look inside")
+		parts = append(parts, strings.ToLower(string(u.State))+": not running")
 	case u.VHDXBytes == nil && u.Inside == nil && u.Note != "":
 		parts = append(parts, u.Note)
 	case u.VHDXBytes == nil:
@@ -218,13 +231,17 @@ func (p *disksPane) render(sh *shared, r Rect) {
 	}
 	nameW := min(max(iw*22/100, 10), 28)
 	noteW := max(iw-4-nameW-stateW-4*numW, 6)
+	recHdr := "RECLAIMABLE"
+	if numW < len(recHdr) {
+		recHdr = "RECLAIM"
+	}
 	body := make([]string, 0, r.H-2)
 	status := " " + P.muted.s("VHDX: what the disk file holds on Windows · USED, FREE: df inside, running distros only (none is started to look)")
 	body = append(body, fit(status, iw))
 	hdr := "  " + col("NAME", nameW, false) + col("STATE", stateW, false) + col("VHDX", numW-1, true) + " " +
-		col("USED", numW-1, true) + " " + col("FREE", numW-1, true) + " " + col("RECLAIMABLE", numW, true) + "  " + "NOTE"
+		col("USED", numW-1, true) + " " + col("FREE", numW-1, true) + " " + col(recHdr, numW, true) + "  " + "NOTE"
 	body = append(body, P.header.s(fit(hdr, iw)))
-	body = listRows(sh, body, &p.list, PaneDisks, iw, "no distros", func(mark string, u *backend.DiskUsage) string {
+	body = listRows(sh, body, &p.list, PaneDisks, iw, "no distros", func(mark string, u *diskRow) string {
 		used, free := "—", "—"
 		if u.Inside != nil {
 			used, free = chart.HumanBytes(float64(u.Inside.UsedBytes)), chart.HumanBytes(float64(u.Inside.AvailBytes))
@@ -282,12 +299,12 @@ func (p advicePane) render(sh *shared, r Rect) {
 	sh.paneBox(r, PaneAdvice, title, note, body)
 }
 
-// trashWhen is when an entry was trashed, in the dashboard's local time: "2026-11-25 14:03".
-func trashWhen(t time.Time) string {
+// trashWhen is when an entry was trashed, in the dashboard clock's zone: "2026-11-25 14:03".
+func trashWhen(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Local().Format("2006-01-02 15:04")
+	return t.In(loc).Format("2006-01-02 15:04")
 }
 
 // trashState says what an entry is: restorable, or why not.
@@ -317,7 +334,7 @@ func (p *trashPane) render(sh *shared, r Rect) {
 		if e.Bytes > 0 {
 			size = chart.HumanBytes(float64(e.Bytes))
 		}
-		return mark + col(e.Name, nameW-1, false) + " " + col(trashWhen(e.Trashed), whenW-1, false) + " " +
+		return mark + col(e.Name, nameW-1, false) + " " + col(trashWhen(e.Trashed, sh.now.Location()), whenW-1, false) + " " +
 			col(size, sizeW-1, true) + "  " + col(trashState(e), stateW, false)
 	})
 	note := "u restores · P purges for good"
