@@ -442,7 +442,7 @@ func (d Dialog) viewProgress(inner int, st Styles) []string {
 	if l, ok := p.left(); ok {
 		left = formatLeft(l)
 	}
-	if p.finished {
+	if p.finished || p.noBytes {
 		left = ""
 	}
 	if !p.noBytes {
