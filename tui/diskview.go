@@ -186,6 +186,9 @@ func (m *Model) followDisk() tea.Cmd {
 			return m.selectionChanged(before)
 		}
 	}
+	if before != "" { // hidden by the distros filter: say which distro the keys act on
+		m.setFlash(flashInfo, u.Distro+" is hidden by the distros filter: the distro keys act on "+before)
+	}
 	return nil
 }
 

@@ -397,3 +397,23 @@ func TestInstallShowsPhase(t *testing.T) {
 	}
 	h.m.job.cancel()
 }
+
+// A disk row whose distro the distros filter hides cannot become the selection: the status
+// line says which distro the keys still act on.
+func TestDisksCursorUnderFilter(t *testing.T) {
+	h, _ := newViewsHarness(t, 120, 40)
+	h.key("/")
+	h.typeText("Deb")
+	h.key("enter")
+	if h.m.selected != "Debian" || h.m.distroPane.list.Len() != 1 {
+		t.Fatalf("filter: selected %q, %d rows", h.m.selected, h.m.distroPane.list.Len())
+	}
+	h.key("8")
+	h.key("j")
+	if u, _ := h.m.disk.disks.list.Selected(); u == nil || u.Distro != "kali-linux" {
+		t.Fatalf("disk cursor on %+v", u)
+	}
+	if h.m.selected != "Debian" || !strings.Contains(h.m.flash.text, "kali-linux is hidden by the distros filter: the distro keys act on Debian") {
+		t.Fatalf("selected %q, flash %q", h.m.selected, h.m.flash.text)
+	}
+}
