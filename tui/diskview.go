@@ -81,6 +81,9 @@ type trashPane struct {
 func (p *trashPane) scroll() scroller { return &p.list }
 func (p *trashPane) chrome() int      { return 3 }
 
+// diskLooks is how many DiskUsage calls run at once.
+const diskLooks = 4
+
 func disksCmd(ctx context.Context, be backend.Backend, id uint64, distros []backend.Distro) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
@@ -92,13 +95,16 @@ func disksCmd(ctx context.Context, be backend.Backend, id uint64, distros []back
 			distros = ds
 		}
 		if dr, ok := be.(backend.DiskReporter); ok {
-			// One look per distro, side by side: a running distro's df is a wsl.exe call.
+			// One look per distro, a few side by side: a running distro's df is a wsl.exe call.
 			out := make([]diskRow, len(distros))
 			var wg sync.WaitGroup
+			slots := make(chan struct{}, diskLooks)
 			for i, d := range distros {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
+					slots <- struct{}{}
+					defer func() { <-slots }()
 					u, err := dr.DiskUsage(ctx, d.Name)
 					if err != nil {
 						out[i] = diskRow{DiskUsage: backend.DiskUsage{Distro: d.Name, State: d.State, Version: d.Version}, err: errText(err)}
