@@ -41,6 +41,47 @@ type FSUsage struct {
 	AvailBytes int64 `json:"avail_bytes"`
 }
 
+// DiskUsageOf is d's DiskUsage: the disk file's size as d has it, and the inside from look,
+// which is called only for a running WSL 2 distro (a look would start a stopped one). A look
+// that fails leaves the inside unknown with the reason in Note; one that timed out or was
+// cancelled also returns its error, with what is known, so that a caller asking for several
+// distros stops there instead of waiting again.
+func DiskUsageOf(d Distro, look func() (FSUsage, error)) (DiskUsage, error) {
+	u := DiskUsage{Distro: d.Name, State: d.State, Version: d.Version, DiskPath: d.DiskPath}
+	if d.Version != 2 {
+		where := d.BasePath
+		if where == "" {
+			where = "(unknown here)"
+		}
+		u.Note = "WSL 1 has no virtual disk: its files are in the Windows folder " + where
+		return u, nil
+	}
+	u.Reclaim = ReclaimAdvice(d.Name)
+	var notes []string
+	switch {
+	case d.DiskBytes > 0:
+		n := d.DiskBytes
+		u.VHDXBytes = &n
+	case d.DiskPath == "":
+		notes = append(notes, "the disk file's size is unknown here (its path is in the Windows registry)")
+	default:
+		notes = append(notes, "the size of "+d.DiskPath+" could not be read")
+	}
+	var err error
+	if d.State != StateRunning {
+		notes = append(notes, NotRunningNote(d.State))
+	} else if fs, lerr := look(); lerr == nil {
+		u.Inside = &fs
+	} else if KindOf(lerr) == KindTimeout || errors.Is(lerr, context.Canceled) || errors.Is(lerr, context.DeadlineExceeded) {
+		notes, err = append(notes, "df inside did not answer"), lerr
+	} else {
+		notes = append(notes, "df inside failed: "+lerr.Error())
+	}
+	u.Reclaimable = Reclaimable(u.VHDXBytes, u.Inside)
+	u.Note = strings.Join(notes, "; ")
+	return u, err
+}
+
 // Reclaimable is vhdx less the used space inside, at least 0, or nil when either is unknown.
 func Reclaimable(vhdx *int64, inside *FSUsage) *int64 {
 	if vhdx == nil || inside == nil {
@@ -56,7 +97,7 @@ func ReclaimAdvice(name string) string {
 	if IsDockerDistro(name) {
 		return "it is Docker Desktop's: compacting or stopping it with wsl breaks Docker Desktop; free space with docker system prune and shrink it from Docker Desktop's own settings"
 	}
-	return fmt.Sprintf("wsldash compact %s --yes: fstrim inside and stop it, then Optimize-VHD (or diskpart) in an elevated prompt shrinks the file (needs admin); or wsldash compact %s --sparse --yes: a sparse disk hands freed blocks back without elevation (WSL gates it behind --allow-unsafe)", name, name)
+	return fmt.Sprintf("wsldash compact %s --yes: fstrim inside and stop it, then wsl --shutdown and Optimize-VHD (or diskpart) in an elevated prompt shrink the file (needs admin); or wsldash compact %s --sparse --yes: a sparse disk hands freed blocks back without elevation (WSL gates it behind --allow-unsafe)", name, name)
 }
 
 // DFArgs is the command that reads a root's usage in the guest: POSIX df (-P: one line per file

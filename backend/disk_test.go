@@ -91,3 +91,34 @@ func FuzzParseDF(f *testing.F) {
 		}
 	})
 }
+
+func TestDiskUsageOf(t *testing.T) {
+	looked := 0
+	look := func() (FSUsage, error) { looked++; return FSUsage{SizeBytes: 100, UsedBytes: 30, AvailBytes: 65}, nil }
+	d := Distro{Name: "Ubuntu", State: StateStopped, Version: 2, DiskPath: `C:\x\ext4.vhdx`, DiskBytes: 50}
+	u, err := DiskUsageOf(d, look)
+	if err != nil || looked != 0 || u.Inside != nil || u.Reclaimable != nil || *u.VHDXBytes != 50 {
+		t.Fatalf("stopped: %+v %v (looked %d)", u, err, looked)
+	}
+	d.State = StateRunning
+	if u, err = DiskUsageOf(d, look); err != nil || looked != 1 || *u.Reclaimable != 20 || u.Note != "" {
+		t.Fatalf("running: %+v %v", u, err)
+	}
+	d.DiskBytes = 0
+	if u, _ = DiskUsageOf(d, look); u.VHDXBytes != nil || u.Reclaimable != nil || !strings.Contains(u.Note, "could not be read") {
+		t.Fatalf("no size: %+v", u)
+	}
+	timeout := &Error{Kind: KindTimeout, Message: "wsl.exe did not answer"}
+	u, err = DiskUsageOf(d, func() (FSUsage, error) { return FSUsage{}, timeout })
+	if err != timeout || u.Inside != nil || !strings.Contains(u.Note, "did not answer") {
+		t.Fatalf("timeout: %+v %v", u, err)
+	}
+	u, err = DiskUsageOf(d, func() (FSUsage, error) { return FSUsage{}, ErrDFFormat })
+	if err != nil || !strings.Contains(u.Note, "df inside failed") {
+		t.Fatalf("bad df: %+v %v", u, err)
+	}
+	d.Version = 1
+	if u, _ = DiskUsageOf(d, look); u.Reclaim != "" || looked != 2 || !strings.Contains(u.Note, "WSL 1") {
+		t.Fatalf("wsl1: %+v (looked %d)", u, looked)
+	}
+}

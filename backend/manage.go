@@ -29,8 +29,9 @@ type Manager interface {
 	SetDefaultUser(ctx context.Context, name, user string) error
 	// Compact gives a WSL 2 distro's free disk space back to Windows, in the safe order.
 	Compact(ctx context.Context, name string, o CompactOptions) (CompactResult, error)
-	// Rename renames a stopped distro (refused while it runs, or when the new name is taken).
-	Rename(ctx context.Context, name, newName string) error
+	// Rename renames a stopped distro (refused while it runs, or when the new name is taken) and
+	// the Windows Terminal profiles that name it; the result says what changed there.
+	Rename(ctx context.Context, name, newName string) (RenameResult, error)
 }
 
 // OnlineDistro is one row of the online catalogue: the name to pass to install and the
@@ -115,4 +116,25 @@ type CompactResult struct {
 	// Elevated is the command an elevated prompt must run to shrink the file (method
 	// "elevated"); wsldash does not run it.
 	Elevated string `json:"elevated,omitempty"`
+}
+
+// RenameResult is what a rename changed: the registration, and each Windows Terminal file that
+// could name the distro.
+type RenameResult struct {
+	Distro  string `json:"distro"` // the old name
+	NewName string `json:"new_name"`
+	// Profiles are the Terminal files looked at (those that exist); Changes empty when nothing
+	// in one named the distro.
+	Profiles []ProfileFile `json:"terminal_profiles"`
+	// Note says why no Terminal file was looked at, or that Terminal shows the change when it
+	// next reads them.
+	Note string `json:"note,omitempty"`
+}
+
+// ProfileFile is one Windows Terminal file and what the rename did to it.
+type ProfileFile struct {
+	File    string   `json:"file"`
+	Changes []string `json:"changes"`
+	Backup  string   `json:"backup,omitempty"` // the original, kept when something changed
+	Error   string   `json:"error,omitempty"`  // why it was left as it was
 }

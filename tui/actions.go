@@ -228,7 +228,6 @@ func (m *Model) onDialogKey(msg tea.KeyPressMsg) tea.Cmd {
 	if d.job != 0 {
 		if !res.OK && m.job != nil && m.job.id == d.job { // cancel asked while it runs
 			m.cancelJob()
-			m.dialog = progressDialog("Cancelling: "+d.title, "Stopping it and removing what it wrote…", 0, m.clock.Now(), d.job)
 		}
 		return cmd
 	}

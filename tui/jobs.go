@@ -13,9 +13,9 @@ import (
 // the progress dialog (bytes, rate, time left); cancelling it cancels the context, and the
 // backend removes what it had written. The dashboard keeps refreshing meanwhile.
 
-// jobFunc runs a job. progress, when the job knows, gets the bytes done so far. The text is the
-// result message ("exported Ubuntu to D:\\backup\\ubuntu.tar (1.2 GiB)").
-type jobFunc func(ctx context.Context, progress func(done int64)) (string, error)
+// jobFunc runs a job, reporting to p what it knows of its progress. The text is the result
+// message ("exported Ubuntu to D:\\backup\\ubuntu.tar (1.2 GiB)").
+type jobFunc func(ctx context.Context, p *jobFeed) (string, error)
 
 // job is the job in flight.
 type job struct {
@@ -26,6 +26,8 @@ type job struct {
 	feed   *jobFeed
 	// after is what the root asks for again once the job ends (the distro list, the trash, …).
 	after func(m *Model) tea.Cmd
+	// done and total are the newest figures (the cancelling dialog starts from them).
+	done, total int64
 }
 
 // jobFeed carries a job's progress from its goroutine to Update: the newest figure only (a
@@ -33,6 +35,7 @@ type job struct {
 type jobFeed struct {
 	mu    sync.Mutex
 	done  int64
+	total int64 // 0 = not said (the dialog keeps what it was opened with)
 	final *jobDoneMsg
 	wake  chan struct{}
 }
@@ -53,6 +56,14 @@ func (f *jobFeed) progress(n int64) {
 	f.poke()
 }
 
+// setTotal says how many bytes the job will copy, once it knows (< 0: unknown).
+func (f *jobFeed) setTotal(n int64) {
+	f.mu.Lock()
+	f.total = n
+	f.mu.Unlock()
+	f.poke()
+}
+
 func (f *jobFeed) finish(msg jobDoneMsg) {
 	f.mu.Lock()
 	f.final = &msg
@@ -66,20 +77,23 @@ func (f *jobFeed) next(id uint64) tea.Msg {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.final != nil {
-		return *f.final
+		msg := *f.final
+		msg.done = f.done // the last figure, which the result may have overtaken
+		return msg
 	}
-	return jobProgressMsg{id: id, done: f.done}
+	return jobProgressMsg{id: id, done: f.done, total: f.total}
 }
 
 type jobProgressMsg struct {
-	id   uint64
-	done int64
+	id          uint64
+	done, total int64
 }
 
 type jobDoneMsg struct {
 	id   uint64
 	text string
 	err  error
+	done int64
 }
 
 // jobSpec describes a job to start.
@@ -108,7 +122,7 @@ func (m *Model) startJob(s jobSpec) tea.Cmd {
 	feed, id, run := j.feed, j.id, s.run
 	return tea.Batch(
 		func() tea.Msg {
-			text, err := run(ctx, feed.progress)
+			text, err := run(ctx, feed)
 			feed.finish(jobDoneMsg{id: id, text: text, err: err})
 			return nil
 		},
@@ -121,7 +135,14 @@ func (m *Model) onJobProgress(msg jobProgressMsg) tea.Cmd {
 	if j == nil || msg.id != j.id {
 		return nil
 	}
+	j.done = msg.done
+	if msg.total != 0 {
+		j.total = msg.total
+	}
 	if d := m.dialog; d != nil && d.job == j.id {
+		if msg.total != 0 {
+			d.d.SetTotal(msg.total)
+		}
 		d.d.SetProgress(msg.done, m.clock.Now())
 	}
 	feed := j.feed
@@ -139,13 +160,19 @@ func (m *Model) onJobDone(msg jobDoneMsg) tea.Cmd {
 		delete(m.pending, j.target)
 	}
 	text := msg.text
+	if msg.err == nil && m.info.Simulated {
+		text += " (demo: nothing was written)"
+	}
 	if msg.err != nil {
-		text = errText(msg.err)
-		m.setFlash(flashErr, j.title+": "+text)
+		text = ""
+		m.setFlash(flashErr, errText(msg.err))
 	} else {
 		m.setFlash(flashOK, text)
 	}
 	if d := m.dialog; d != nil && d.job == j.id {
+		if msg.err == nil && msg.done > 0 {
+			d.d.SetProgress(msg.done, m.clock.Now())
+		}
 		d.d.Finish(text, msg.err)
 	}
 	cmds := []tea.Cmd{m.refreshList()}
@@ -158,7 +185,11 @@ func (m *Model) onJobDone(msg jobDoneMsg) tea.Cmd {
 // cancelJob cancels the job in flight; its result still arrives (the backend cleans up first).
 func (m *Model) cancelJob() {
 	if m.job != nil {
-		m.job.cancel()
-		m.setFlash(flashInfo, "cancelling "+m.job.title+"…")
+		j := m.job
+		j.cancel()
+		m.setFlash(flashInfo, "cancelling "+j.title+"…")
+		d := progressDialog("Cancelling: "+j.title, "Stopping it and removing what it wrote…", j.total, m.clock.Now(), j.id)
+		d.d.SetProgress(j.done, m.clock.Now())
+		m.dialog = d
 	}
 }

@@ -79,8 +79,34 @@ func (p *distrosPane) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return p.keepAction(h, backend.ActRelease), true
 	case key.Matches(msg, k.Shell):
 		return h.shell(), true
+	case key.Matches(msg, k.Export):
+		return p.manage(h, backend.ActExport), true
+	case key.Matches(msg, k.Import):
+		return h.manage(backend.ActImport, backend.Distro{}), true
+	case key.Matches(msg, k.Clone):
+		return p.manage(h, backend.ActClone), true
+	case key.Matches(msg, k.Unregister):
+		return p.manage(h, backend.ActUnregister), true
+	case key.Matches(msg, k.Manage):
+		return p.manage(h, actManage), true
 	}
 	return nil, false
+}
+
+// manage opens the dialog of a management action on the selected distro.
+func (p *distrosPane) manage(h host, a backend.Action) tea.Cmd {
+	if a != actManage && h.refuse(a) {
+		return nil
+	}
+	d, ok := p.selectedFor(h)
+	if !ok {
+		return nil
+	}
+	if d.State.Busy() {
+		h.setFlash(flashInfo, fmt.Sprintf("%s is %s", d.Name, strings.ToLower(string(d.State))))
+		return nil
+	}
+	return h.manage(a, d)
 }
 
 // onFilterKey edits the filter while it is open: enter keeps it, esc clears it.

@@ -77,6 +77,7 @@ type host interface {
 	selectionChanged(before string) tea.Cmd
 	detailsChanged() tea.Cmd
 	shell() tea.Cmd
+	manage(a backend.Action, d backend.Distro) tea.Cmd // the management dialogs (manage.go)
 	ctxt() *shared
 }
 

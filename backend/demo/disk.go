@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"strings"
 
 	"github.com/wsldash/wsldash/backend"
 )
@@ -23,27 +22,9 @@ func (b *Backend) DiskUsage(ctx context.Context, name string) (backend.DiskUsage
 	if err != nil {
 		return backend.DiskUsage{Distro: name}, err
 	}
-	u := backend.DiskUsage{Distro: d.Name, State: d.State, Version: d.Version, DiskPath: d.DiskPath}
-	if d.Version != 2 {
-		u.Note = "WSL 1 has no virtual disk: its files are in the Windows folder " + d.BasePath
-		return u, nil
-	}
-	u.Reclaim = backend.ReclaimAdvice(d.Name)
-	var notes []string
-	if d.DiskBytes > 0 {
-		n := d.DiskBytes
-		u.VHDXBytes = &n
-	} else {
-		notes = append(notes, "the disk file's size is unknown")
-	}
-	if d.State == backend.StateRunning {
+	return backend.DiskUsageOf(d.Distro, func() (backend.FSUsage, error) {
 		used := archiveBytes(d) / 1024 * 1024
 		size := int64(demoFSBlocks) * 1024
-		u.Inside = &backend.FSUsage{SizeBytes: size, UsedBytes: used, AvailBytes: max(size-used-size/20, 0)}
-	} else {
-		notes = append(notes, backend.NotRunningNote(d.State))
-	}
-	u.Reclaimable = backend.Reclaimable(u.VHDXBytes, u.Inside)
-	u.Note = strings.Join(notes, "; ")
-	return u, nil
+		return backend.FSUsage{SizeBytes: size, UsedBytes: used, AvailBytes: max(size-used-size/20, 0)}, nil
+	})
 }

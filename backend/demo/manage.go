@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -95,6 +96,14 @@ func (b *Backend) Install(ctx context.Context, o backend.InstallOptions, progres
 	b.mu.Lock()
 	b.advance()
 	err := b.checkNew("install", name, 0)
+	if err == nil && o.FromFile != "" {
+		// The file must exist: a demo archive, or a real file (of which nothing is read).
+		_, inDemo := b.lops.archives[pathKey(o.FromFile)]
+		if st, serr := os.Stat(o.FromFile); !inDemo && (serr != nil || !st.Mode().IsRegular()) {
+			err = &backend.Error{Kind: backend.KindNotFound, Op: "install", Distro: name,
+				Message: "The system cannot find the file specified.", Code: "Wsl/InstallDistro/ERROR_FILE_NOT_FOUND"}
+		}
+	}
 	if err == nil {
 		err = b.begin(name)
 	}
@@ -373,7 +382,9 @@ func (b *Backend) Compact(ctx context.Context, name string, o backend.CompactOpt
 		res.Steps = append(res.Steps, stop, fmt.Sprintf("wsl --manage %s --set-sparse true --allow-unsafe", d.Name), trim, stop)
 	} else {
 		res.Elevated = fmt.Sprintf(`Optimize-VHD -Path "%s" -Mode Full   (an elevated PowerShell with the Hyper-V module; without it diskpart: select vdisk file="%s", attach vdisk readonly, compact vdisk, detach vdisk)`, res.DiskPath, res.DiskPath)
-		res.Steps = append(res.Steps, trim, stop, "in an elevated prompt: "+res.Elevated)
+		// As the wsl backend plans it: WSL's VM keeps a terminated distro's disk attached, so
+		// Optimize-VHD needs wsl --shutdown first, which stops every distro (left to the user).
+		res.Steps = append(res.Steps, trim, stop, shutdownFirst, "in an elevated prompt: "+res.Elevated)
 	}
 	if o.DryRun {
 		return res, nil
@@ -410,9 +421,18 @@ func (b *Backend) Compact(ctx context.Context, name string, o backend.CompactOpt
 	return res, nil
 }
 
+// shutdownFirst is the step between compact's stop and Optimize-VHD (the wsl backend's words).
+const shutdownFirst = "wsl --shutdown   (WSL's VM keeps the disk attached after a terminate; this stops every distro and the VM, Docker Desktop's too)"
+
 // Rename renames a stopped distro. It refuses a running or busy one, a name already taken (WSL
 // compares names case-insensitively) and a name WSL would not accept, as the wsl backend does.
-func (b *Backend) Rename(ctx context.Context, name, newName string) error {
+func (b *Backend) Rename(ctx context.Context, name, newName string) (backend.RenameResult, error) {
+	res := backend.RenameResult{Distro: name, NewName: newName, Profiles: []backend.ProfileFile{},
+		Note: "demo: no Windows Terminal files were looked at"}
+	return res, b.rename(name, newName)
+}
+
+func (b *Backend) rename(name, newName string) error {
 	if !validName(newName) || strings.EqualFold(newName, "Legacy") {
 		return &backend.Error{Kind: backend.KindFailed, Op: "rename", Distro: name,
 			Message: fmt.Sprintf("%q is not a name WSL accepts (letters, digits, . _ -; not Legacy)", newName)}

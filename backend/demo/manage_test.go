@@ -110,7 +110,13 @@ func TestInstallRefusesWhatWSLRefuses(t *testing.T) {
 	if _, err := b.Install(ctx, backend.InstallOptions{Distro: "Debian", Name: "bad name"}, nil); err == nil {
 		t.Error("invalid name accepted")
 	}
-	// From a file: no download phase, the name from the file.
+	if _, err := b.Install(ctx, backend.InstallOptions{FromFile: `C:\img\missing.wsl`}, nil); backend.CodeOf(err) != "Wsl/InstallDistro/ERROR_FILE_NOT_FOUND" {
+		t.Errorf("missing file: %v", err)
+	}
+	// From a file (a demo archive): no download phase, the name from the file.
+	if err := b.Export(ctx, "Debian", `C:\img\alpine.wsl`, backend.FormatTarGz, nil); err != nil {
+		t.Fatal(err)
+	}
 	var phases []string
 	res, err := b.Install(ctx, backend.InstallOptions{FromFile: `C:\img\alpine.wsl`}, func(p backend.InstallProgress) {
 		if len(phases) == 0 || phases[len(phases)-1] != p.Phase {
@@ -217,7 +223,7 @@ func TestCompactSparseShrinksElevatedDoesNot(t *testing.T) {
 	b, _ := newTest(Options{Seed: 1})
 	ctx := context.Background()
 	dry, err := b.Compact(ctx, "Debian", backend.CompactOptions{DryRun: true})
-	if err != nil || !dry.DryRun || dry.After != nil || len(dry.Steps) != 3 || !strings.Contains(dry.Elevated, "Optimize-VHD") {
+	if err != nil || !dry.DryRun || dry.After != nil || len(dry.Steps) != 4 || !strings.HasPrefix(dry.Steps[2], "wsl --shutdown") || !strings.Contains(dry.Elevated, "Optimize-VHD") {
 		t.Fatalf("dry run %+v %v", dry, err)
 	}
 	el, err := b.Compact(ctx, "Debian", backend.CompactOptions{})
@@ -239,18 +245,18 @@ func TestCompactSparseShrinksElevatedDoesNot(t *testing.T) {
 func TestRenameRefusesRunningAndTakenNames(t *testing.T) {
 	b, _ := newTest(Options{Seed: 1})
 	ctx := context.Background()
-	if err := b.Rename(ctx, "Ubuntu-24.04", "Ubuntu-dev"); !errors.Is(err, backend.ErrBusy) || !strings.Contains(err.Error(), "stop it first") {
+	if _, err := b.Rename(ctx, "Ubuntu-24.04", "Ubuntu-dev"); !errors.Is(err, backend.ErrBusy) || !strings.Contains(err.Error(), "stop it first") {
 		t.Errorf("running: %v", err)
 	}
-	if err := b.Rename(ctx, "Debian", "KALI-LINUX"); err == nil || !strings.Contains(err.Error(), "already exists") {
+	if _, err := b.Rename(ctx, "Debian", "KALI-LINUX"); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("taken (case-insensitively): %v", err)
 	}
 	for _, bad := range []string{"legacy", "has space", ""} {
-		if err := b.Rename(ctx, "Debian", bad); err == nil {
+		if _, err := b.Rename(ctx, "Debian", bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
-	if err := b.Rename(ctx, "debian", "Debian-old"); err != nil {
+	if _, err := b.Rename(ctx, "debian", "Debian-old"); err != nil {
 		t.Fatal(err)
 	}
 	if hasDistro(b, "Debian") || !hasDistro(b, "Debian-old") {

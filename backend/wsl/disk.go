@@ -16,7 +16,8 @@ var _ backend.DiskReporter = (*Backend)(nil)
 // beside the guest's df of / — only when the distro is running: `wsl.exe -d NAME --exec df`
 // would boot a stopped one, so its inside stays unknown (nil). The list is asked fresh first,
 // so a distro that stopped a moment ago is not started again (a race of a few milliseconds
-// remains: wsl.exe has no "run only if running").
+// remains: wsl.exe has no "run only if running"). A df that times out returns the error with
+// what is known (the file's size), so a caller asking for several distros stops there.
 func (b *Backend) DiskUsage(ctx context.Context, name string) (backend.DiskUsage, error) {
 	u := backend.DiskUsage{Distro: name}
 	if err := b.checkName("df", name); err != nil {
@@ -26,34 +27,8 @@ func (b *Backend) DiskUsage(ctx context.Context, name string) (backend.DiskUsage
 	if err != nil {
 		return u, err
 	}
-	u = backend.DiskUsage{Distro: d.Name, State: d.State, Version: d.Version, DiskPath: d.DiskPath}
-	if d.Version != 2 {
-		u.Note = "WSL 1 has no virtual disk: its files are in the Windows folder " + orUnknown(d.BasePath)
-		return u, nil
-	}
-	u.Reclaim = backend.ReclaimAdvice(d.Name)
-	var notes []string
-	if d.DiskBytes > 0 {
-		n := d.DiskBytes
-		u.VHDXBytes = &n
-	} else if d.DiskPath == "" {
-		notes = append(notes, "the disk file's size is unknown here (the registry cannot be read)")
-	} else {
-		notes = append(notes, "the size of "+d.DiskPath+" could not be read")
-	}
-	if d.State != backend.StateRunning {
-		notes = append(notes, backend.NotRunningNote(d.State))
-	} else if fs, err := b.df(ctx, d.Name); err != nil {
-		if ctx.Err() != nil {
-			return u, ctx.Err()
-		}
-		notes = append(notes, "df inside failed: "+err.Error())
-	} else {
-		u.Inside = &fs
-	}
-	u.Reclaimable = backend.Reclaimable(u.VHDXBytes, u.Inside)
-	u.Note = strings.Join(notes, "; ")
-	return u, nil
+	u, err = backend.DiskUsageOf(d, func() (backend.FSUsage, error) { return b.df(ctx, d.Name) })
+	return u, withDistro(err, d.Name)
 }
 
 // df runs backend.DFArgs in the distro and parses its answer.
@@ -66,11 +41,4 @@ func (b *Backend) df(ctx context.Context, name string) (backend.FSUsage, error) 
 		return backend.FSUsage{}, err
 	}
 	return backend.ParseDF(string(res.Stdout))
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "(unknown here)"
-	}
-	return s
 }

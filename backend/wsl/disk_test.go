@@ -2,9 +2,11 @@ package wsl
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/wsl/internal/fakewsltest"
@@ -101,5 +103,23 @@ func TestDiskUsageUnknowns(t *testing.T) {
 	}
 	if _, err := b3.DiskUsage(context.Background(), "nope"); backend.KindOf(err) != backend.KindNotFound {
 		t.Fatalf("unknown distro: %v", err)
+	}
+}
+
+// A df that hangs costs one timeout: the error comes back with what is known (the file's size).
+func TestDiskUsageHungDF(t *testing.T) {
+	st := manageState(t)
+	st.Fail = &fakewsltest.Fail{Mode: "hang", Match: "--exec df"}
+	var f *fakewsltest.Fake
+	b, f, _ := newBackend(t, st, func(o *Options) { o.Host = hostRef{&f}; o.Timeout = 300 * time.Millisecond })
+	u, err := b.DiskUsage(context.Background(), "Ubuntu")
+	if !errors.Is(err, backend.ErrTimeout) {
+		t.Fatalf("err %v", err)
+	}
+	if u.VHDXBytes == nil || *u.VHDXBytes != 40<<30 || u.Inside != nil || u.Reclaimable != nil || !strings.Contains(u.Note, "did not answer") {
+		t.Fatalf("%+v", u)
+	}
+	if n := len(dfCalls(f)); n != 1 {
+		t.Fatalf("df started %d times", n)
 	}
 }

@@ -44,7 +44,8 @@ func (b *Backend) runLong(ctx context.Context, op string, onTick func(), args ..
 }
 
 // runLongText is runLong that also reads what wsl.exe prints as it prints it: onLine gets each
-// new last complete line of stdout (decoded, trimmed), from the same goroutine as onTick.
+// new complete non-empty line of stdout (decoded, trimmed), in order, from the same goroutine as
+// onTick.
 func (b *Backend) runLongText(ctx context.Context, op string, onTick func(), onLine func(string), args ...string) error {
 	proc, err := b.run.Start(ctx, args...)
 	if err != nil {
@@ -78,7 +79,7 @@ func (b *Backend) runLongText(ctx context.Context, op string, onTick func(), onL
 		mu.Unlock()
 		outc <- out
 	}()
-	last := ""
+	seen := 0
 	line := func() {
 		if onLine == nil {
 			return
@@ -86,9 +87,9 @@ func (b *Backend) runLongText(ctx context.Context, op string, onTick func(), onL
 		mu.Lock()
 		text := wslout.Decode(buf)
 		mu.Unlock()
-		if l := lastLine(text); l != "" && l != last {
-			last = l
-			onLine(l)
+		ls := completeLines(text)
+		for ; seen < len(ls); seen++ {
+			onLine(ls[seen])
 		}
 	}
 	tick := time.NewTicker(b.opts.PollInterval)
@@ -119,19 +120,26 @@ func (b *Backend) runLongText(ctx context.Context, op string, onTick func(), onL
 	}
 }
 
-// lastLine is the last non-empty complete line of text (a line still being written is not one).
-func lastLine(text string) string {
+// completeLines are text's non-empty complete lines, trimmed (a line still being written is not
+// one yet). A line redrawn with carriage returns (a console progress bar) is what a terminal
+// would show: its last non-empty part.
+func completeLines(text string) []string {
 	i := strings.LastIndexByte(text, '\n')
 	if i < 0 {
-		return ""
+		return nil
 	}
-	lines := wslout.Lines(text[:i])
-	for j := len(lines) - 1; j >= 0; j-- {
-		if l := strings.TrimSpace(lines[j]); l != "" {
-			return l
+	var out []string
+	for _, l := range wslout.Lines(text[:i]) {
+		parts := strings.Split(l, "\r")
+		l = ""
+		for j := len(parts) - 1; j >= 0 && l == ""; j-- {
+			l = strings.TrimSpace(parts[j])
+		}
+		if l != "" {
+			out = append(out, l)
 		}
 	}
-	return ""
+	return out
 }
 
 // Export runs `wsl.exe --export NAME FILE` (a tar), with `--format tar.gz|tar.xz` for a

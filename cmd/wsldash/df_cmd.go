@@ -27,13 +27,14 @@ inside WSL its host helper).`,
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				r, ok := b.(backend.DiskReporter)
 				if !ok {
-					label := "this backend"
-					if info, err := b.Info(cmd.Context()); err == nil && info.Label != "" {
-						label = "the " + info.Label + " backend"
-					}
-					return &backend.Error{Kind: backend.KindUnsupported, Op: "df", Message: label + " has no distro disks (use the wsl backend, or --demo)"}
+					return &backend.Error{Kind: backend.KindUnsupported, Op: "df", Message: backendLabel(cmd, b) + " has no distro disks (use the wsl backend, or --demo)"}
 				}
 				waitHostView(cmd.Context(), b) // host_cmd.go: disk sizes inside WSL
+				if asJSON {
+					warnDemo(cmd, b)
+				} else {
+					printLabel(cmd, b)
+				}
 				var names []string
 				if len(args) == 1 {
 					names = args
@@ -50,20 +51,39 @@ inside WSL its host helper).`,
 				for _, n := range names {
 					u, err := r.DiskUsage(cmd.Context(), n)
 					if err != nil {
+						if u.State != "" && backend.KindOf(err) == backend.KindTimeout {
+							// What is known so far, then the timeout (once: no more waiting).
+							us = append(us, u)
+							if perr := printDFAs(cmd.OutOrStdout(), us, asJSON); perr != nil {
+								return perr
+							}
+						}
 						return distroErr("df", n, err)
 					}
 					us = append(us, u)
 				}
-				if asJSON {
-					return writeJSON(cmd.OutOrStdout(), us)
-				}
-				return printDF(cmd.OutOrStdout(), us)
+				return printDFAs(cmd.OutOrStdout(), us, asJSON)
 			})
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: a list of distros; unknown figures are null")
 	c.ValidArgsFunction = firstArgOnly(completeDistros(a)) // as distroArgCommands get (completion.go)
 	return c
+}
+
+// backendLabel names b in a refusal: "the demo (simulated WSL host) backend".
+func backendLabel(cmd *cobra.Command, b backend.Backend) string {
+	if info, err := b.Info(cmd.Context()); err == nil && info.Label != "" {
+		return "the " + info.Label + " backend"
+	}
+	return "this backend"
+}
+
+func printDFAs(w io.Writer, us []backend.DiskUsage, asJSON bool) error {
+	if asJSON {
+		return writeJSON(w, us)
+	}
+	return printDF(w, us)
 }
 
 func bytesOrDash(n *int64) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -48,7 +49,7 @@ func TestDFText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Ubuntu-24.04", "23 GiB could be given back", "elevated", "Debian: stopped", "breaks Docker Desktop"} {
+	for _, want := range []string{"Ubuntu-24.04", "[demo (simulated WSL host)]", "23 GiB could be given back", "elevated", "Debian: stopped", "breaks Docker Desktop"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("no %q in\n%s", want, out)
 		}
@@ -58,5 +59,30 @@ func TestDFText(t *testing.T) {
 	}
 	if _, _, err := run(t, "df", "--backend", "local"); backend.KindOf(err) != backend.KindUnsupported {
 		t.Fatalf("local: %v", err)
+	}
+}
+
+// hungDF times out on the second distro's df, as the wsl backend reports a hung one.
+type hungDF struct{ backend.Backend }
+
+func (h hungDF) DiskUsage(ctx context.Context, name string) (backend.DiskUsage, error) {
+	u, err := h.Backend.(backend.DiskReporter).DiskUsage(ctx, name)
+	if name == "docker-desktop" {
+		u.Inside, u.Reclaimable, u.Note = nil, nil, "df inside did not answer"
+		return u, &backend.Error{Kind: backend.KindTimeout, Op: "exec", Distro: name, Message: "wsl.exe did not answer within 10s"}
+	}
+	return u, err
+}
+
+// A timeout stops the listing there: what is known is printed, then the error; no more waiting.
+func TestDFStopsAtATimeout(t *testing.T) {
+	a := newApp()
+	a.wrap = func(b backend.Backend) backend.Backend { return hungDF{b} }
+	out, _, err := runApp(t, a, "df", "--demo")
+	if backend.KindOf(err) != backend.KindTimeout {
+		t.Fatalf("err %v", err)
+	}
+	if !strings.Contains(out, "Ubuntu-24.04") || !strings.Contains(out, "docker-desktop: df inside did not answer") || strings.Contains(out, "kali-linux") {
+		t.Fatalf("%s", out)
 	}
 }

@@ -333,16 +333,3 @@ func printCompact(w io.Writer, r backend.CompactResult) {
 		fmt.Fprintf(w, "The file shrinks only with elevation: stop WSL (wsl --shutdown: its VM keeps the disk attached), then in an elevated prompt run:\n  %s\n", r.Elevated)
 	}
 }
-
-func renameCmd(a *app) *cobra.Command {
-	c := simpleManageCmd(a, "rename NAME NEW", "Rename a stopped distro (its registration's DistributionName; Windows build)", true,
-		func(args []string) string { return fmt.Sprintf("Rename %s to %s?", args[0], args[1]) },
-		func(ctx context.Context, m manager, args []string) (string, error) {
-			return args[1], m.Rename(ctx, args[0], args[1])
-		})
-	c.Long = `rename writes the registration's DistributionName in the Windows registry (wsl.exe has no
-rename), so it runs in the Windows build, wsldash.exe. It refuses a running distro (stop it with
-wsldash terminate NAME) and a name that is taken. The Windows Terminal profile WSL made for it
-keeps the old name.`
-	return c
-}

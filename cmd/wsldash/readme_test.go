@@ -190,6 +190,16 @@ func TestREADMEJSONContract(t *testing.T) {
 		"manage":       {reflect.TypeFor[manageJSON](), cliDouble("resize", "Ubuntu", "256GB", "--yes", "--json")},
 		"compact":      {reflect.TypeFor[wsl.CompactResult](), cliDouble("compact", "Ubuntu", "--yes", "--json")},
 		"df":           {reflect.TypeFor[[]backend.DiskUsage](), cli("df", "--json", "--demo")},
+		// rename writes the registry (Windows only): the command's output over a stand-in backend.
+		"rename": {reflect.TypeFor[wsl.RenameResult](), func(t *testing.T) string {
+			a := newApp()
+			a.wrap = func(b backend.Backend) backend.Backend { return renaming{b} }
+			out, _, err := runApp(t, a, "rename", "Debian", "Debian-12", "--yes", "--json", "--demo")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}},
 	}
 
 	readme := readREADME(t)

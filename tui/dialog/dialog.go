@@ -192,6 +192,9 @@ func newInput(v string) textinput.Model {
 // WithKeys sets the bindings the dialog's hints name before the first key arrives (Update
 // records the ones it is given).
 func (d Dialog) WithKeys(k Keys) Dialog {
+	if d.kind == TypedName || d.kind == Form {
+		k = textSafe(k)
+	}
 	d.keys = &k
 	return d
 }
@@ -230,11 +233,30 @@ func matches(msg tea.KeyPressMsg, textual bool, bs ...key.Binding) bool {
 	return key.Matches(msg, bs...)
 }
 
+// textSafe makes sure Confirm and Cancel each have a key that types nothing, for the kinds
+// with a text input: a Confirm bound only to "y" gets enter, a Cancel bound only to "n" esc.
+func textSafe(k Keys) Keys {
+	add := func(b key.Binding, fallback string) key.Binding {
+		for _, s := range b.Keys() {
+			if len([]rune(s)) != 1 {
+				return b
+			}
+		}
+		b.SetKeys(append(slices.Clone(b.Keys()), fallback)...)
+		return b
+	}
+	k.Confirm, k.Cancel = add(k.Confirm, "enter"), add(k.Cancel, "esc")
+	return k
+}
+
 func done(ok bool) Result { return Result{Done: true, OK: ok} }
 
 // Update handles one key press with the root's bindings. When the result is Done the returned
 // Dialog is the zero Dialog. The Cmd is for the text inputs (nil today; kept for them).
 func (d Dialog) Update(msg tea.KeyPressMsg, k Keys) (Dialog, Result, tea.Cmd) {
+	if d.kind == TypedName || d.kind == Form {
+		k = textSafe(k)
+	}
 	if d.kind != None {
 		d.keys = &k
 	}
@@ -315,14 +337,21 @@ func (d Dialog) updateTypedName(msg tea.KeyPressMsg, k Keys) (Dialog, Result, te
 	case matches(msg, false, k.Cancel):
 		return Dialog{}, done(false), nil
 	}
-	var cmd tea.Cmd
-	before := d.input.Value()
-	own(&d.input)
-	d.input, cmd = d.input.Update(msg)
-	if d.input.Value() != before {
+	changed, cmd := edit(&d.input, msg)
+	if changed {
 		d.note = ""
 	}
 	return d, Result{}, cmd
+}
+
+// edit passes a key to a text input (given a value of its own first) and says whether the text
+// changed.
+func edit(ti *textinput.Model, msg tea.Msg) (bool, tea.Cmd) {
+	before := ti.Value()
+	own(ti)
+	var cmd tea.Cmd
+	*ti, cmd = ti.Update(msg)
+	return ti.Value() != before, cmd
 }
 
 // quote puts s in typographic quotes, so that spaces in a name are visible.
@@ -333,15 +362,13 @@ func quote(s string) string { return "“" + s + "”" }
 func (d Dialog) Paste(text string) Dialog {
 	switch d.kind {
 	case TypedName:
-		own(&d.input)
-		d.input, _ = d.input.Update(tea.PasteMsg{Content: text})
+		edit(&d.input, tea.PasteMsg{Content: text})
 		d.note = ""
 	case Form:
 		if d.focus < len(d.fields) && len(d.fields[d.focus].Choices) == 0 {
 			d.fields = slices.Clone(d.fields)
 			f := &d.fields[d.focus]
-			own(&f.input)
-			f.input, _ = f.input.Update(tea.PasteMsg{Content: text})
+			edit(&f.input, tea.PasteMsg{Content: text})
 			f.err = ""
 		}
 	}
@@ -425,11 +452,8 @@ func (d Dialog) updateForm(msg tea.KeyPressMsg, k Keys) (Dialog, Result, tea.Cmd
 		}
 		return d, Result{}, nil
 	}
-	var cmd tea.Cmd
-	before := f.input.Value()
-	own(&f.input)
-	f.input, cmd = f.input.Update(msg)
-	if f.input.Value() != before {
+	changed, cmd := edit(&f.input, msg)
+	if changed {
 		f.err = ""
 	}
 	return d, Result{}, cmd

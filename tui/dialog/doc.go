@@ -4,9 +4,10 @@
 //
 // It is hand-written because bubbles has no dialog component and huh (charmbracelet's form
 // library) is not one of the project's chosen dependencies; the parts that exist as bubbles are
-// used (textinput for text, key for bindings). The progress bar is drawn here from the Styles'
-// BarFull and BarEmpty cells rather than with bubbles' progress, whose colours are not lipgloss
-// styles and which cannot be made plain for NO_COLOR.
+// used (textinput for text, key for bindings). The progress bar is drawn here, a row of
+// BarFull and BarEmpty cells, rather than with bubbles' progress, which takes colours instead
+// of styles: this way the bar uses the same Styles as the rest of the box and is plain text
+// without colour.
 //
 // A Dialog is a value the root model holds, not a tea.Model: the root feeds it key presses with
 // its own key bindings (Update), paste events (Paste) and, for a progress dialog, the job's
@@ -22,6 +23,10 @@
 // Form: enter submits from any field (the fields come filled with their defaults, so accepting
 // them is one key); tab/shift+tab (and ↑/↓) move between fields. When a Validate fails, the first
 // failing field gets the focus and its error is shown under it; editing the field clears it.
+//
+// Without colour (Styles.NoColor) the dialog writes no colour codes: the focused button is in
+// [brackets], the selected choice and focused field carry ▸, a disabled choice ✗; the only
+// escape code left is the text input's cursor, in reverse video.
 //
 // Progress: the rate is the average over the last few seconds of SetProgress samples, taken
 // from the times given (the package never reads the clock); time left is shown only when the

@@ -55,7 +55,16 @@ func (d Dialog) View(width, height int, st Styles) string {
 	main, focus := d.main(inner, st)
 	foot := d.footer(inner, st)
 	lines := fitHeight(title, body, main, foot, focus, max(avail, 0), inner)
-	box := st.Box.Width(bw).Render(strings.Join(lines, "\n"))
+	// Lines padded to the inner width: lipgloss then neither wraps nor aligns them, which is
+	// most of a box's cost.
+	for i, l := range lines {
+		if lw := ansi.StringWidth(l); lw < inner {
+			lines[i] = l + strings.Repeat(" ", inner-lw)
+		} else if lw > inner {
+			lines[i] = ansi.Truncate(l, inner, "")
+		}
+	}
+	box := st.Box.UnsetWidth().Render(strings.Join(lines, "\n"))
 	out := strings.Split(box, "\n")
 	if len(out) > height {
 		out = out[:height]
@@ -258,10 +267,11 @@ func (d Dialog) main(inner int, st Styles) ([]string, int) {
 			lines = append(lines, st.Body.Render(l))
 		}
 		lines = append(lines, inputView(d.input, inner, st))
+		focus := len(lines) - 1
 		if d.note != "" {
 			lines = append(lines, st.Error.Render(ansi.Truncate(d.note, inner, "…")))
 		}
-		return lines, 1
+		return lines, focus
 	case Form:
 		return d.viewFields(inner, st)
 	case Progress:
@@ -317,7 +327,7 @@ func (d Dialog) footer(inner int, st Styles) []string {
 		case p.finished:
 			return stats(st.Muted, inner, "any key closes")
 		case p.asking:
-			return stats(st.Error, inner, "Cancel it?", "esc/enter yes", "any other key no")
+			return stats(st.Error, inner, "Cancel it? esc/enter yes", "any other key no")
 		}
 		return hint(st, inner, names(k.Cancel), "cancel")
 	}
@@ -422,7 +432,8 @@ func (d Dialog) viewProgress(inner int, st Styles) []string {
 	var out []string
 	if frac, ok := p.fraction(); ok {
 		pct := strconv.Itoa(int(frac*100)) + "%"
-		out = append(out, bar(st, frac, inner-len(pct)-1)+" "+st.Body.Render(pct))
+		pct = strings.Repeat(" ", 4-len(pct)) + pct // the bar keeps its width up to 100%
+		out = append(out, bar(st, frac, inner-5)+" "+st.Body.Render(pct))
 	}
 	var amount string
 	if p.total > 0 {

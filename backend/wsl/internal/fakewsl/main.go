@@ -191,7 +191,7 @@ func dispatch(args []string) int {
 	case "-s", "--set-default":
 		return setDefault(arg(args, 1))
 	case "--export":
-		return export(arg(args, 1), arg(args, 2))
+		return export(args[1:])
 	case "--import":
 		return importDistro(args[1:])
 	case "--unregister":
@@ -441,7 +441,8 @@ func setState(name, state string) {
 	})
 }
 
-func export(name, file string) int {
+func export(args []string) int {
+	name, file, format := exportArgs(args)
 	i := find(name)
 	if i < 0 {
 		notFound("ExportDistro/")
@@ -449,6 +450,9 @@ func export(name, file string) int {
 	d := st.Distros[i]
 	if d.State != "Stopped" && d.State != "Running" {
 		fail("The operation could not be completed because the distribution is busy.", "Wsl/Service/ExportDistro/WSL_E_DISTRO_NOT_STOPPED")
+	}
+	if format == "vhd" && d.Version != 2 {
+		fail("This operation is only supported by WSL2.", "Wsl/Service/ExportDistro/WSL_E_WSL2_NEEDED")
 	}
 	host := mustHost(file, "Wsl/Service/ExportDistro/ERROR_PATH_NOT_FOUND")
 	prev := d.State
@@ -465,8 +469,16 @@ func export(name, file string) int {
 		ok()
 		return 0
 	}
+	if format == "vhd" {
+		f.WriteString(vhdMagic + d.Content)
+		f.Close()
+		out("Export in progress, this may take a few minutes.\n")
+		ok()
+		return 0
+	}
+	w := archiveWriter(f, format)
 	chunks, size, delay := max(st.ExportChunks, 1), max(st.ExportChunkBytes, 512), time.Duration(st.ExportDelayMS)*time.Millisecond
-	tw := tar.NewWriter(f)
+	tw := tar.NewWriter(w)
 	tw.WriteHeader(&tar.Header{Name: "etc/wsldash-fake", Mode: 0o644, Size: int64(len(d.Content)), Typeflag: tar.TypeReg})
 	io.WriteString(tw, d.Content)
 	tw.WriteHeader(&tar.Header{Name: "padding", Mode: 0o644, Size: int64(chunks * size), Typeflag: tar.TypeReg})
@@ -474,11 +486,15 @@ func export(name, file string) int {
 	for c := 0; c < chunks; c++ {
 		tw.Write(buf)
 		tw.Flush()
+		if fl, ok := w.(interface{ Flush() error }); ok {
+			fl.Flush()
+		}
 		if c+1 < chunks {
 			time.Sleep(delay)
 		}
 	}
 	tw.Close()
+	w.Close()
 	f.Close()
 	out("Export in progress, this may take a few minutes.\n")
 	ok()
@@ -490,17 +506,20 @@ func importDistro(args []string) int {
 		fail("Missing argument.", "Wsl/E_INVALIDARG")
 	}
 	name, dir, file := args[0], args[1], args[2]
-	version := 2
-	for i := 3; i+1 < len(args); i++ {
-		if args[i] == "--version" {
-			version, _ = strconv.Atoi(args[i+1])
-		}
-	}
+	version, vhd := importOptions(args[3:])
 	if find(name) >= 0 {
 		fail("A distribution with the supplied name already exists. Use --name to choose a different name.", "Wsl/Service/RegisterDistro/ERROR_ALREADY_EXISTS")
 	}
 	if !wslout.ValidName(name) {
 		fail("Invalid distribution name.", "Wsl/Service/RegisterDistro/E_INVALIDARG")
+	}
+	if !vhd && isVHDName(file) {
+		// WslClient.cpp ImportDistribution: PrintMessage(MessagePassVhdFlag) and -1, no error code.
+		out("This looks like a VHD file. Use --vhd to import a VHD instead of a tar.\n")
+		return 255
+	}
+	if vhd && version == 1 {
+		fail("This operation is only supported by WSL2.", "Wsl/Service/RegisterDistro/WSL_E_WSL2_NEEDED")
 	}
 	file = mustHost(file, "Wsl/Service/RegisterDistro/ERROR_PATH_NOT_FOUND")
 	dir = mustHost(dir, "Wsl/Service/RegisterDistro/ERROR_PATH_NOT_FOUND")
@@ -509,7 +528,14 @@ func importDistro(args []string) int {
 		fail("The system cannot find the file specified.", "Wsl/Service/RegisterDistro/ERROR_FILE_NOT_FOUND")
 	}
 	defer f.Close()
-	tr := tar.NewReader(f)
+	if vhd {
+		return importVHD(name, dir, f)
+	}
+	r, err := archiveReader(f)
+	if err != nil {
+		fail("The archive is not a valid tar file.", "Wsl/Service/RegisterDistro/WSL_E_IMPORT_FAILED")
+	}
+	tr := tar.NewReader(r)
 	content, found := "", false
 	for {
 		h, err := tr.Next()
