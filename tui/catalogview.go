@@ -230,7 +230,7 @@ func (m *Model) installJob(o backend.InstallOptions) tea.Cmd {
 	name := cmpOr(o.Name, o.Distro)
 	feed := &phaseFeed{wake: make(chan struct{}, 1)}
 	cmd := m.startJob(jobSpec{title: "Install " + name, body: "Starting wsl --install " + o.Distro + "…", target: name, label: "installing",
-		run: func(ctx context.Context, _ func(int64)) (string, error) {
+		run: func(ctx context.Context, _ *jobFeed) (string, error) {
 			defer feed.finish()
 			res, err := mg.Install(ctx, o, func(p backend.InstallProgress) {
 				text := p.Text

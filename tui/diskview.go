@@ -418,7 +418,7 @@ func (m *Model) restoreJob(name, where string) tea.Cmd {
 		return nil
 	}
 	cmd := m.startJob(jobSpec{title: "Restore " + name, body: "Importing the trashed archive…", target: name, label: "restoring",
-		run: func(ctx context.Context, _ func(int64)) (string, error) {
+		run: func(ctx context.Context, _ *jobFeed) (string, error) {
 			if err := ar.TrashRestore(ctx, name); err != nil {
 				return "", err
 			}
@@ -438,7 +438,7 @@ func (m *Model) purgeJob(name string) tea.Cmd {
 		return nil
 	}
 	cmd := m.startJob(jobSpec{title: "Purge " + name, body: "Deleting its trashed archives…", label: "purging",
-		run: func(context.Context, func(int64)) (string, error) {
+		run: func(context.Context, *jobFeed) (string, error) {
 			if err := ar.TrashPurge(name); err != nil {
 				return "", err
 			}

@@ -187,7 +187,9 @@ func (v *Views) SetDefaultUser(context.Context, string, string) error {
 func (v *Views) Compact(context.Context, string, backend.CompactOptions) (backend.CompactResult, error) {
 	return backend.CompactResult{}, v.unsupported("compact")
 }
-func (v *Views) Rename(context.Context, string, string) error { return v.unsupported("rename") }
+func (v *Views) Rename(context.Context, string, string) (backend.RenameResult, error) {
+	return backend.RenameResult{}, v.unsupported("rename")
+}
 
 var (
 	_ backend.DiskReporter = (*Views)(nil)
