@@ -418,7 +418,8 @@ func (m *Model) restoreJob(name, where string) tea.Cmd {
 		return nil
 	}
 	cmd := m.startJob(jobSpec{title: "Restore " + name, body: "Importing the trashed archive…", target: name, label: "restoring",
-		run: func(ctx context.Context, _ *jobFeed) (string, error) {
+		run: func(ctx context.Context, feed *jobFeed) (string, error) {
+			defer heartbeat(feed)()
 			if err := ar.TrashRestore(ctx, name); err != nil {
 				return "", err
 			}
@@ -446,6 +447,26 @@ func (m *Model) purgeJob(name string) tea.Cmd {
 		}, after: afterTrash})
 	m.noBytes()
 	return cmd
+}
+
+// heartbeat pokes feed every second until the returned stop is called, so that the dialog of
+// a job that counts no bytes still shows its elapsed time moving (each poke is a progress
+// message; the dialog takes its time from the model's clock).
+func heartbeat(feed *jobFeed) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				feed.progress(0)
+			}
+		}
+	}()
+	return func() { close(done) }
 }
 
 // noBytes tells the progress dialog of the job just started that it counts no bytes.
