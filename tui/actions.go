@@ -135,6 +135,10 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.setView(ViewPorts)
 	case key.Matches(msg, k.ViewVMs):
 		return m, m.setView(ViewVMs)
+	case key.Matches(msg, k.ViewDisks):
+		return m, m.setView(ViewDisks)
+	case key.Matches(msg, k.ViewCatalog):
+		return m, m.setView(ViewCatalog)
 	case key.Matches(msg, k.FocusNext):
 		m.cycleFocus(1)
 	case key.Matches(msg, k.FocusPrev):
@@ -267,6 +271,10 @@ func (m *Model) setView(v View) tea.Cmd {
 		m.focus = PanePorts
 	case ViewVMs:
 		m.focus = PaneVMs
+	case ViewDisks:
+		m.focus = PaneDisks
+	case ViewCatalog:
+		m.focus = PaneCatalog
 	default:
 		m.focus = PaneDistros
 	}
@@ -281,6 +289,12 @@ func (m *Model) setView(v View) tea.Cmd {
 	}
 	if v == ViewVMs {
 		return tea.Batch(append(m.vmsCmds(true), cmd)...)
+	}
+	if v == ViewDisks {
+		return tea.Batch(append(m.openDisks(), cmd)...)
+	}
+	if v == ViewCatalog {
+		return tea.Batch(append(m.catalogCmds(), cmd)...)
 	}
 	return cmd
 }

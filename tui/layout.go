@@ -11,10 +11,12 @@ const (
 	ViewConfig
 	ViewPorts
 	ViewVMs
+	ViewDisks   // disks & trash (diskview.go)
+	ViewCatalog // the online catalogue (catalogview.go)
 )
 
 func (v View) String() string {
-	return [...]string{"overview", "memory", "processes", "mounts", "config", "ports", "vms"}[v]
+	return [...]string{"overview", "memory", "processes", "mounts", "config", "ports", "vms", "disks", "catalogue"}[v]
 }
 
 // Pane names a region of the screen.
@@ -34,15 +36,19 @@ const (
 	PanePorts     // the ports view's listening sockets (portsview.go)
 	PaneDistroMem // the memory view's memory by distro (distromem.go)
 	PaneVMs       // the VMs view's every VM on the Windows host (vmsview.go)
+	PaneDisks     // the disks view's disk per distro (diskview.go)
+	PaneAdvice    // the disks view's how to get the selected disk's space back
+	PaneTrash     // the disks view's trash
+	PaneCatalog   // the catalogue view (catalogview.go)
 	paneCount
 )
 
 func (p Pane) String() string {
-	return [...]string{"none", "distros", "memory", "cpu", "processes", "mounts", "reclaim", "events", "wslconfig", "wsl.conf", "ports", "by distro", "vms"}[p]
+	return [...]string{"none", "distros", "memory", "cpu", "processes", "mounts", "reclaim", "events", "wslconfig", "wsl.conf", "ports", "by distro", "vms", "disks", "reclaim advice", "trash", "catalogue"}[p]
 }
 
 // focusable are the panes that take the keyboard, in tab order.
-var focusable = []Pane{PaneDistros, PaneProcs, PaneMounts, PaneWSLConfig, PaneWSLConf, PanePorts, PaneVMs}
+var focusable = []Pane{PaneDistros, PaneProcs, PaneMounts, PaneWSLConfig, PaneWSLConf, PanePorts, PaneVMs, PaneDisks, PaneTrash, PaneCatalog}
 
 // Rect is a cell rectangle.
 type Rect struct{ X, Y, W, H int }
@@ -136,6 +142,19 @@ func ComputeLayout(w, h int, v View, distros int) Layout {
 		set(PanePorts, Rect{0, top, w, bh})
 	case ViewVMs:
 		set(PaneVMs, Rect{0, top, w, bh})
+	case ViewDisks:
+		// The disks as tall as their rows, the advice for the selected one (three lines when
+		// there is room), the trash below with the rest (at least 4 rows).
+		ah := 5
+		if bh < 24 {
+			ah = 4
+		}
+		dh := min(max(distros+4, 5), bh-ah-4)
+		set(PaneDisks, Rect{0, top, w, dh})
+		set(PaneAdvice, Rect{0, top + dh, w, ah})
+		set(PaneTrash, Rect{0, top + dh + ah, w, bh - dh - ah})
+	case ViewCatalog:
+		set(PaneCatalog, Rect{0, top, w, bh})
 	case ViewProcesses, ViewMounts:
 		dh := min(max(bh*30/100, 5), 14, max(distros+3, 5))
 		set(PaneDistros, Rect{0, top, w, dh})

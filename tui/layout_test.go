@@ -7,7 +7,7 @@ import (
 
 // Layouts tile the screen: every cell between header and footer belongs to exactly one pane.
 func TestLayoutTiles(t *testing.T) {
-	for _, v := range []View{ViewOverview, ViewMemory, ViewProcesses, ViewMounts, ViewConfig, ViewPorts, ViewVMs} {
+	for _, v := range []View{ViewOverview, ViewMemory, ViewProcesses, ViewMounts, ViewConfig, ViewPorts, ViewVMs, ViewDisks, ViewCatalog} {
 		for w := MinWidth; w <= 320; w += 13 {
 			for h := MinHeight; h <= 110; h += 7 {
 				l := ComputeLayout(w, h, v, (w+h)%70)
@@ -42,7 +42,7 @@ func TestLayoutTiles(t *testing.T) {
 						t.Fatalf("%v %dx%d: cell (%d,%d) covered %d times", v, w, h, i%w, i/w, c)
 					}
 				}
-				if !l.Visible(PaneDistros) && v != ViewPorts && v != ViewVMs && (v != ViewMemory || h >= 34) {
+				if !l.Visible(PaneDistros) && v != ViewPorts && v != ViewVMs && v != ViewDisks && v != ViewCatalog && (v != ViewMemory || h >= 34) {
 					t.Fatalf("%v %dx%d: the distros table is hidden", v, w, h)
 				}
 			}
@@ -61,6 +61,8 @@ func TestLayoutViews(t *testing.T) {
 		{ViewMemory, []Pane{PaneDistros, PaneMemory, PaneReclaim, PaneEvents, PaneDistroMem}, []Pane{PaneProcs, PaneMounts, PaneCPU}, PaneMemory},
 		{ViewPorts, []Pane{PanePorts}, []Pane{PaneDistros, PaneProcs, PaneMemory, PaneDistroMem}, PanePorts},
 		{ViewVMs, []Pane{PaneVMs}, []Pane{PaneDistros, PaneProcs, PaneMemory, PanePorts}, PaneVMs},
+		{ViewDisks, []Pane{PaneDisks, PaneAdvice, PaneTrash}, []Pane{PaneDistros, PaneProcs, PaneMemory, PaneCatalog}, PaneTrash},
+		{ViewCatalog, []Pane{PaneCatalog}, []Pane{PaneDistros, PaneProcs, PaneDisks, PaneTrash}, PaneCatalog},
 		{ViewConfig, []Pane{PaneDistros, PaneWSLConfig, PaneWSLConf}, []Pane{PaneProcs, PaneMounts, PaneCPU, PaneMemory}, PaneWSLConfig},
 		{ViewProcesses, []Pane{PaneDistros, PaneProcs}, []Pane{PaneMemory, PaneCPU, PaneMounts}, PaneProcs},
 		{ViewMounts, []Pane{PaneDistros, PaneMounts}, []Pane{PaneMemory, PaneCPU, PaneProcs}, PaneMounts},

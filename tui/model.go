@@ -136,6 +136,9 @@ type Model struct {
 	ports      *portsState  // the ports view (portsview.go)
 	vms        *vmsState    // the VMs view (vmsview.go)
 
+	disk    *diskState    // the disks & trash view (diskview.go)
+	catalog *catalogState // the catalogue view (catalogview.go)
+
 	seq uint64
 	req requests
 
@@ -230,6 +233,8 @@ func New(opts Options) Model {
 		conf:       conf,
 		ports:      &portsState{},
 		vms:        &vmsState{},
+		disk:       newDiskState(),
+		catalog:    &catalogState{},
 	}
 	if m.be == nil {
 		m.be = nopBackend{}
@@ -383,6 +388,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case vmsMsg:
 		m.onVMs(msg)
 		return m, nil
+	case disksMsg:
+		m.onDisks(msg)
+		return m, nil
+	case catalogMsg:
+		m.onCatalog(msg)
+		return m, nil
+	case installPhaseMsg:
+		return m, m.onInstallPhase(msg)
 	case actionMsg:
 		return m, m.onAction(msg)
 	case jobProgressMsg:
@@ -468,6 +481,7 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 		parts = append(parts, m.detailCmds(false)...)
 		parts = append(parts, m.portsCmds(false)...)
 		parts = append(parts, m.vmsCmds(false)...)
+		parts = append(parts, m.diskCmds(false)...)
 	}
 	return m.after(m.refresh, gather(m.ctx, gatherBudget, parts...))
 }
@@ -605,6 +619,9 @@ func (m *Model) move(p Pane, delta int) tea.Cmd {
 	l.MoveTo(l.Cursor() + delta)
 	if p == PaneDistros {
 		return m.selectionChanged(m.selected)
+	}
+	if p == PaneDisks {
+		return m.followDisk()
 	}
 	return nil
 }

@@ -108,6 +108,14 @@ func (m *Model) paneOf(p Pane) pane {
 		return m.ports
 	case PaneVMs:
 		return m.vms
+	case PaneDisks:
+		return &m.disk.disks
+	case PaneAdvice:
+		return m.disk.advice
+	case PaneTrash:
+		return &m.disk.trash
+	case PaneCatalog:
+		return m.catalog
 	}
 	return nil
 }

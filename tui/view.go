@@ -102,7 +102,7 @@ func (m *Model) render() string {
 		m.renderHelp(Rect{0, 1, w, h - 2})
 	} else {
 		// Panes in x order, so that each screen row is written left to right.
-		for _, p := range [...]Pane{PaneDistros, PaneProcs, PaneReclaim, PaneWSLConfig, PaneMemory, PaneCPU, PaneMounts, PaneEvents, PaneWSLConf, PaneDistroMem, PanePorts, PaneVMs} {
+		for _, p := range [...]Pane{PaneDistros, PaneProcs, PaneReclaim, PaneWSLConfig, PaneMemory, PaneCPU, PaneMounts, PaneEvents, PaneWSLConf, PaneDistroMem, PanePorts, PaneVMs, PaneDisks, PaneAdvice, PaneTrash, PaneCatalog} {
 			if r := l.Rect(p); !r.Empty() {
 				m.renderPane(p, r)
 			}

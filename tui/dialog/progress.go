@@ -36,6 +36,7 @@ type progress struct {
 	samples [maxSamples]sample
 	n       int
 
+	noBytes  bool // the job counts no bytes: only the elapsed time is shown (SetNoBytes)
 	asking   bool // "cancel?" shown
 	finished bool
 	text     string

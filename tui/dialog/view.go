@@ -453,10 +453,12 @@ func (d Dialog) viewProgress(inner int, st Styles) []string {
 	if l, ok := p.left(); ok {
 		left = formatLeft(l)
 	}
-	if p.finished {
+	if p.finished || p.noBytes {
 		left = ""
 	}
-	out = append(out, stats(st.Body, inner, amount, rate)...)
+	if !p.noBytes {
+		out = append(out, stats(st.Body, inner, amount, rate)...)
+	}
 	out = append(out, stats(st.Muted, inner, left, "elapsed "+formatElapsed(p.elapsed()))...)
 	if p.finished {
 		out = append(out, "")
