@@ -14,14 +14,6 @@ import (
 	"github.com/wsldash/wsldash/tui/internal/fake"
 )
 
-// typeText types s into the dialog, one key at a time.
-func (h *harness) typeText(s string) {
-	h.t.Helper()
-	for _, r := range s {
-		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
-}
-
 // clearField empties the focused text field.
 func (h *harness) clearField() {
 	h.t.Helper()
