@@ -92,6 +92,33 @@ func TestE2ETmux(t *testing.T) {
 	})
 	t.Logf("first frame:\n%s", first)
 
+	// An export from the dashboard: the progress bar moves, and it ends with its result.
+	keys("e")
+	waitFor("the export form", contains("Export Ubuntu-24.04", "Format"))
+	keys("Enter")
+	early := waitFor("the export's progress", func(s string) bool { p := barPercent(s); return p >= 0 && p < 90 })
+	waitFor("the bar moving", func(s string) bool { return barPercent(s) > barPercent(early) })
+	waitFor("the export's result", contains("exported Ubuntu-24.04 to", "demo: nothing was written", "any key closes"))
+	keys("x")
+	waitFor("the result closed", func(s string) bool { return !strings.Contains(s, "any key closes") })
+	// A second one, as a vhd (the whole disk: long enough to cancel), cancelled: it says so and
+	// leaves no file.
+	keys("e")
+	waitFor("the export form", contains("Export Ubuntu-24.04"))
+	keys("Tab", "Right", "Right", "Right")
+	waitFor("the vhd format", contains("vhd"))
+	keys("Enter")
+	waitFor("the vhd export running", contains("Exporting Ubuntu-24.04", ".vhdx", "esc cancel"))
+	keys("Escape")
+	waitFor("the cancel question", contains("Cancel it?"))
+	keys("Escape")
+	waitFor("the cancel's result", contains("cancelled", "any key closes"))
+	if m, _ := filepath.Glob(filepath.Join(dir, "Ubuntu-24.04-*")); len(m) > 0 {
+		t.Fatalf("export left files: %v", m)
+	}
+	keys("x")
+	waitFor("the dashboard after the cancel", func(s string) bool { return !strings.Contains(s, "any key closes") })
+
 	keys("-l", "/kali")
 	waitFor("the filter", contains("/kali"))
 	keys("Enter")
@@ -161,6 +188,26 @@ func TestE2ETmux(t *testing.T) {
 	if st := paneVar("pane_dead_status"); st != "" && st != "0" {
 		t.Fatalf("pane exit status %s", st)
 	}
+}
+
+// barPercent is the percentage beside a progress bar on screen, or -1 when there is none.
+func barPercent(s string) int {
+	for _, line := range strings.Split(s, "\n") {
+		if !strings.ContainsAny(line, "█░") {
+			continue
+		}
+		if i := strings.LastIndexByte(line, '%'); i > 0 {
+			j := i
+			for j > 0 && line[j-1] >= '0' && line[j-1] <= '9' {
+				j--
+			}
+			var p int
+			if _, err := fmt.Sscanf(line[j:i], "%d", &p); err == nil {
+				return p
+			}
+		}
+	}
+	return -1
 }
 
 func hasBraille(s string) bool {
