@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -25,8 +24,6 @@ import (
 type catalogState struct {
 	fetched[[]backend.OnlineDistro]
 	list list[backend.OnlineDistro]
-	// install is the running install's phase feed (nil = none).
-	install *phaseFeed
 }
 
 func (cs *catalogState) scroll() scroller { return &cs.list }
@@ -165,62 +162,6 @@ func validDistroName(s string, taken []string) error {
 	return nil
 }
 
-// phaseFeed carries an install's newest progress line from its goroutine to Update (like
-// jobFeed: the newest only, never queued).
-type phaseFeed struct {
-	mu    sync.Mutex
-	text  string
-	fresh bool
-	done  bool
-	wake  chan struct{}
-}
-
-func (f *phaseFeed) poke() {
-	select {
-	case f.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (f *phaseFeed) set(text string) {
-	f.mu.Lock()
-	f.text, f.fresh = text, true
-	f.mu.Unlock()
-	f.poke()
-}
-
-func (f *phaseFeed) finish() {
-	f.mu.Lock()
-	f.done = true
-	f.mu.Unlock()
-	f.poke()
-}
-
-// next waits for the next report; nil once the install has ended and every report was taken.
-func (f *phaseFeed) next(id uint64) tea.Msg {
-	for {
-		f.mu.Lock()
-		if f.fresh {
-			f.fresh = false
-			t := f.text
-			f.mu.Unlock()
-			return installPhaseMsg{id: id, text: t}
-		}
-		if f.done {
-			f.mu.Unlock()
-			return nil
-		}
-		f.mu.Unlock()
-		<-f.wake
-	}
-}
-
-// installPhaseMsg is an install job's report: wsl.exe's phase line.
-type installPhaseMsg struct {
-	id   uint64
-	text string
-}
-
 func (m *Model) installJob(o backend.InstallOptions) tea.Cmd {
 	mg, ok := m.be.(backend.Manager)
 	if !ok {
@@ -228,16 +169,15 @@ func (m *Model) installJob(o backend.InstallOptions) tea.Cmd {
 		return nil
 	}
 	name := cmpOr(o.Name, o.Distro)
-	feed := &phaseFeed{wake: make(chan struct{}, 1)}
-	cmd := m.startJob(jobSpec{title: "Install " + name, body: "Starting wsl --install " + o.Distro + "…", target: name, label: "installing",
-		run: func(ctx context.Context, _ *jobFeed) (string, error) {
-			defer feed.finish()
+	return m.startJob(jobSpec{title: "Install " + name, body: "Starting wsl --install " + o.Distro + "…", target: name, label: "installing",
+		noBytes: true,
+		run: func(ctx context.Context, feed *jobFeed) (string, error) {
 			res, err := mg.Install(ctx, o, func(p backend.InstallProgress) {
 				text := p.Text
 				if text == "" {
 					text = cmpOr(p.Phase, "waiting for wsl.exe") + "…"
 				}
-				feed.set(text)
+				feed.setPhase(text)
 			})
 			if err != nil {
 				return "", err
@@ -251,26 +191,4 @@ func (m *Model) installJob(o backend.InstallOptions) tea.Cmd {
 			}
 			return text, nil
 		}})
-	if m.job == nil || cmd == nil {
-		return cmd
-	}
-	m.noBytes()
-	m.catalog.install = feed
-	id := m.job.id
-	return tea.Batch(cmd, func() tea.Msg { return feed.next(id) })
-}
-
-func (m *Model) onInstallPhase(msg installPhaseMsg) tea.Cmd {
-	if m.job == nil || m.job.id != msg.id {
-		return nil // ended: its last report says nothing the result does not
-	}
-	if d := m.dialog; d != nil && d.job == msg.id && !d.d.Finished() {
-		d.d.SetBody(msg.text)
-		d.d.SetProgress(0, m.clock.Now()) // the elapsed time moves on
-	}
-	feed := m.catalog.install
-	if feed == nil {
-		return nil
-	}
-	return func() tea.Msg { return feed.next(msg.id) }
 }

@@ -417,9 +417,8 @@ func (m *Model) restoreJob(name, where string) tea.Cmd {
 		m.setFlash(flashErr, "restore: this backend has no trash")
 		return nil
 	}
-	cmd := m.startJob(jobSpec{title: "Restore " + name, body: "Importing the trashed archive…", target: name, label: "restoring",
+	return m.startJob(jobSpec{title: "Restore " + name, body: "Importing the trashed archive…", target: name, label: "restoring",
 		run: func(ctx context.Context, feed *jobFeed) (string, error) {
-			defer heartbeat(feed)()
 			if err := ar.TrashRestore(ctx, name); err != nil {
 				return "", err
 			}
@@ -427,9 +426,7 @@ func (m *Model) restoreJob(name, where string) tea.Cmd {
 				return "restored " + name + " into " + where, nil
 			}
 			return "restored " + name, nil
-		}, after: afterTrash})
-	m.noBytes()
-	return cmd
+		}, after: afterTrash, noBytes: true})
 }
 
 func (m *Model) purgeJob(name string) tea.Cmd {
@@ -438,40 +435,12 @@ func (m *Model) purgeJob(name string) tea.Cmd {
 		m.setFlash(flashErr, "purge: this backend has no trash")
 		return nil
 	}
-	cmd := m.startJob(jobSpec{title: "Purge " + name, body: "Deleting its trashed archives…", label: "purging",
+	return m.startJob(jobSpec{title: "Purge " + name, body: "Deleting its trashed archives…", label: "purging",
 		run: func(context.Context, *jobFeed) (string, error) {
 			if err := ar.TrashPurge(name); err != nil {
 				return "", err
 			}
 			return "purged " + name + " from the trash for good", nil
-		}, after: afterTrash})
-	m.noBytes()
-	return cmd
+		}, after: afterTrash, noBytes: true})
 }
 
-// heartbeat pokes feed every second until the returned stop is called, so that the dialog of
-// a job that counts no bytes still shows its elapsed time moving (each poke is a progress
-// message; the dialog takes its time from the model's clock).
-func heartbeat(feed *jobFeed) (stop func()) {
-	done := make(chan struct{})
-	go func() {
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				feed.progress(0)
-			}
-		}
-	}()
-	return func() { close(done) }
-}
-
-// noBytes tells the progress dialog of the job just started that it counts no bytes.
-func (m *Model) noBytes() {
-	if d := m.dialog; d != nil && m.job != nil && d.job == m.job.id {
-		d.d.SetNoBytes()
-	}
-}

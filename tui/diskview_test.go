@@ -381,7 +381,7 @@ func TestInstallShowsPhase(t *testing.T) {
 	}
 	id := h.m.job.id
 	h.clock.Advance(7_000_000_000)
-	_ = h.sendHeld(installPhaseMsg{id: id, text: "Downloading: Ubuntu"})
+	_ = h.sendHeld(jobProgressMsg{id: id, phase: "Downloading: Ubuntu"})
 	s := h.screen()
 	for _, w := range []string{"Install Ubuntu", "Downloading: Ubuntu", "elapsed 7s"} {
 		if !strings.Contains(s, w) {
@@ -391,7 +391,7 @@ func TestInstallShowsPhase(t *testing.T) {
 	if strings.Contains(s, "so far") || strings.Contains(s, "0 B") || strings.Contains(s, "time left") {
 		t.Errorf("the install dialog counts bytes it does not have:\n%s", s)
 	}
-	_ = h.sendHeld(installPhaseMsg{id: id + 100, text: "Installing: Other"})
+	_ = h.sendHeld(jobProgressMsg{id: id + 100, phase: "Installing: Other"})
 	if strings.Contains(h.screen(), "Installing: Other") {
 		t.Error("another job's report was shown")
 	}

@@ -26,8 +26,18 @@ type job struct {
 	feed   *jobFeed
 	// after is what the root asks for again once the job ends (the distro list, the trash, …).
 	after func(m *Model) tea.Cmd
-	// done and total are the newest figures (the cancelling dialog starts from them).
+	// done and total are the newest figures (the cancelling dialog starts from them), phase
+	// the newest phase shown.
 	done, total int64
+	phase       string
+}
+
+// jobTick moves the running job's dialog on at a refresh: its elapsed time runs, and a job that
+// stopped sending figures shows as stalled rather than as its last rate.
+func (m *Model) jobTick() {
+	if j, d := m.job, m.dialog; j != nil && d != nil && d.job == j.id {
+		d.d.SetProgress(j.done, m.now)
+	}
 }
 
 // jobFeed carries a job's progress from its goroutine to Update: the newest figure only (a
@@ -35,7 +45,8 @@ type job struct {
 type jobFeed struct {
 	mu    sync.Mutex
 	done  int64
-	total int64 // 0 = not said (the dialog keeps what it was opened with)
+	total int64  // 0 = not said (the dialog keeps what it was opened with)
+	phase string // what the job says it is doing ("Downloading: Ubuntu"), "" = nothing yet
 	final *jobDoneMsg
 	wake  chan struct{}
 }
@@ -64,6 +75,14 @@ func (f *jobFeed) setTotal(n int64) {
 	f.poke()
 }
 
+// setPhase says what the job is doing now, for a job that counts no bytes (an install).
+func (f *jobFeed) setPhase(text string) {
+	f.mu.Lock()
+	f.phase = text
+	f.mu.Unlock()
+	f.poke()
+}
+
 func (f *jobFeed) finish(msg jobDoneMsg) {
 	f.mu.Lock()
 	f.final = &msg
@@ -81,12 +100,13 @@ func (f *jobFeed) next(id uint64) tea.Msg {
 		msg.done, msg.total = f.done, f.total // the last figures, which the result may have overtaken
 		return msg
 	}
-	return jobProgressMsg{id: id, done: f.done, total: f.total}
+	return jobProgressMsg{id: id, done: f.done, total: f.total, phase: f.phase}
 }
 
 type jobProgressMsg struct {
 	id          uint64
 	done, total int64
+	phase       string
 }
 
 type jobDoneMsg struct {
@@ -103,6 +123,7 @@ type jobSpec struct {
 	total       int64  // bytes the progress bar counts to (<= 0: unknown)
 	target      string // the distro shown pending meanwhile
 	label       string // its pending label ("exporting")
+	noBytes     bool   // the job counts no bytes: the dialog shows only what it does and the time
 	run         jobFunc
 	after       func(m *Model) tea.Cmd
 }
@@ -117,6 +138,9 @@ func (m *Model) startJob(s jobSpec) tea.Cmd {
 	j := &job{id: m.nextID(), title: s.title, target: s.target, cancel: cancel, feed: newJobFeed(), after: s.after}
 	m.job = j
 	m.dialog = progressDialog(s.title, s.body, s.total, m.clock.Now(), j.id)
+	if s.noBytes {
+		m.dialog.d.SetNoBytes()
+	}
 	if s.target != "" {
 		m.pending[s.target] = pendingOp{id: j.id, act: "job", label: s.label, at: m.clock.Now()}
 	}
@@ -144,8 +168,12 @@ func (m *Model) onJobProgress(msg jobProgressMsg) tea.Cmd {
 		if msg.total != 0 {
 			d.d.SetTotal(msg.total)
 		}
+		if msg.phase != "" && msg.phase != j.phase {
+			d.d.SetBody(msg.phase)
+		}
 		d.d.SetProgress(msg.done, m.clock.Now())
 	}
+	j.phase = msg.phase
 	feed := j.feed
 	return func() tea.Msg { return feed.next(msg.id) }
 }

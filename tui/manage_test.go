@@ -217,7 +217,10 @@ func TestExportCancel(t *testing.T) {
 	if s := h.screen(); !strings.Contains(s, "4.0 KiB") || !strings.Contains(s, "Exporting") {
 		t.Fatalf("no progress shown:\n%s", s)
 	}
-	h.tick() // the dashboard stays live
+	h.tick() // the dashboard stays live, and the dialog's time runs with its refreshes
+	if s := h.screen(); !strings.Contains(s, "elapsed 1s") {
+		t.Fatalf("elapsed time not moving with the refresh:\n%s", s)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "out.tar")); err != nil {
 		t.Fatalf("the partial file should exist while it runs: %v", err)
 	}

@@ -394,8 +394,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case catalogMsg:
 		m.onCatalog(msg)
 		return m, nil
-	case installPhaseMsg:
-		return m, m.onInstallPhase(msg)
 	case actionMsg:
 		return m, m.onAction(msg)
 	case jobProgressMsg:
@@ -456,6 +454,7 @@ func (m Model) onRefresh(msg refreshMsg) (tea.Model, tea.Cmd) {
 		m = nm.(Model)
 		cmds = append(cmds, cmd)
 	}
+	m.jobTick()
 	cmds = append(cmds, msg.late, m.scheduleRefresh())
 	return m, tea.Batch(cmds...)
 }
