@@ -443,4 +443,3 @@ func (m *Model) purgeJob(name string) tea.Cmd {
 			return "purged " + name + " from the trash for good", nil
 		}, after: afterTrash, noBytes: true})
 }
-
