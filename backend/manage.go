@@ -2,6 +2,7 @@ package backend
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -137,4 +138,28 @@ type ProfileFile struct {
 	Changes []string `json:"changes"`
 	Backup  string   `json:"backup,omitempty"` // the original, kept when something changed
 	Error   string   `json:"error,omitempty"`  // why it was left as it was
+}
+
+// compactShutdownStep is the step between compact's stop and Optimize-VHD, left to the user:
+// after a terminate WSL's VM keeps the disk attached until it stops (WSL's own MessageVhdInUse:
+// "the VHD is currently in use. To force WSL to stop use: wsl.exe --shutdown"), so Optimize-VHD
+// would find it in use; shutting WSL down stops every distro, Docker Desktop's too.
+const compactShutdownStep = "wsl --shutdown   (WSL's VM keeps the disk attached after a terminate; this stops every distro and the VM, Docker Desktop's too)"
+
+// PlanCompact fills r's Steps (and, without sparse, Elevated: the command an elevated prompt
+// must run to shrink the file, which wsldash does not run) for compacting distro's disk at
+// disk: with sparse, stop, set sparse, fstrim, stop; else fstrim, stop, shut down, Optimize-VHD.
+// The wsl backend and the demo plan alike.
+func PlanCompact(r *CompactResult, distro, disk string, sparse bool) {
+	if disk == "" {
+		disk = `<the distro's ext4.vhdx>`
+	}
+	trim := fmt.Sprintf("wsl -d %s -u root --exec fstrim -v /", distro)
+	stop := fmt.Sprintf("wsl --terminate %s", distro)
+	if sparse {
+		r.Steps = append(r.Steps, stop, fmt.Sprintf("wsl --manage %s --set-sparse true --allow-unsafe", distro), trim, stop)
+		return
+	}
+	r.Elevated = fmt.Sprintf(`Optimize-VHD -Path "%s" -Mode Full   (an elevated PowerShell with the Hyper-V module; without it diskpart: select vdisk file="%s", attach vdisk readonly, compact vdisk, detach vdisk)`, disk, disk)
+	r.Steps = append(r.Steps, trim, stop, compactShutdownStep, "in an elevated prompt: "+r.Elevated)
 }

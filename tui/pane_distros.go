@@ -95,18 +95,25 @@ func (p *distrosPane) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 
 // manage opens the dialog of a management action on the selected distro.
 func (p *distrosPane) manage(h host, a backend.Action) tea.Cmd {
-	if a != actManage && h.refuse(a) {
-		return nil
-	}
-	d, ok := p.selectedFor(h)
+	d, ok := p.target(h, a, false)
 	if !ok {
 		return nil
 	}
-	if d.State.Busy() {
-		h.setFlash(flashInfo, fmt.Sprintf("%s is %s", d.Name, strings.ToLower(string(d.State))))
-		return nil
-	}
 	return h.manage(a, d)
+}
+
+// target is the selected distro for action a, or false with the reason said: the backend
+// cannot do a, nothing is selected, or (unless busyOK) the distro is busy.
+func (p *distrosPane) target(h host, a backend.Action, busyOK bool) (backend.Distro, bool) {
+	if a != actManage && h.refuse(a) {
+		return backend.Distro{}, false
+	}
+	d, ok := p.selectedFor(h)
+	if ok && !busyOK && d.State.Busy() {
+		h.setFlash(flashInfo, fmt.Sprintf("%s is %s", d.Name, strings.ToLower(string(d.State))))
+		return d, false
+	}
+	return d, ok
 }
 
 // onFilterKey edits the filter while it is open: enter keeps it, esc clears it.
@@ -150,17 +157,11 @@ func (p *distrosPane) selectedFor(h host) (backend.Distro, bool) {
 // act starts, terminates or makes default the selected distro, after the checks that make the
 // key say what is wrong instead of failing in wsl.exe.
 func (p *distrosPane) act(h host, a backend.Action) tea.Cmd {
-	if h.refuse(a) {
-		return nil
-	}
-	d, ok := p.selectedFor(h)
+	d, ok := p.target(h, a, false)
 	if !ok {
 		return nil
 	}
 	switch {
-	case d.State.Busy():
-		h.setFlash(flashInfo, fmt.Sprintf("%s is %s", d.Name, strings.ToLower(string(d.State))))
-		return nil
 	case a == backend.ActStart && d.State == backend.StateRunning:
 		h.setFlash(flashInfo, d.Name+" is already running")
 		return nil
@@ -181,10 +182,7 @@ func (p *distrosPane) act(h host, a backend.Action) tea.Cmd {
 
 // keepAction is K (keep) and R (release) on the selected distro.
 func (p *distrosPane) keepAction(h host, a backend.Action) tea.Cmd {
-	if h.refuse(a) {
-		return nil
-	}
-	d, ok := p.selectedFor(h)
+	d, ok := p.target(h, a, true)
 	if !ok {
 		return nil
 	}

@@ -376,16 +376,7 @@ func (b *Backend) Compact(ctx context.Context, name string, o backend.CompactOpt
 	before := d.DiskBytes
 	res.Before = &before
 	b.mu.Unlock()
-	trim := fmt.Sprintf("wsl -d %s -u root --exec fstrim -v /", d.Name)
-	stop := fmt.Sprintf("wsl --terminate %s", d.Name)
-	if o.Sparse {
-		res.Steps = append(res.Steps, stop, fmt.Sprintf("wsl --manage %s --set-sparse true --allow-unsafe", d.Name), trim, stop)
-	} else {
-		res.Elevated = fmt.Sprintf(`Optimize-VHD -Path "%s" -Mode Full   (an elevated PowerShell with the Hyper-V module; without it diskpart: select vdisk file="%s", attach vdisk readonly, compact vdisk, detach vdisk)`, res.DiskPath, res.DiskPath)
-		// As the wsl backend plans it: WSL's VM keeps a terminated distro's disk attached, so
-		// Optimize-VHD needs wsl --shutdown first, which stops every distro (left to the user).
-		res.Steps = append(res.Steps, trim, stop, shutdownFirst, "in an elevated prompt: "+res.Elevated)
-	}
+	backend.PlanCompact(&res, d.Name, res.DiskPath, o.Sparse)
 	if o.DryRun {
 		return res, nil
 	}
@@ -420,9 +411,6 @@ func (b *Backend) Compact(ctx context.Context, name string, o backend.CompactOpt
 	res.After = &after
 	return res, nil
 }
-
-// shutdownFirst is the step between compact's stop and Optimize-VHD (the wsl backend's words).
-const shutdownFirst = "wsl --shutdown   (WSL's VM keeps the disk attached after a terminate; this stops every distro and the VM, Docker Desktop's too)"
 
 // Rename renames a stopped distro. It refuses a running or busy one, a name already taken (WSL
 // compares names case-insensitively) and a name WSL would not accept, as the wsl backend does.

@@ -350,9 +350,6 @@ func (b *Backend) SetDefaultUser(ctx context.Context, name, user string) error {
 	return withDistro(err, name)
 }
 
-// shutdownFirst is the step between compact's stop and Optimize-VHD, left to the user.
-const shutdownFirst = "wsl --shutdown   (WSL's VM keeps the disk attached after a terminate; this stops every distro and the VM, Docker Desktop's too)"
-
 // trimmedRE reads util-linux `fstrim -v`: "/: 1.5 GiB (1610612736 bytes) trimmed".
 var trimmedRE = regexp.MustCompile(`\((\d+) bytes\) trimmed`)
 
@@ -380,22 +377,7 @@ func (b *Backend) Compact(ctx context.Context, name string, o CompactOptions) (C
 		n := d.DiskBytes
 		res.Before = &n
 	}
-	disk := d.DiskPath
-	if disk == "" {
-		disk = `<the distro's ext4.vhdx>`
-	}
-	trim := fmt.Sprintf("wsl -d %s -u root --exec fstrim -v /", d.Name)
-	stop := fmt.Sprintf("wsl --terminate %s", d.Name)
-	if o.Sparse {
-		res.Steps = append(res.Steps, stop, fmt.Sprintf("wsl --manage %s --set-sparse true --allow-unsafe", d.Name), trim, stop)
-	} else {
-		res.Elevated = fmt.Sprintf(`Optimize-VHD -Path "%s" -Mode Full   (an elevated PowerShell with the Hyper-V module; without it diskpart: select vdisk file="%s", attach vdisk readonly, compact vdisk, detach vdisk)`, disk, disk)
-		// After a terminate WSL's VM keeps the disk attached until it stops (WSL's own
-		// MessageVhdInUse: "the VHD is currently in use. To force WSL to stop use: wsl.exe
-		// --shutdown"), so Optimize-VHD would find it in use. wsldash does not shut WSL down
-		// itself: that stops every distro, Docker Desktop's too.
-		res.Steps = append(res.Steps, trim, stop, shutdownFirst, "in an elevated prompt: "+res.Elevated)
-	}
+	backend.PlanCompact(&res, d.Name, d.DiskPath, o.Sparse)
 	if o.DryRun {
 		return res, nil
 	}
