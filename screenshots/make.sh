@@ -124,6 +124,10 @@ shot config           120x40 "#1e1e2e" --theme catppuccin-mocha -- 5
 shot ports            120x40 "#1e1e2e" --theme catppuccin-mocha -- 6
 shot all-processes    120x40 "#1e1e2e" --theme catppuccin-mocha -- 3 a
 shot vms              120x40 "#1e1e2e" --theme catppuccin-mocha -- 7
+shot disks            120x40 "#1e1e2e" --theme catppuccin-mocha -- 8
+shot catalogue        120x40 "#1e1e2e" --theme catppuccin-mocha -- 9
+shot manage           120x40 "#1e1e2e" --theme catppuccin-mocha -- m
+shot export-progress  120x40 "#1e1e2e" --theme catppuccin-mocha -- e Enter "wait:GiB/s"
 
 [ "${1:-}" = "--no-gif" ] && exit 0
 # A short tour: the overview updating, memory & reclaim, a manual reclaim (r opens the dialog,
