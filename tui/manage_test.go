@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -287,7 +286,6 @@ func runInto(out chan tea.Msg, cmd tea.Cmd) {
 type managingFake struct {
 	*fake.Backend
 	block chan struct{}
-	mu    sync.Mutex
 }
 
 func (b *managingFake) Export(ctx context.Context, name, file string, f backend.Format, progress func(int64)) error {
