@@ -131,6 +131,6 @@ shot export-progress  120x40 "#1e1e2e" --theme catppuccin-mocha -- e Enter "wait
 
 [ "${1:-}" = "--no-gif" ] && exit 0
 # A short tour: the overview updating, memory & reclaim, a manual reclaim (r opens the dialog,
-# Enter confirms dropcache), the other views.
+# Enter confirms dropcache), the other views, and an export from the dashboard with its progress.
 gif demo 100x30 "#1e1e2e" 12 --theme catppuccin-mocha -- \
-  snap snap snap 2 snap snap r snap2 Enter snap snap snap2 3 snap2 4 snap2 5 snap2 6 snap2 "?" snap2 "?" 1 snap
+  snap snap snap 2 snap snap r snap2 Enter snap snap snap2 3 snap2 4 snap2 5 snap2 6 snap2 8 snap2 "?" snap2 "?" 1 snap e snap Enter snap snap snap snap2 x snap
