@@ -455,6 +455,9 @@ func TestExportCancelRemovesPartial(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
+	if !strings.Contains(err.Error(), "cancelled; the partial file "+file+" was removed") {
+		t.Fatalf("the error does not say what became of the file: %v", err)
+	}
 	if _, err := os.Stat(file); !os.IsNotExist(err) {
 		t.Fatalf("partial file left: %v", err)
 	}

@@ -220,7 +220,14 @@ func (b *Backend) export(ctx context.Context, name, file string, progress func(i
 		}
 	}
 	if err := b.runLong(ctx, "export", report, append([]string{"--export", name, wf}, extra...)...); err != nil {
-		os.Remove(file)
+		rmErr := os.Remove(file)
+		if ctx.Err() != nil { // cancelled: say what became of the partial file
+			msg := "cancelled; the partial file " + file + " was removed"
+			if rmErr != nil && !os.IsNotExist(rmErr) {
+				msg = "cancelled; the partial file " + file + " could not be removed: " + rmErr.Error()
+			}
+			return &backend.Error{Kind: backend.KindFailed, Op: "export", Distro: name, Message: msg, Err: ctx.Err()}
+		}
 		return withDistro(err, name)
 	}
 	report()
