@@ -62,7 +62,7 @@ func DefaultKeyMap() KeyMap {
 		Import:     b("import", "I"),
 		Clone:      b("clone", "c"),
 		Unregister: b("unregister (to the trash)", "U"),
-		Manage:     b("manage: move, resize, sparse, user, compact, rename", "m"),
+		Manage:     b("manage", "m"),
 		Restore:    b("restore from the trash", "u"),
 		Purge:      b("purge from the trash", "P"),
 		Install:    b("install from the catalogue", "i"),
@@ -138,8 +138,14 @@ type helpGroup struct {
 
 // shortHelp is the footer, in display order; when the line is too short the entries are dropped
 // from the end of the list, except help and quit which always stay.
-func (k *KeyMap) shortHelp() []*key.Binding {
-	return []*key.Binding{&k.Start, &k.Terminate, &k.Shell, &k.SetDefault, &k.Filter, &k.Reclaim, &k.Shutdown, &k.Help, &k.Quit}
+func (k *KeyMap) shortHelp(v View) []*key.Binding {
+	switch v {
+	case ViewDisks: // its own keys first: the trash's, and what acts on the selected disk
+		return []*key.Binding{&k.Restore, &k.Purge, &k.Manage, &k.Unregister, &k.Export, &k.Start, &k.Help, &k.Quit}
+	case ViewCatalog:
+		return []*key.Binding{&k.Install, &k.Import, &k.Help, &k.Quit}
+	}
+	return []*key.Binding{&k.Start, &k.Terminate, &k.Shell, &k.SetDefault, &k.Manage, &k.Filter, &k.Reclaim, &k.Shutdown, &k.Help, &k.Quit}
 }
 
 // actionOf returns the backend action that gates b, if any.

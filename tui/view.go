@@ -44,6 +44,7 @@ type headerKey struct {
 
 type footerKey struct {
 	w     int
+	view  View
 	flash flash
 }
 
@@ -90,7 +91,7 @@ func (m *Model) render() string {
 	if m.distroPane.filtering {
 		c.rows[h-1].WriteString(m.renderFooter(w))
 	} else {
-		fk := footerKey{w: w, flash: m.flash}
+		fk := footerKey{w: w, flash: m.flash, view: m.view}
 		if !c.valid || fk != c.footerKey {
 			c.footer, c.footerKey = m.renderFooter(w), fk
 		}
@@ -306,7 +307,7 @@ func (m *Model) renderFooter(w int) string {
 		b.WriteString("   ")
 	}
 	// Help and quit always show; the others as room allows, in order.
-	all := m.keys.shortHelp()
+	all := m.keys.shortHelp(m.view)
 	tail := "  " + m.keyChip(all[len(all)-2], false) + "  " + m.keyChip(all[len(all)-1], false)
 	room := w - textWidth(ansi.Strip(b.String())) - ansi.StringWidth(tail)
 	first := true
@@ -448,6 +449,7 @@ func (m *Model) renderHelp(r Rect) {
 	foot := []string{
 		"Mouse: click selects a row and focuses its pane; the wheel scrolls.",
 		"Dimmed keys are not available on this backend; pressing one says why.",
+		"m manages the selected distro: move, resize, sparse, default user, compact, rename (an entry your WSL is too old for says the version it needs).",
 		"held: running only while wsldash is open · kept (K): stays running after wsldash quits, until R.",
 		"Rebind keys in config.toml, e.g. [keys] start = [\"s\"] (wsldash config path).",
 	}
