@@ -99,6 +99,14 @@ var verbs = map[backend.Action][2]string{ // action -> (pending label, done mess
 func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := &m.keys
 	if msg.String() == "ctrl+c" {
+		if m.job != nil && !m.quitAfterJob {
+			// Quitting now would orphan the job's wsl.exe and leave its partial file: cancel it,
+			// let the backend clean up, then quit (a second ctrl+c quits at once).
+			m.quitAfterJob = true
+			m.cancelJob()
+			m.setFlash(flashInfo, "cancelling "+m.job.title+" before quitting (ctrl+c again quits now)")
+			return m, nil
+		}
 		return m, tea.Quit
 	}
 	if m.dialog != nil {

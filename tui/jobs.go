@@ -207,6 +207,9 @@ func (m *Model) onJobDone(msg jobDoneMsg) tea.Cmd {
 		}
 		d.d.Finish(text, msg.err)
 	}
+	if m.quitAfterJob {
+		return tea.Quit
+	}
 	cmds := []tea.Cmd{m.refreshList()}
 	if j.after != nil {
 		cmds = append(cmds, j.after(m))

@@ -335,3 +335,35 @@ var (
 	_ backend.Archiver = (*managingFake)(nil)
 	_ backend.Manager  = (*managingFake)(nil)
 )
+
+// ctrl+c while a job runs cancels it and quits only once the backend has cleaned up, so that no
+// wsl.exe is orphaned and no partial file is left; a second ctrl+c quits at once.
+func TestQuitDuringAJobCancelsItFirst(t *testing.T) {
+	be := &managingFake{Backend: fake.New(), block: make(chan struct{})}
+	be.SetCaps(backend.Capabilities{backend.ActExport: backend.Can()})
+	h := newHarness(t, be, 120, 40)
+	dir := t.TempDir()
+	h.key("e")
+	h.clearField()
+	h.typeText(filepath.Join(dir, "out.tar"))
+	nm, cmd := h.m.Update(keyMsg("enter"))
+	h.m = nm.(Model)
+	msgs := runConcurrently(cmd)
+	for p := (jobProgressMsg{}); p.done != 4096; {
+		p = (<-msgs).(jobProgressMsg)
+		var next tea.Cmd
+		h.m, next = sendOnly(h.m, p)
+		runInto(msgs, next)
+	}
+	h.key("ctrl+c")
+	if h.quit || h.m.job == nil {
+		t.Fatalf("quit %v with the job still cleaning up", h.quit)
+	}
+	h.send(<-msgs) // the job's end
+	if !h.quit {
+		t.Fatal("did not quit once the job ended")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.tar")); !os.IsNotExist(err) {
+		t.Fatalf("partial file left: %v", err)
+	}
+}

@@ -146,7 +146,8 @@ type Model struct {
 	flash    flash
 	ticks    int
 
-	job *job // the long operation in flight (jobs.go), nil = none
+	job          *job // the long operation in flight (jobs.go), nil = none
+	quitAfterJob bool // ctrl+c came while a job ran: quit once it has cleaned up
 }
 
 // requests holds the id of the request in flight of each kind (0 = none). A result whose id is
