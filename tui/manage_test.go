@@ -192,27 +192,7 @@ func TestManageMenuShowsTheVersionNeeded(t *testing.T) {
 // A job cancelled from its progress dialog cancels the backend's context, waits for it to
 // clean up, and shows that; the dashboard keeps taking refreshes meanwhile.
 func TestExportCancel(t *testing.T) {
-	be := &managingFake{Backend: fake.New(), block: make(chan struct{})}
-	be.SetCaps(backend.Capabilities{backend.ActExport: backend.Can()})
-	h := newHarness(t, be, 120, 40)
-	dir := t.TempDir()
-	h.key("e")
-	h.clearField()
-	h.typeText(filepath.Join(dir, "out.tar"))
-	// Start the job as a Program would: its Cmds run concurrently.
-	nm, cmd := h.m.Update(keyMsg("enter"))
-	h.m = nm.(Model)
-	msgs := runConcurrently(cmd)
-	for p := (jobProgressMsg{}); p.done != 4096; { // up to the export's first figure
-		msg := <-msgs
-		var ok bool
-		if p, ok = msg.(jobProgressMsg); !ok {
-			t.Fatalf("want progress, got %#v", msg)
-		}
-		var next tea.Cmd
-		h.m, next = sendOnly(h.m, p)
-		runInto(msgs, next) // the job's next wait
-	}
+	h, dir, msgs := startBlockedExport(t)
 	if s := h.screen(); !strings.Contains(s, "4.0 KiB") || !strings.Contains(s, "Exporting") {
 		t.Fatalf("no progress shown:\n%s", s)
 	}
@@ -242,6 +222,34 @@ func TestExportCancel(t *testing.T) {
 	if h.m.job != nil || len(h.m.pending) != 0 {
 		t.Fatalf("job %v pending %v after the end", h.m.job, h.m.pending)
 	}
+}
+
+// startBlockedExport starts an export to dir/out.tar on a backend whose export writes 4 KiB and
+// then waits for its context, running the job's Cmds concurrently as a Program would, and
+// returns once the dashboard has shown that first figure; msgs delivers the job's messages.
+func startBlockedExport(t *testing.T) (h *harness, dir string, msgs chan tea.Msg) {
+	t.Helper()
+	be := &managingFake{Backend: fake.New(), block: make(chan struct{})}
+	be.SetCaps(backend.Capabilities{backend.ActExport: backend.Can()})
+	h = newHarness(t, be, 120, 40)
+	dir = t.TempDir()
+	h.key("e")
+	h.clearField()
+	h.typeText(filepath.Join(dir, "out.tar"))
+	nm, cmd := h.m.Update(keyMsg("enter"))
+	h.m = nm.(Model)
+	msgs = runConcurrently(cmd)
+	for p := (jobProgressMsg{}); p.done != 4096; { // up to the export's first figure
+		msg := <-msgs
+		var ok bool
+		if p, ok = msg.(jobProgressMsg); !ok {
+			t.Fatalf("want progress, got %#v", msg)
+		}
+		var next tea.Cmd
+		h.m, next = sendOnly(h.m, p)
+		runInto(msgs, next) // the job's next wait
+	}
+	return h, dir, msgs
 }
 
 // sendOnly applies msg without running what it returns (the job's next wait runs concurrently
@@ -339,22 +347,7 @@ var (
 // ctrl+c while a job runs cancels it and quits only once the backend has cleaned up, so that no
 // wsl.exe is orphaned and no partial file is left; a second ctrl+c quits at once.
 func TestQuitDuringAJobCancelsItFirst(t *testing.T) {
-	be := &managingFake{Backend: fake.New(), block: make(chan struct{})}
-	be.SetCaps(backend.Capabilities{backend.ActExport: backend.Can()})
-	h := newHarness(t, be, 120, 40)
-	dir := t.TempDir()
-	h.key("e")
-	h.clearField()
-	h.typeText(filepath.Join(dir, "out.tar"))
-	nm, cmd := h.m.Update(keyMsg("enter"))
-	h.m = nm.(Model)
-	msgs := runConcurrently(cmd)
-	for p := (jobProgressMsg{}); p.done != 4096; {
-		p = (<-msgs).(jobProgressMsg)
-		var next tea.Cmd
-		h.m, next = sendOnly(h.m, p)
-		runInto(msgs, next)
-	}
+	h, dir, msgs := startBlockedExport(t)
 	h.key("ctrl+c")
 	if h.quit || h.m.job == nil {
 		t.Fatalf("quit %v with the job still cleaning up", h.quit)
