@@ -296,7 +296,11 @@ func (m *Model) manageMenu(d backend.Distro) {
 	for i, c := range manageChoices {
 		choices[i] = dialogChoice{label: c.label, desc: c.desc, disabled: m.manageReason(c.act, d)}
 	}
-	dd := chooseDialog("Manage "+d.Name, "", "choose", choices, op{})
+	body := ""
+	if backend.IsDockerDistro(d.Name) {
+		body = "It is Docker Desktop's distro: moving, resizing, compacting or renaming it with wsl breaks Docker Desktop; use Docker Desktop's own settings."
+	}
+	dd := chooseDialog("Manage "+d.Name, body, "choose", choices, op{})
 	dd.then = func(m *Model, r dlg.Result) tea.Cmd {
 		act := manageChoices[r.Choice].act
 		switch act {

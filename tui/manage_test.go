@@ -101,6 +101,14 @@ func TestManageFromTheDashboard(t *testing.T) {
 				t.Fatalf("no Docker warning: %+v", h.m.dialog)
 			}
 		}},
+		{"the manage menu warns on Docker's distro", func(h *harness) {
+			h.selectDistro("docker-desktop")
+			h.key("m")
+		}, func(t *testing.T, h *harness) {
+			if h.m.dialog == nil || !strings.Contains(h.m.dialog.body, "breaks Docker Desktop") {
+				t.Fatalf("no Docker warning: %+v", h.m.dialog)
+			}
+		}},
 		{"clone refuses a taken name", func(h *harness) {
 			h.selectDistro("Debian")
 			h.key("c")
