@@ -103,21 +103,11 @@ func notEmpty(what string) func(string) error {
 // validNewName checks a new distro name as WSL would, and that no distro has it (WSL compares
 // names case-insensitively).
 func (m *Model) validNewName(s string) error {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return fmt.Errorf("a name is needed")
+	taken := make([]string, len(m.distros))
+	for i, d := range m.distros {
+		taken[i] = d.Name
 	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
-			return fmt.Errorf("letters, digits, . _ - only")
-		}
-	}
-	for _, d := range m.distros {
-		if strings.EqualFold(d.Name, s) {
-			return fmt.Errorf("a distro named %s exists", d.Name)
-		}
-	}
-	return nil
+	return validDistroName(strings.TrimSpace(s), taken)
 }
 
 // formatChoices are the export formats this distro and this WSL can write, as form choices; the

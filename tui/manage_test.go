@@ -116,7 +116,7 @@ func TestManageFromTheDashboard(t *testing.T) {
 			h.typeText("kali-linux")
 			h.key("enter")
 		}, func(t *testing.T, h *harness) {
-			if h.m.job != nil || !strings.Contains(h.screen(), "a distro named kali-linux exists") {
+			if h.m.job != nil || !strings.Contains(h.screen(), "kali-linux is already registered") {
 				t.Fatalf("taken name accepted:\n%s", h.screen())
 			}
 		}},
