@@ -29,23 +29,10 @@ type catalogState struct {
 func (cs *catalogState) scroll() scroller { return &cs.list }
 func (cs *catalogState) chrome() int      { return 4 }
 
-type catalogMsg struct {
-	id   uint64
-	list []backend.OnlineDistro
-	err  error
-}
+type catalogMsg = fetchMsg[[]backend.OnlineDistro]
 
 func catalogCmd(ctx context.Context, be backend.Backend, id uint64) tea.Cmd {
-	return func() tea.Msg {
-		mg, ok := be.(backend.Manager)
-		if !ok {
-			return catalogMsg{id: id, err: &backend.Error{Kind: backend.KindUnsupported, Op: "install --list", Message: "this backend has no online catalogue"}}
-		}
-		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
-		defer cancel()
-		l, err := mg.OnlineDistros(ctx)
-		return catalogMsg{id: id, list: l, err: err}
-	}
+	return fetchCmd(ctx, be, id, "install --list", "this backend has no online catalogue", backend.Manager.OnlineDistros)
 }
 
 // catalogCmds asks for the catalogue (setView's hook: on each open, superseding a request out).
@@ -59,7 +46,7 @@ func (m *Model) catalogCmds() []tea.Cmd {
 }
 
 func (m *Model) onCatalog(msg catalogMsg) {
-	if m.catalog.accept(msg.id, msg.list, msg.err) {
+	if m.catalog.accept(msg) {
 		m.catalog.list.Set(m.catalog.val, m.catalog.err, func(a, b *backend.OnlineDistro) bool { return a.Name == b.Name })
 	}
 }

@@ -40,11 +40,7 @@ type diskData struct {
 	restore  map[string]string // RestoreDir by trashed name ("" when it could not be said)
 }
 
-type disksMsg struct {
-	id   uint64
-	data diskData
-	err  error
-}
+type disksMsg = fetchMsg[diskData]
 
 func newDiskState() *diskState {
 	s := &diskState{}
@@ -114,25 +110,25 @@ func disksCmd(ctx context.Context, be backend.Backend, id uint64, distros []back
 				}()
 			}
 			wg.Wait()
-			msg.data.disks = out
+			msg.val.disks = out
 		} else {
 			msg.err = &backend.Error{Kind: backend.KindUnsupported, Op: "disk usage", Message: "this backend cannot measure disks"}
 		}
 		if ar, ok := be.(backend.Archiver); ok {
 			t, err := ar.TrashList()
 			if err != nil {
-				msg.data.trashErr = errText(err)
+				msg.val.trashErr = errText(err)
 			}
-			msg.data.trash = t
-			msg.data.restore = map[string]string{}
+			msg.val.trash = t
+			msg.val.restore = map[string]string{}
 			for _, e := range t {
-				if _, done := msg.data.restore[e.Name]; !done {
+				if _, done := msg.val.restore[e.Name]; !done {
 					dir, _ := ar.RestoreDir(e.Name)
-					msg.data.restore[e.Name] = dir
+					msg.val.restore[e.Name] = dir
 				}
 			}
 		} else {
-			msg.data.trashErr = "this backend has no trash"
+			msg.val.trashErr = "this backend has no trash"
 		}
 		return msg
 	}
@@ -161,12 +157,12 @@ func sameTrash(a, b *backend.TrashEntry) bool {
 
 func (m *Model) onDisks(msg disksMsg) {
 	ds := m.disk
-	if !ds.accept(msg.id, msg.data, msg.err) {
+	if !ds.accept(msg) {
 		return
 	}
 	ds.disks.list.Set(ds.val.disks, ds.err, sameDisk)
-	ds.trash.list.Set(msg.data.trash, msg.data.trashErr, sameTrash)
-	ds.trash.err, ds.trash.dirs = msg.data.trashErr, msg.data.restore
+	ds.trash.list.Set(msg.val.trash, msg.val.trashErr, sameTrash)
+	ds.trash.err, ds.trash.dirs = msg.val.trashErr, msg.val.restore
 	if ds.follow {
 		ds.follow = false
 		for i := range ds.disks.list.Len() {

@@ -24,23 +24,13 @@ type portsState struct {
 func (ps *portsState) scroll() scroller { return &ps.list }
 func (ps *portsState) chrome() int      { return 4 }
 
-type portsMsg struct {
-	id  uint64
-	net backend.Network
-	err error
-}
+type portsMsg = fetchMsg[backend.Network]
 
 func portsCmd(ctx context.Context, be backend.Backend, id uint64) tea.Cmd {
-	return func() tea.Msg {
-		nl, ok := be.(backend.NetworkLister)
-		if !ok {
-			return portsMsg{id: id, err: &backend.Error{Kind: backend.KindUnsupported, Op: "ports", Message: "this backend cannot list sockets"}}
-		}
-		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
-		defer cancel()
-		n, err := nl.Network(ctx, "")
-		return portsMsg{id: id, net: n, err: err}
-	}
+	return fetchCmd(ctx, be, id, "ports", "this backend cannot list sockets",
+		func(nl backend.NetworkLister, ctx context.Context) (backend.Network, error) {
+			return nl.Network(ctx, "")
+		})
 }
 
 // portsCmds asks for the sockets when the ports view is open and no request is out (force: in
@@ -54,32 +44,9 @@ func (m *Model) portsCmds(force bool) []tea.Cmd {
 }
 
 func (m *Model) onPorts(msg portsMsg) {
-	if m.ports.accept(msg.id, msg.net, msg.err) {
+	if m.ports.accept(msg) {
 		m.ports.list.Set(m.ports.val.Ports, m.ports.err, nil)
 	}
-}
-
-// fetched is what a view shows of one kind of answer asked for with request ids (the ports and
-// VMs views): only the answer to the request in flight is taken; an error is shown in place
-// of the data.
-type fetched[T any] struct {
-	id   uint64 // request in flight (0 = none)
-	have bool   // an answer has arrived
-	err  string
-	val  T
-}
-
-// accept takes the answer to request id, and reports whether it was the one asked for.
-func (f *fetched[T]) accept(id uint64, v T, err error) bool {
-	if id == 0 || id != f.id {
-		return false
-	}
-	f.id, f.have = 0, true
-	var zero T
-	if f.val, f.err = v, ""; err != nil {
-		f.val, f.err = zero, errText(err)
-	}
-	return true
 }
 
 // distroLabel names a distro in a table; Docker Desktop's own distros say so.

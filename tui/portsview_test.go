@@ -128,7 +128,7 @@ func TestPortsStaleAndError(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no ports")
 	}
-	h.send(portsMsg{id: h.m.ports.id + 99, net: backend.Network{}})
+	h.send(portsMsg{id: h.m.ports.id + 99, val: backend.Network{}})
 	if len(h.m.ports.val.Ports) != n {
 		t.Fatal("a stale answer replaced the table")
 	}

@@ -27,23 +27,10 @@ type vmsState struct {
 func (vs *vmsState) scroll() scroller { return &vs.list }
 func (vs *vmsState) chrome() int      { return 4 }
 
-type vmsMsg struct {
-	id   uint64
-	list backend.VMList
-	err  error
-}
+type vmsMsg = fetchMsg[backend.VMList]
 
 func vmsCmd(ctx context.Context, be backend.Backend, id uint64) tea.Cmd {
-	return func() tea.Msg {
-		vl, ok := be.(backend.VMLister)
-		if !ok {
-			return vmsMsg{id: id, err: &backend.Error{Kind: backend.KindUnsupported, Op: "list VMs", Message: "this backend cannot list the Windows host's VMs"}}
-		}
-		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
-		defer cancel()
-		l, err := vl.VMs(ctx)
-		return vmsMsg{id: id, list: l, err: err}
-	}
+	return fetchCmd(ctx, be, id, "list VMs", "this backend cannot list the Windows host's VMs", backend.VMLister.VMs)
 }
 
 // vmsCmds asks for the VMs when the VMs view is open and no request is out (force: in any
@@ -57,7 +44,7 @@ func (m *Model) vmsCmds(force bool) []tea.Cmd {
 }
 
 func (m *Model) onVMs(msg vmsMsg) {
-	if m.vms.accept(msg.id, msg.list, msg.err) {
+	if m.vms.accept(msg) {
 		m.vms.list.Set(m.vms.val.VMs, m.vms.err, nil)
 	}
 }

@@ -69,7 +69,7 @@ func TestVMsKeyRequestsTheList(t *testing.T) {
 			got = &v
 		}
 	}
-	if got == nil || got.id != h.m.vms.id || got.err != nil || len(got.list.VMs) == 0 {
+	if got == nil || got.id != h.m.vms.id || got.err != nil || len(got.val.VMs) == 0 {
 		t.Fatalf("7 did not request the VMs: %+v", got)
 	}
 	h.send(*got)
