@@ -219,13 +219,6 @@ func diskNote(u *diskRow) string {
 	return strings.Join(parts, " · ")
 }
 
-func optBytes64(v *int64) string {
-	if v == nil {
-		return "—"
-	}
-	return chart.HumanBytes(float64(*v))
-}
-
 func (p *disksPane) render(sh *shared, r Rect) {
 	st := sh.styles
 	P := &st.P
@@ -252,8 +245,8 @@ func (p *disksPane) render(sh *shared, r Rect) {
 			used, free = chart.HumanBytes(float64(u.Inside.UsedBytes)), chart.HumanBytes(float64(u.Inside.AvailBytes))
 		}
 		return mark + col(u.Distro, nameW-1, false) + " " + col(cmpOr(string(u.State), "—"), stateW-1, false) + " " +
-			col(optBytes64(u.VHDXBytes), numW-1, true) + " " + col(used, numW-1, true) + " " + col(free, numW-1, true) + " " +
-			col(optBytes64(u.Reclaimable), numW, true) + "  " + col(diskNote(u), noteW, false)
+			col(optBytes(u.VHDXBytes), numW-1, true) + " " + col(used, numW-1, true) + " " + col(free, numW-1, true) + " " +
+			col(optBytes(u.Reclaimable), numW, true) + "  " + col(diskNote(u), noteW, false)
 	})
 	var total int64
 	known, unknown := 0, 0

@@ -441,13 +441,7 @@ func (m *Model) compactDialog(g backend.Manager, d backend.Distro) {
 
 // compactText says what a compact did: the sizes before and after, and what is left to do.
 func compactText(r backend.CompactResult) string {
-	size := func(p *int64) string {
-		if p == nil {
-			return unknown
-		}
-		return chart.HumanBytes(float64(*p))
-	}
-	s := fmt.Sprintf("%s's disk: %s before, %s after", r.Distro, size(r.Before), size(r.After))
+	s := fmt.Sprintf("%s's disk: %s before, %s after", r.Distro, optBytes(r.Before), optBytes(r.After))
 	if r.Trimmed != nil {
 		s += "; fstrim freed " + chart.HumanBytes(float64(*r.Trimmed)) + " inside"
 	}

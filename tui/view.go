@@ -431,6 +431,14 @@ func pct(v float64) string { return strconv.Itoa(int(v+0.5)) + "%" }
 // unknown is how a figure that is not known is shown: never as 0.
 const unknown = "—"
 
+// optBytes is an optional byte count in human units, unknown when nil.
+func optBytes[T int64 | uint64](v *T) string {
+	if v == nil {
+		return unknown
+	}
+	return chart.HumanBytes(float64(*v))
+}
+
 // percentText formats an optional percentage, "—" when it is unknown or stale.
 func percentText(v *float64, stale bool, format string) string {
 	if v == nil || stale {

@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/wsldash/wsldash/backend"
-	"github.com/wsldash/wsldash/tui/chart"
 )
 
 // The VMs view (7): every VM on the Windows host, as `wsldash vms` lists them: what HCS reports
@@ -76,13 +75,6 @@ func cpuTime(s float64) string {
 	}
 	n := int(s) / 60
 	return fmt.Sprintf("%dh%02dm", n/60, n%60)
-}
-
-func optBytes(v *uint64) string {
-	if v == nil {
-		return "—"
-	}
-	return chart.HumanBytes(float64(*v))
 }
 
 func (vs *vmsState) render(sh *shared, r Rect) {
