@@ -124,29 +124,16 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	for v, b := range k.viewKeys() {
+		if key.Matches(msg, *b) {
+			return m, m.setView(View(v))
+		}
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m, m.quit()
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
-	case key.Matches(msg, k.ViewOverview):
-		return m, m.setView(ViewOverview)
-	case key.Matches(msg, k.ViewMemory):
-		return m, m.setView(ViewMemory)
-	case key.Matches(msg, k.ViewProcesses):
-		return m, m.setView(ViewProcesses)
-	case key.Matches(msg, k.ViewMounts):
-		return m, m.setView(ViewMounts)
-	case key.Matches(msg, k.ViewConfig):
-		return m, m.setView(ViewConfig)
-	case key.Matches(msg, k.ViewPorts):
-		return m, m.setView(ViewPorts)
-	case key.Matches(msg, k.ViewVMs):
-		return m, m.setView(ViewVMs)
-	case key.Matches(msg, k.ViewDisks):
-		return m, m.setView(ViewDisks)
-	case key.Matches(msg, k.ViewCatalog):
-		return m, m.setView(ViewCatalog)
 	case key.Matches(msg, k.FocusNext):
 		m.cycleFocus(1)
 	case key.Matches(msg, k.FocusPrev):

@@ -119,6 +119,13 @@ func (k *KeyMap) bindings() []binding {
 	}
 }
 
+// viewKeys are the keys of the views, indexed by View.
+func (k *KeyMap) viewKeys() [viewCount]*key.Binding {
+	return [viewCount]*key.Binding{ViewOverview: &k.ViewOverview, ViewMemory: &k.ViewMemory, ViewProcesses: &k.ViewProcesses,
+		ViewMounts: &k.ViewMounts, ViewConfig: &k.ViewConfig, ViewPorts: &k.ViewPorts, ViewVMs: &k.ViewVMs,
+		ViewDisks: &k.ViewDisks, ViewCatalog: &k.ViewCatalog}
+}
+
 // helpGroups is the full help screen, in columns.
 func (k *KeyMap) helpGroups() []helpGroup {
 	return []helpGroup{

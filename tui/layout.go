@@ -13,10 +13,11 @@ const (
 	ViewVMs
 	ViewDisks   // disks & trash (diskview.go)
 	ViewCatalog // the online catalogue (catalogview.go)
+	viewCount
 )
 
 func (v View) String() string {
-	return [...]string{"overview", "memory", "processes", "mounts", "config", "ports", "vms", "disks", "catalogue"}[v]
+	return [viewCount]string{"overview", "memory", "processes", "mounts", "config", "ports", "vms", "disks", "catalogue"}[v]
 }
 
 // Pane names a region of the screen.
