@@ -48,6 +48,7 @@ type jobFeed struct {
 	total int64  // 0 = not said (the dialog keeps what it was opened with)
 	phase string // what the job says it is doing ("Downloading: Ubuntu"), "" = nothing yet
 	final *jobDoneMsg
+	sent  jobProgressMsg // the last figures delivered
 	wake  chan struct{}
 }
 
@@ -90,17 +91,33 @@ func (f *jobFeed) finish(msg jobDoneMsg) {
 	f.poke()
 }
 
-// next waits for the next figure or the result.
+// next waits for the next figure or the result. A wake-up that finds the figures already
+// delivered (they changed while the last one was being read) waits again: every message says
+// something new.
 func (f *jobFeed) next(id uint64) tea.Msg {
-	<-f.wake
+	for {
+		<-f.wake
+		if msg, ok := f.take(id); ok {
+			return msg
+		}
+	}
+}
+
+// take is what a wake-up brings: the result, or figures not delivered yet (ok false: none).
+func (f *jobFeed) take(id uint64) (tea.Msg, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.final != nil {
 		msg := *f.final
 		msg.done, msg.total = f.done, f.total // the last figures, which the result may have overtaken
-		return msg
+		return msg, true
 	}
-	return jobProgressMsg{id: id, done: f.done, total: f.total, phase: f.phase}
+	msg := jobProgressMsg{id: id, done: f.done, total: f.total, phase: f.phase}
+	if msg == f.sent {
+		return nil, false
+	}
+	f.sent = msg
+	return msg, true
 }
 
 type jobProgressMsg struct {

@@ -382,3 +382,25 @@ func TestQuitDuringAJobCancelsItFirst(t *testing.T) {
 		t.Fatalf("partial file left: %v", err)
 	}
 }
+
+// The job feed delivers only what is new: a wake-up for figures already sent brings nothing
+// (next waits on), and the end carries the last figures.
+func TestJobFeedSendsOnlyNews(t *testing.T) {
+	f := newJobFeed()
+	f.progress(5)
+	if msg, ok := f.take(1); !ok || msg != (jobProgressMsg{id: 1, done: 5}) {
+		t.Fatalf("first %#v %v", msg, ok)
+	}
+	f.progress(5) // the same figure again
+	if msg, ok := f.take(1); ok {
+		t.Fatalf("a repeated figure was delivered: %#v", msg)
+	}
+	f.setTotal(9)
+	if msg, ok := f.take(1); !ok || msg != (jobProgressMsg{id: 1, done: 5, total: 9}) {
+		t.Fatalf("a new total not delivered: %#v %v", msg, ok)
+	}
+	f.finish(jobDoneMsg{id: 1, text: "ok"})
+	if msg, ok := f.next(1).(jobDoneMsg); !ok || msg.text != "ok" || msg.done != 5 || msg.total != 9 {
+		t.Fatalf("want the end with the last figures, got %#v", msg)
+	}
+}
