@@ -61,6 +61,10 @@ type GuestMemory struct {
 	ShmemBytes uint64 `json:"shmem_bytes"`
 	// DirtyBytes must be written back before it can be dropped.
 	DirtyBytes uint64 `json:"dirty_bytes"`
+	// FileCacheBytes is Active(file)+Inactive(file)+SReclaimable, the cache WSL's gradual
+	// reclaim counts (after 2.9.4); nil when meminfo lacks one of them. Not in the JSON: the
+	// reclaim gate reports what it implies.
+	FileCacheBytes *uint64 `json:"-"`
 }
 
 // Reclaimable is the page cache that dropping caches could give back now: the cache less shared
@@ -121,7 +125,29 @@ type Sample struct {
 	// add up to Guest.UsedBytes (and, for cgroup figures, Guest.CacheBytes).
 	Distros          []DistroMemory   `json:"distros,omitempty"`
 	DistrosRemainder *MemoryRemainder `json:"distros_remainder,omitempty"`
+	// CPU is the /proc/stat reading behind CPUPercent, the input of WSL's reclaim gate
+	// (reclaim.Gate); nil when the backend has none.
+	CPU *CPUCounters `json:"-"`
+	// SelfTicks is the CPU time, in clock ticks and children included, that wsldash itself has
+	// used in the VM so far: the probe in the guest, or the whole dashboard when it runs
+	// inside WSL. nil when unknown (and on a machine with no VM).
+	SelfTicks *uint64 `json:"-"`
 }
+
+// CPUCounters are the cumulative counters of /proc/stat's aggregate cpu line, in clock ticks
+// (USER_HZ), and the number of CPUs they sum over (its cpuN lines; 0 when unknown).
+type CPUCounters struct {
+	User, Nice, System, Idle, IOWait, IRQ, SoftIRQ, Steal uint64
+	CPUs                                                  int
+}
+
+// Busy is every non-idle counter: what WSL's reclaim gate counts after 2.9.4.
+func (c CPUCounters) Busy() uint64 {
+	return c.User + c.Nice + c.System + c.IRQ + c.SoftIRQ + c.Steal
+}
+
+// Total is busy and idle (idle + iowait) together.
+func (c CPUCounters) Total() uint64 { return c.Busy() + c.Idle + c.IOWait }
 
 // Percent returns a pointer to v, for the optional percentages (Sample.CPUPercent,
 // HostView.VMCPUPercent).
