@@ -12,7 +12,19 @@ import (
 type Meminfo struct {
 	MemTotal, MemFree, MemAvailable, Buffers, Cached, SwapCached, Shmem, SReclaimable,
 	SwapTotal, SwapFree, Dirty, Writeback, AnonPages, Mapped, ActiveFile, InactiveFile uint64
+
+	has fileCacheKeys // which of the file-cache keys the file had (FileCache needs all three)
 }
+
+// fileCacheKeys are bits for Active(file), Inactive(file) and SReclaimable.
+type fileCacheKeys uint8
+
+const (
+	hasActiveFile fileCacheKeys = 1 << iota
+	hasInactiveFile
+	hasSReclaimable
+	hasAllFileCache = hasActiveFile | hasInactiveFile | hasSReclaimable
+)
 
 // field returns where the value of key goes, or nil for keys we do not keep. A switch on
 // string(key) does not allocate.
@@ -94,8 +106,15 @@ func ParseMeminfo(b []byte) (Meminfo, error) {
 			return Meminfo{}, parseErr(opMeminfo, n, "unknown unit in %s", quote(line))
 		}
 		*dst = v
-		if dst == &m.MemTotal {
+		switch dst {
+		case &m.MemTotal:
 			haveTotal = true
+		case &m.ActiveFile:
+			m.has |= hasActiveFile
+		case &m.InactiveFile:
+			m.has |= hasInactiveFile
+		case &m.SReclaimable:
+			m.has |= hasSReclaimable
 		}
 	}
 	if !haveTotal {
@@ -109,19 +128,34 @@ func (m Meminfo) Cache() uint64 {
 	return addSat(addSat(m.Buffers, m.Cached), m.SReclaimable)
 }
 
+// FileCache is Active(file)+Inactive(file)+SReclaimable (saturating), the file cache WSL's
+// gradual reclaim counts; ok is false when the file lacked one of the three (old kernels, WSL 1
+// builds that print a short meminfo).
+func (m Meminfo) FileCache() (bytes uint64, ok bool) {
+	if m.has&hasAllFileCache != hasAllFileCache {
+		return 0, false
+	}
+	return addSat(addSat(m.ActiveFile, m.InactiveFile), m.SReclaimable), true
+}
+
 // Guest converts to the domain type. Cache = Buffers+Cached+SReclaimable (free(1)'s
 // buff/cache) and Used = Total-Free-Cache, clamped at 0, so Used+Cache+Free == Total whenever
 // Free+Cache <= Total (always, for a sane kernel). Available, Swap*, Shmem and Dirty are copied.
 //
 // MemAvailable is absent on WSL 1 and on kernels before 3.14; Available is then zero, and a
-// caller that wants an estimate can use Free+Cache.
+// caller that wants an estimate can use Free+Cache. FileCacheBytes is FileCache, nil without it.
 func (m Meminfo) Guest() backend.GuestMemory {
 	cache := m.Cache()
 	var used uint64
 	if fc := addSat(m.MemFree, cache); fc < m.MemTotal {
 		used = m.MemTotal - fc
 	}
+	var fileCache *uint64
+	if fc, ok := m.FileCache(); ok {
+		fileCache = &fc
+	}
 	return backend.GuestMemory{
+		FileCacheBytes: fileCache,
 		TotalBytes:     m.MemTotal,
 		UsedBytes:      used,
 		CacheBytes:     cache,

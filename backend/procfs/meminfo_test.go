@@ -160,3 +160,43 @@ func TestMeminfoGuest(t *testing.T) {
 		t.Errorf("copied fields wrong: %+v", g)
 	}
 }
+
+// FileCache needs all three of Active(file), Inactive(file) and SReclaimable: a meminfo without
+// one of them has none (nil in the domain type), not a partial sum.
+func TestMeminfoFileCache(t *testing.T) {
+	full := "MemTotal: 100 kB\nActive(file): 10 kB\nInactive(file): 20 kB\nSReclaimable: 3 kB\n"
+	m, err := ParseMeminfo([]byte(full))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fc, ok := m.FileCache(); !ok || fc != 33*kib {
+		t.Fatalf("FileCache = %d %v, want %d", fc, ok, 33*kib)
+	}
+	if g := m.Guest(); g.FileCacheBytes == nil || *g.FileCacheBytes != 33*kib {
+		t.Fatalf("Guest().FileCacheBytes = %v", g.FileCacheBytes)
+	}
+	for _, drop := range []string{"Active(file)", "Inactive(file)", "SReclaimable"} {
+		var kept []string
+		for _, l := range strings.Split(full, "\n") {
+			if !strings.HasPrefix(l, drop+":") {
+				kept = append(kept, l)
+			}
+		}
+		m, err := ParseMeminfo([]byte(strings.Join(kept, "\n")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fc, ok := m.FileCache(); ok || m.Guest().FileCacheBytes != nil {
+			t.Errorf("without %s: FileCache = %d %v, FileCacheBytes %v; want none", drop, fc, ok, m.Guest().FileCacheBytes)
+		}
+	}
+	// A zero value is a value: the key was there.
+	m, _ = ParseMeminfo([]byte("MemTotal: 1 kB\nActive(file): 0 kB\nInactive(file): 0 kB\nSReclaimable: 0 kB\n"))
+	if g := m.Guest(); g.FileCacheBytes == nil || *g.FileCacheBytes != 0 {
+		t.Fatalf("all zero: %v", g.FileCacheBytes)
+	}
+	m, _ = ParseMeminfo(readTestdata(t, "live/meminfo"))
+	if fc, ok := m.FileCache(); !ok || fc != (110928+96928+37736)*kib {
+		t.Fatalf("live: %d %v", fc, ok)
+	}
+}

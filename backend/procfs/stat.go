@@ -3,6 +3,8 @@ package procfs
 import (
 	"bytes"
 	"math"
+
+	"github.com/wsldash/wsldash/backend"
 )
 
 // CPUTimes is one "cpu" line of /proc/stat, in clock ticks (USER_HZ). Guest time is not a
@@ -17,6 +19,18 @@ func (c CPUTimes) Total() uint64 {
 // Busy is Total - Idle - IOWait, summed directly so that huge idle counters cannot make it wrap.
 func (c CPUTimes) Busy() uint64 {
 	return c.User + c.Nice + c.System + c.IRQ + c.SoftIRQ + c.Steal
+}
+
+// Counters is c as the domain's raw counters, summed over cpus CPUs (0 when unknown).
+func (c CPUTimes) Counters(cpus int) backend.CPUCounters {
+	return backend.CPUCounters{User: c.User, Nice: c.Nice, System: c.System, Idle: c.Idle, IOWait: c.IOWait,
+		IRQ: c.IRQ, SoftIRQ: c.SoftIRQ, Steal: c.Steal, CPUs: max(cpus, 0)}
+}
+
+// Counters is the aggregate cpu line as the domain's raw counters, with the number of cpuN lines.
+func (s *Stat) Counters() *backend.CPUCounters {
+	c := s.CPU.Counters(len(s.PerCPU))
+	return &c
 }
 
 // CPURate is CPUPercent with a verdict: ok is false when the two readings cannot give a rate

@@ -3,6 +3,8 @@ package procfs
 import (
 	"math"
 	"testing"
+
+	"github.com/wsldash/wsldash/backend"
 )
 
 func TestParseStatFiles(t *testing.T) {
@@ -182,5 +184,23 @@ func TestCPURateKnowsWhenItCannot(t *testing.T) {
 	idle := CPUTimes{User: 100, Idle: 1000}
 	if p, ok := CPURate(a, idle); !ok || p != 0 {
 		t.Errorf("a measured idle CPU is 0 and known: %v %v", p, ok)
+	}
+}
+
+func TestStatCounters(t *testing.T) {
+	s, err := ParseStat([]byte("cpu  1 2 3 4 5 6 7 8 9 10\ncpu0 1 1 1 1\ncpu1 0 1 2 3\nintr 5\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Counters()
+	want := backend.CPUCounters{User: 1, Nice: 2, System: 3, Idle: 4, IOWait: 5, IRQ: 6, SoftIRQ: 7, Steal: 8, CPUs: 2}
+	if *c != want {
+		t.Fatalf("Counters = %+v, want %+v", *c, want)
+	}
+	if c.Busy() != s.CPU.Busy() || c.Total() != s.CPU.Total() {
+		t.Fatalf("busy/total differ: %d/%d against %d/%d", c.Busy(), c.Total(), s.CPU.Busy(), s.CPU.Total())
+	}
+	if got := (CPUTimes{}).Counters(-1); got.CPUs != 0 {
+		t.Fatalf("negative cpu count: %+v", got)
 	}
 }
