@@ -37,13 +37,16 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(d.Duration.Strin
 //	theme = "nord"          # default, catppuccin-mocha, dracula, nord, gruvbox, solarized-light
 //	refresh = "1s"          # sample interval, 100ms to 1h
 //	fps = 10                # frames a second at most, 1 to 60: what a key waits for its echo
+//	idle_refresh = "10s"    # the cadence when unfocused or while WSL's idle window runs
 //	[keys]                  # action = [keys…]; see `?` in the dashboard for the action names
 //	start = ["s", "ctrl+s"]
 type Config struct {
-	Theme   string              `toml:"theme"`
-	Refresh Duration            `toml:"refresh"`
-	FPS     int                 `toml:"fps"`
-	Keys    map[string][]string `toml:"keys"`
+	Theme   string   `toml:"theme"`
+	Refresh Duration `toml:"refresh"`
+	FPS     int      `toml:"fps"`
+	// IdleRefresh is the refresh when nobody is looking (cadence.go); never faster than Refresh.
+	IdleRefresh Duration            `toml:"idle_refresh"`
+	Keys        map[string][]string `toml:"keys"`
 }
 
 // Refresh limits.
@@ -65,7 +68,7 @@ const (
 
 // DefaultConfig is the configuration used when there is no config file.
 func DefaultConfig() *Config {
-	return &Config{Theme: themes.DefaultName, Refresh: Duration{DefaultRefresh}, FPS: DefaultFPS}
+	return &Config{Theme: themes.DefaultName, Refresh: Duration{DefaultRefresh}, FPS: DefaultFPS, IdleRefresh: Duration{DefaultIdleRefresh}}
 }
 
 // ConfigPath is os.UserConfigDir()/wsldash/config.toml.
@@ -114,6 +117,9 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	}
 	if r := cfg.Refresh.Duration; r < MinRefresh || r > MaxRefresh {
 		return nil, fmt.Errorf("%s: refresh %s out of range (%s to %s)", name, r, MinRefresh, MaxRefresh)
+	}
+	if r := cfg.IdleRefresh.Duration; r < MinRefresh || r > MaxRefresh {
+		return nil, fmt.Errorf("%s: idle_refresh %s out of range (%s to %s)", name, r, MinRefresh, MaxRefresh)
 	}
 	if cfg.FPS < 1 || cfg.FPS > MaxFPS {
 		return nil, fmt.Errorf("%s: fps %d out of range (1 to %d)", name, cfg.FPS, MaxFPS)

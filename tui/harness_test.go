@@ -21,8 +21,9 @@ var t0 = time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
 
 // armedMsg stands for a timer the model asked for; the harness never lets timers run.
 type armedMsg struct {
-	d    time.Duration
-	then tea.Cmd
+	d       time.Duration
+	then    tea.Cmd
+	refresh bool // the refresh loop's wait (afterRefresh)
 }
 
 // harness drives a Model the way a Program would, synchronously: every Cmd the model returns is
@@ -54,7 +55,10 @@ func newHarness(t testing.TB, be backend.Backend, w, h int, opts ...harnessOpt) 
 	hs := &harness{t: t, clock: clock}
 	hs.m = New(o)
 	hs.m.after = func(d time.Duration, then tea.Cmd) tea.Cmd {
-		return func() tea.Msg { return armedMsg{d, then} }
+		return func() tea.Msg { return armedMsg{d: d, then: then} }
+	}
+	hs.m.afterRefresh = func(d time.Duration, then tea.Cmd) tea.Cmd {
+		return func() tea.Msg { return armedMsg{d: d, then: then, refresh: true} }
 	}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(hs.m.Init())
@@ -143,16 +147,24 @@ func keyMsg(k string) tea.KeyPressMsg {
 // always exactly one refresh armed: the loop never stops and never doubles.
 func (h *harness) tick() {
 	h.t.Helper()
-	h.clock.Advance(h.m.refresh)
-	h.run(h.takeRefresh())
+	d, then := h.armedRefresh()
+	h.clock.Advance(d)
+	h.run(then)
 }
 
 // takeRefresh removes the armed refresh and returns its Cmd, to run now or later.
 func (h *harness) takeRefresh() tea.Cmd {
 	h.t.Helper()
+	_, then := h.armedRefresh()
+	return then
+}
+
+// armedRefresh removes the armed refresh and returns its wait and its Cmd.
+func (h *harness) armedRefresh() (time.Duration, tea.Cmd) {
+	h.t.Helper()
 	at := -1
 	for i, a := range h.armed {
-		if a.d == h.m.refresh {
+		if a.refresh {
 			if at >= 0 {
 				h.t.Fatal("two refreshes armed")
 			}
@@ -162,9 +174,9 @@ func (h *harness) takeRefresh() tea.Cmd {
 	if at < 0 {
 		h.t.Fatal("no refresh armed")
 	}
-	then := h.armed[at].then
+	a := h.armed[at]
 	h.armed = append(h.armed[:at], h.armed[at+1:]...)
-	return then
+	return a.d, a.then
 }
 
 func (h *harness) screen() string { return ansi.Strip(h.m.View().Content) }

@@ -118,8 +118,10 @@ type Model struct {
 
 	ctx context.Context
 	be  backend.Backend
-	// after runs then once d has passed. Tests replace it so that no timer ever runs.
-	after func(d time.Duration, then tea.Cmd) tea.Cmd
+	// after runs then once d has passed; afterRefresh the same for the refresh loop, whose
+	// wait the cadence can cut short (cadence.go). Tests replace both so that no timer runs.
+	after        func(d time.Duration, then tea.Cmd) tea.Cmd
+	afterRefresh func(d time.Duration, then tea.Cmd) tea.Cmd
 
 	themeName string
 	isDark    bool
@@ -210,6 +212,7 @@ func New(opts Options) Model {
 	}
 	refresh := cmp.Or(opts.Refresh, cfg.Refresh.Duration, DefaultRefresh)
 	refresh = max(refresh, MinRefresh)
+	wake := make(chan struct{}, 1)
 	conf := &configState{}
 	conf.wslconfig.st, conf.wslconf.st, conf.wslconf.distro = conf, conf, true
 	m := Model{
@@ -220,22 +223,24 @@ func New(opts Options) Model {
 			clock:   clock,
 			now:     clock.Now(),
 			refresh: refresh,
+			cad:     cadence{idle: max(cmp.Or(cfg.IdleRefresh.Duration, DefaultIdleRefresh), refresh), wake: wake},
 			hist:    sampler.NewHistory(sampler.DefaultCapacity),
 			rec:     newReclaimState(),
 			pending: map[string]pendingOp{},
 			cache:   &renderCache{},
 		},
-		ctx:        context.Background(),
-		be:         opts.Backend,
-		after:      realAfter,
-		themeName:  cmp.Or(opts.Theme, cfg.Theme, themes.DefaultName),
-		isDark:     true,
-		distroPane: newDistrosPane(),
-		conf:       conf,
-		ports:      &portsState{},
-		vms:        &vmsState{},
-		disk:       newDiskState(),
-		catalog:    &catalogState{},
+		ctx:          context.Background(),
+		be:           opts.Backend,
+		after:        realAfter,
+		afterRefresh: afterWake(wake),
+		themeName:    cmp.Or(opts.Theme, cfg.Theme, themes.DefaultName),
+		isDark:       true,
+		distroPane:   newDistrosPane(),
+		conf:         conf,
+		ports:        &portsState{},
+		vms:          &vmsState{},
+		disk:         newDiskState(),
+		catalog:      &catalogState{},
 	}
 	if m.be == nil {
 		m.be = nopBackend{}
@@ -413,7 +418,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setFlash(flashErr, fmt.Sprintf("shell %s: %s", msg.distro, errText(msg.err)))
 		}
 		return m, m.refreshList()
+	case tea.FocusMsg:
+		m.onFocus(true)
+		return m, nil
+	case tea.BlurMsg:
+		m.onFocus(false)
+		return m, nil
 	case tea.KeyPressMsg:
+		m.onInput()
 		return m.onKey(msg)
 	case tea.PasteMsg:
 		if m.distroPane.filtering {
@@ -421,8 +433,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.MouseClickMsg:
+		m.onInput()
 		return m, m.onClick(msg.Mouse())
 	case tea.MouseWheelMsg:
+		m.onInput()
 		return m, m.onWheel(msg.Mouse())
 	}
 	return m, nil
@@ -483,7 +497,7 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 		parts = append(parts, m.vmsCmds(false)...)
 		parts = append(parts, m.diskCmds(false)...)
 	}
-	return m.after(m.refresh, gather(m.ctx, gatherBudget, parts...))
+	return m.afterRefresh(m.interval(), gather(m.ctx, gatherBudget, parts...))
 }
 
 // fetchDetails asks for the processes and mounts of the selected distro. With force, a request

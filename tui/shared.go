@@ -30,6 +30,7 @@ type shared struct {
 	clock   sampler.Clock
 	now     time.Time
 	refresh time.Duration
+	cad     cadence // live or idle cadence (cadence.go)
 
 	info backend.Info
 	caps backend.Capabilities

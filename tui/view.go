@@ -37,6 +37,7 @@ func (r *rowBuf) WriteString(s string) { r.b = append(r.b, s...) }
 
 type headerKey struct {
 	w      int
+	idle   string
 	sec    int64
 	info   backend.Info
 	defDis string
@@ -55,6 +56,7 @@ func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
+	v.ReportFocus = true // the idle cadence when the terminal loses focus (cadence.go)
 	v.WindowTitle = "wsldash"
 	if m.info.Simulated {
 		v.WindowTitle += " — demo"
@@ -83,7 +85,7 @@ func (m *Model) render() string {
 	for i := range c.rows {
 		c.rows[i].b = c.rows[i].b[:0]
 	}
-	hk := headerKey{w: w, sec: m.now.Unix(), info: m.info, defDis: m.defaultDistro()}
+	hk := headerKey{w: w, idle: m.idleReason(), sec: m.now.Unix(), info: m.info, defDis: m.defaultDistro()}
 	if !c.valid || hk != c.headerKey {
 		c.header, c.headerKey = m.renderHeader(w), hk
 	}
@@ -257,6 +259,10 @@ func (m *Model) renderHeader(w int) string {
 	}
 	if m.info.Hostname != "" && m.info.Backend == "local" {
 		parts = append(parts, part{st.HeaderInfo.Render(m.info.Hostname), 1})
+	}
+	if why := m.idleReason(); why != "" {
+		// The idle cadence, said where the clock is: that clock now moves every m.cad.idle.
+		parts = append(parts, part{st.HeaderMuted.Render("idle ") + st.HeaderInfo.Render(shortDur(m.cad.idle)) + st.HeaderMuted.Render(" ("+why+")"), 5})
 	}
 	clock := st.Clock.Render(m.now.Format("15:04:05") + " ")
 	room := w - ansi.StringWidth(clock) - 1

@@ -1,0 +1,135 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// nextWait is the wait of the refresh armed now.
+func (h *harness) nextWait() time.Duration {
+	h.t.Helper()
+	for _, a := range h.armed {
+		if a.refresh {
+			return a.d
+		}
+	}
+	h.t.Fatal("no refresh armed")
+	return 0
+}
+
+// woken reports (and takes) a wake of the sleeping refresh.
+func (h *harness) woken() bool {
+	select {
+	case <-h.m.cad.wake:
+		return true
+	default:
+		return false
+	}
+}
+
+func TestCadence(t *testing.T) {
+	type step struct {
+		do       func(h *harness)
+		wait     time.Duration // the refresh armed after the step (after one tick)
+		header   string        // in the header line ("" = no idle mark)
+		woken    bool          // the step woke a sleeping refresh
+		noTickOK bool          // check the armed wait without a tick (a wake runs it early)
+	}
+	blur := func(h *harness) { h.send(tea.BlurMsg{}) }
+	focus := func(h *harness) { h.send(tea.FocusMsg{}) }
+	pending := func(on bool) func(h *harness) { return func(h *harness) { h.m.cad.gatePending = on } }
+	pass := func(d time.Duration) func(h *harness) { return func(h *harness) { h.clock.Advance(d) } }
+	key := func(h *harness) { h.key("j") }
+	nothing := func(h *harness) {}
+	cases := []struct {
+		name  string
+		steps []step
+	}{
+		{"live by default", []step{{do: nothing, wait: time.Second}}},
+		{"unfocused is idle, focus is live at once", []step{
+			{do: blur, wait: 10 * time.Second, header: "idle 10s (unfocused)"},
+			{do: focus, wait: time.Second, woken: true, noTickOK: true},
+		}},
+		{"a key while unfocused is live (a key means someone is there)", []step{
+			{do: blur, wait: 10 * time.Second, header: "idle 10s (unfocused)"},
+			{do: key, wait: time.Second, woken: true, noTickOK: true},
+		}},
+		{"WSL's idle window: live while keys come, idle a minute after the last", []step{
+			{do: key, wait: time.Second},
+			{do: pending(true), wait: time.Second},
+			{do: pass(59 * time.Second), wait: 10 * time.Second, header: "idle 10s (WSL's idle window)"},
+			{do: key, wait: time.Second, woken: true},
+			{do: pending(false), wait: time.Second},
+		}},
+		{"the idle window ends: live again", []step{
+			{do: pending(true), wait: 10 * time.Second, header: "idle 10s (WSL's idle window)"},
+			{do: pending(false), wait: time.Second},
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newDemoHarness(t, 120, 40)
+			h.m.cad.lastInput = time.Time{}
+			for i, s := range tc.steps {
+				s.do(h)
+				if got := h.woken(); got != s.woken {
+					t.Fatalf("step %d: woken = %v, want %v", i, got, s.woken)
+				}
+				if !s.noTickOK {
+					h.tick()
+				}
+				h.tick() // the wait armed by a refresh that ran after the step
+				if got := h.nextWait(); got != s.wait {
+					t.Fatalf("step %d: next refresh in %s, want %s", i, got, s.wait)
+				}
+				head := strings.SplitN(h.screen(), "\n", 2)[0]
+				if s.header == "" && strings.Contains(head, "idle ") {
+					t.Fatalf("step %d: header says idle: %q", i, head)
+				}
+				if s.header != "" && !strings.Contains(head, s.header) {
+					t.Fatalf("step %d: header %q lacks %q", i, head, s.header)
+				}
+			}
+		})
+	}
+}
+
+// The idle cadence is never faster than the live one.
+func TestCadenceNeverFasterThanRefresh(t *testing.T) {
+	h := newDemoHarness(t, 120, 40, func(o *Options) { o.Refresh = 30 * time.Second })
+	h.send(tea.BlurMsg{})
+	h.tick()
+	if got := h.nextWait(); got != 30*time.Second {
+		t.Fatalf("next refresh in %s, want the 30s refresh", got)
+	}
+	if head := strings.SplitN(h.screen(), "\n", 2)[0]; strings.Contains(head, "idle ") {
+		t.Fatalf("header says idle at a refresh slower than the idle cadence: %q", head)
+	}
+}
+
+func TestIdleRefreshConfig(t *testing.T) {
+	cfg, err := ParseConfig("c.toml", []byte(`idle_refresh = "30s"`))
+	if err != nil || cfg.IdleRefresh.Duration != 30*time.Second {
+		t.Fatalf("idle_refresh 30s: %v %v", cfg, err)
+	}
+	if _, err := ParseConfig("c.toml", []byte(`idle_refresh = "10ms"`)); err == nil || !strings.Contains(err.Error(), "idle_refresh") {
+		t.Fatalf("idle_refresh 10ms: %v", err)
+	}
+	h := newDemoHarness(t, 120, 40, func(o *Options) { o.Config.IdleRefresh = Duration{time.Minute} })
+	h.send(tea.BlurMsg{})
+	h.tick()
+	if got := h.nextWait(); got != time.Minute {
+		t.Fatalf("next refresh in %s, want the configured minute", got)
+	}
+}
+
+// The view asks the terminal for focus reports: without them the idle cadence never starts.
+func TestViewReportsFocus(t *testing.T) {
+	h := newDemoHarness(t, 120, 40)
+	if !h.m.View().ReportFocus {
+		t.Fatal("View does not ask for focus reports")
+	}
+}
