@@ -217,3 +217,33 @@ func validPID(s string) bool {
 	n, ok := parseIntN([]byte(s))
 	return ok && n > 0 && s[0] != '-'
 }
+
+// AppendFile appends the bytes of Root/name to dst: kept open and re-read with pread when keep
+// (a file read on every refresh), else opened, read and closed. It is the probe's raw read
+// (package guestprobe ships the bytes, not a parse); nothing it returns aliases the FS's buffer.
+func (fs *FS) AppendFile(dst []byte, name string, keep bool) ([]byte, error) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	var b []byte
+	var err error
+	if keep {
+		b, err = fs.readKept(name)
+	} else {
+		b, err = readFileInto(fs.Root+"/"+name, fs.buf)
+		fs.buf = b
+	}
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, b...), nil
+}
+
+// PIDs appends the pids listed under Root to dst (the directory is kept open on Linux).
+func (fs *FS) PIDs(dst []int) ([]int, error) { return fs.pidList(dst) }
+
+// Forget closes the kept descriptor of Root/name, if any (a process that is gone).
+func (fs *FS) Forget(name string) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.forget(name)
+}

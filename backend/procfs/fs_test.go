@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -210,5 +211,46 @@ func TestLiveProc(t *testing.T) {
 	self, err := f.ProcStat(os.Getpid())
 	if err != nil || self.PID != os.Getpid() {
 		t.Errorf("own stat = %+v, %v", self, err)
+	}
+}
+
+// AppendFile appends a file's bytes, kept open or not, and a kept file is read again from its
+// start (a changed file shows its new bytes); PIDs lists the numeric entries; Forget closes.
+func TestAppendFileAndPIDs(t *testing.T) {
+	root := t.TempDir()
+	for name, body := range map[string]string{"meminfo": "MemTotal: 1 kB\n", "7/stat": "7 (x) S\n", "12/stat": "12 (y) S\n"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs := NewFS(root)
+	defer fs.Close()
+	b, err := fs.AppendFile([]byte("head\n"), "meminfo", true)
+	if err != nil || string(b) != "head\nMemTotal: 1 kB\n" {
+		t.Fatalf("%q %v", b, err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "meminfo"), []byte("MemTotal: 22 kB\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, err = fs.AppendFile(nil, "meminfo", true); err != nil || string(b) != "MemTotal: 22 kB\n" {
+		t.Fatalf("again: %q %v", b, err)
+	}
+	if b, err = fs.AppendFile(b[:0], "7/stat", false); err != nil || string(b) != "7 (x) S\n" {
+		t.Fatalf("%q %v", b, err)
+	}
+	if b, err = fs.AppendFile([]byte("x"), "nosuch", false); err == nil || string(b) != "x" {
+		t.Fatalf("missing file: %q %v", b, err)
+	}
+	pids, err := fs.PIDs(nil)
+	slices.Sort(pids)
+	if err != nil || !slices.Equal(pids, []int{7, 12}) {
+		t.Fatalf("pids %v %v", pids, err)
+	}
+	fs.Forget("meminfo")
+	if b, err = fs.AppendFile(nil, "meminfo", true); err != nil || string(b) != "MemTotal: 22 kB\n" {
+		t.Fatalf("after Forget: %q %v", b, err)
 	}
 }
