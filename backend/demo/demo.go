@@ -198,6 +198,10 @@ func (b *Backend) sampleLocked() backend.Sample {
 	smp := backend.Sample{Time: s.now(), Guest: s.guest(), Host: s.host()}
 	if s.vmUp { // a stopped VM has no CPU figure: nil, not 0
 		smp.CPUPercent = backend.Percent(round2(s.cpu))
+		c := s.ticks
+		smp.CPU = &c
+		self := uint64(s.selfTicks)
+		smp.SelfTicks = &self
 		g := smp.Guest
 		p := 0.0
 		if g.TotalBytes > 0 && g.FreeBytes < g.TotalBytes/20 {

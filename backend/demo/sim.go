@@ -110,7 +110,17 @@ type sim struct {
 	noDistroFor float64 // seconds with no distro running while the VM is up
 	cpu         float64 // VM-wide percent at the last step
 	cpuTicks    float64 // for the idle test: smoothed over the last 30 s
+	// The VM's /proc/stat since it booted, in clock ticks (USER_HZ, all vCPUs), and what
+	// wsldash itself used of it (the reclaim gate's inputs).
+	ticks     backend.CPUCounters
+	selfTicks float64
 }
+
+const (
+	userHZ = 100
+	// selfCores is the demo's wsldash in the VM: the Go probe's measured cost, in cores.
+	selfCores = 0.0002
+)
 
 func (s *sim) now() time.Time { return s.start.Add(time.Duration(s.step) * time.Second) }
 
@@ -180,6 +190,7 @@ func (s *sim) tick() {
 		}
 	}
 	s.cpu = math.Min(100, cpuCores/vcpus*100)
+	s.countTicks(cpuCores)
 	s.evict()
 	s.autoReclaim(len(run))
 	s.followHost()
@@ -314,11 +325,24 @@ func (s *sim) followHost() {
 	s.vmHost -= min(s.vmHost-target, uint64(reportRate))
 }
 
+// countTicks adds one second of the VM's CPU to its counters: busy time split between user
+// (most) and system, the rest idle; wsldash's own share is part of the busy time.
+func (s *sim) countTicks(cores float64) {
+	cores = math.Min(cores+selfCores, vcpus)
+	busy := cores * userHZ
+	s.ticks.CPUs = vcpus
+	s.ticks.User += uint64(math.Round(busy * 0.8))
+	s.ticks.System += uint64(math.Round(busy * 0.2))
+	s.ticks.Idle += uint64(math.Round((vcpus - cores) * userHZ))
+	s.selfTicks += selfCores * userHZ
+}
+
 func (s *sim) vmOff() {
 	s.vmUp = false
 	s.vmHost = 0
 	s.frag = 0
 	s.cpu, s.cpuTicks = 0, 0
+	s.ticks, s.selfTicks = backend.CPUCounters{}, 0 // a new VM's counters start again
 	for _, d := range s.distros {
 		d.cache, d.anon = 0, 0
 	}
@@ -347,7 +371,12 @@ func (s *sim) guest() backend.GuestMemory {
 		dirty = 24 * mib
 	}
 	swap := uint64(4 * gib)
+	file := c - shmemBase // Active(file)+Inactive(file)+SReclaimable: the cache less tmpfs
+	if c < shmemBase {
+		file = 0
+	}
 	return backend.GuestMemory{
+		FileCacheBytes: &file,
 		TotalBytes:     vmTotal,
 		UsedBytes:      u,
 		CacheBytes:     c,

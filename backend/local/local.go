@@ -147,7 +147,13 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 	if ok || b.stat.CPU.Total() != b.prevCPU.Total() {
 		b.prevCPU = b.stat.CPU
 	}
+	s.CPU = b.stat.Counters()
 	b.mu.Unlock()
+	// The dashboard's own CPU: inside WSL it is part of what WSL's reclaim gate counts.
+	if ps, err := b.fs.ProcStat(os.Getpid()); err == nil {
+		self := ps.UTime + ps.STime
+		s.SelfTicks = &self
+	}
 	if psi, err := b.fs.Pressure("memory"); err == nil {
 		p := psi.Some
 		s.MemoryPressure = &p
