@@ -76,6 +76,7 @@ from the keyboard. Without a subcommand it opens the dashboard.`,
 	root.AddCommand(doctorCmd(a))
 	root.AddCommand(vmsCmd(a))
 	root.AddCommand(dfCmd(a))
+	root.AddCommand(probeCmd())
 	addCompletions(root, a) // after every command is added
 	return root
 }
