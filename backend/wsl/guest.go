@@ -183,7 +183,7 @@ func (b *Backend) fetchDetail(ctx context.Context, name string, d *detail) {
 		d.err = withDistro(err, name)
 		return
 	}
-	fs, _ := parseFrames(res.Stdout, nonce)
+	fs, _ := parseFrames(res.Stdout, nonce, name)
 	if len(fs) != 1 {
 		d.err = &backend.Error{Kind: backend.KindParse, Op: "processes", Distro: name, Message: "truncated answer from the /proc reader"}
 		return
@@ -205,51 +205,108 @@ func ParseProcessDump(out []byte, distro string) ([]backend.Process, error) {
 	return parseProcs(out, distro), nil
 }
 
-// parseProcs parses the process reader's sections (the probe's procs section).
+// parseProcs parses a process listing whole (the one-shot call, ParseProcessDump): nothing
+// known from before.
 func parseProcs(out []byte, distro string) []backend.Process {
-	users := map[int]string{}
+	var c procCache
+	ps, _ := c.parse(out, distro)
+	return ps
+}
+
+// procCache is what one probe has told about its processes, for the parts it sends only once:
+// each process's Name and Uid (its status, sent the first time its pid is seen) and the user
+// names (passwd lines, sent with new uids). The stream's reader keeps one per probe and feeds it
+// every procs section in order, so nothing a probe sent once is missed by a caller that gave up.
+type procCache struct {
+	users map[int]string
+	pids  map[int]pidInfo
+}
+
+// pidInfo is a process's status as sent, with the start time of the stat it came with: the same
+// pid with another start time is another process.
+type pidInfo struct {
+	start uint64
+	name  string
+	uid   int
+}
+
+// subMarker starts a sub-section of the procs section, at the start of a line.
+var subMarker = []byte("@@wsldash ")
+
+// parse reads a procs section. Two formats are read:
+//
+//   - the probes' (sh and Go): "uptime", "status PID" (the Name and Uid lines of a process this
+//     probe had not sent before), "passwd" (lines to add to the users known), and last "stats":
+//     every process's stat line, as one cat prints them;
+//   - the older one, ParseProcessDump's: "passwd", "uptime", then "pid PID" with its stat line and
+//     a "status" after each.
+//
+// Sub-markers count only at the start of a line, and the stat lines are last and split by their
+// shape, not by markers, so a process name cannot hide or fake another process. A process whose
+// stat cannot be parsed is skipped. miss reports a process with neither a status in this section
+// nor one from before for the same start time (the probe thinks it sent it: a pid reused between
+// two listings): the caller then asks the probe to send everything again.
+func (c *procCache) parse(out []byte, distro string) (procs []backend.Process, miss bool) {
+	if c.users == nil {
+		c.users = map[int]string{}
+		c.pids = map[int]pidInfo{}
+	}
 	var uptime float64
-	var procs []backend.Process
+	var stats []byte
+	haveStats := false
+	if bytes.HasPrefix(out, []byte("@@wsldash stats\n")) {
+		stats, out, haveStats = out[len("@@wsldash stats\n"):], nil, true
+	} else if i := bytes.Index(out, []byte("\n@@wsldash stats\n")); i >= 0 {
+		stats, out, haveStats = out[i+len("\n@@wsldash stats\n"):], out[:i+1], true
+	}
+	statuses := map[int]procfs.ProcStatus{}
 	attach := false // the last pid section gave a process the next status belongs to
-	sections := bytes.Split(out, []byte("@@wsldash "))
-	for _, sec := range sections {
+	for _, sec := range splitSubSections(out) {
 		head, body, _ := bytes.Cut(sec, []byte("\n"))
 		switch {
 		case bytes.Equal(head, []byte("passwd")):
+			users := map[int]string{}
 			for _, l := range strings.Split(string(body), "\n") {
 				f := strings.Split(l, ":")
 				if len(f) >= 3 && f[0] != "" { // a nameless entry must not name a uid
 					if uid, err := strconv.Atoi(f[2]); err == nil {
-						if _, dup := users[uid]; !dup {
+						if _, dup := users[uid]; !dup { // the first entry names a uid, as getpwuid
 							users[uid] = f[0]
 						}
 					}
 				}
+			}
+			for uid, n := range users {
+				c.users[uid] = n
 			}
 		case bytes.Equal(head, []byte("uptime")):
 			f := strings.Fields(string(body))
 			if len(f) > 0 {
 				uptime, _ = strconv.ParseFloat(f[0], 64)
 			}
-		case bytes.HasPrefix(head, []byte("pid ")):
+		case bytes.HasPrefix(head, []byte("status ")):
 			attach = false
-			p, err := procfs.ParseProcStat(bytes.TrimSuffix(body, []byte("\n")))
-			if err != nil {
+			pid, err := strconv.Atoi(string(head[len("status "):]))
+			if err != nil || pid <= 0 {
 				continue
 			}
-			proc := backend.Process{PID: p.PID, Name: p.Comm, Distro: distro, User: "?", RSSBytes: uint64(max(p.RSSPages, 0)) * 4096}
-			if life := uptime - float64(p.StartTime)/userHZ; life > 0 {
-				proc.CPUPercent = float64(p.UTime+p.STime) / userHZ / life * 100
-			} else {
-				proc.CPUUnknown = true // no uptime, or started this instant: no rate
+			if st, err := procfs.ParseProcStatus(body); err == nil {
+				statuses[pid] = st
 			}
-			procs = append(procs, proc)
+		case bytes.HasPrefix(head, []byte("pid ")): // the older format
+			attach = false
+			pid, err := strconv.Atoi(string(head[len("pid "):]))
+			p, perr := procfs.ParseProcStat(bytes.TrimSuffix(body, []byte("\n")))
+			if err != nil || perr != nil || p.PID != pid {
+				continue
+			}
+			procs = append(procs, newProcess(p, distro, uptime))
 			attach = true
 		case bytes.Equal(head, []byte("status")) && attach:
 			attach = false
 			if st, err := procfs.ParseProcStatus(body); err == nil {
 				last := &procs[len(procs)-1]
-				last.User = userName(users, st.UID)
+				last.User = userName(c.users, st.UID)
 				if st.Name != "" {
 					last.Name = st.Name
 				}
@@ -259,8 +316,125 @@ func parseProcs(out []byte, distro string) []backend.Process {
 			}
 		}
 	}
+	if haveStats {
+		seen := map[int]bool{}
+		for _, rec := range splitStatRecords(stats) {
+			p, err := procfs.ParseProcStat(rec)
+			if err != nil || p.PID <= 0 || seen[p.PID] {
+				continue
+			}
+			seen[p.PID] = true
+			proc := newProcess(p, distro, uptime)
+			info, ok := c.pids[p.PID]
+			if st, sent := statuses[p.PID]; sent {
+				info, ok = pidInfo{start: p.StartTime, name: st.Name, uid: st.UID}, true
+				c.pids[p.PID] = info
+			} else if ok && info.start != p.StartTime {
+				delete(c.pids, p.PID)
+				ok, miss = false, true
+			} else if !ok {
+				miss = true
+			}
+			if ok {
+				proc.User = userName(c.users, info.uid)
+				if info.name != "" {
+					proc.Name = info.name
+				}
+			}
+			procs = append(procs, proc)
+		}
+		for pid := range c.pids {
+			if !seen[pid] {
+				delete(c.pids, pid) // gone
+			}
+		}
+	}
 	sort.Slice(procs, func(i, j int) bool { return procs[i].PID < procs[j].PID })
-	return procs
+	return procs, miss
+}
+
+// newProcess is a row from a stat line; its CPU is the average over its life, as ps(1) shows it.
+func newProcess(p procfs.ProcStat, distro string, uptime float64) backend.Process {
+	proc := backend.Process{PID: p.PID, Name: p.Comm, Distro: distro, User: "?", RSSBytes: uint64(max(p.RSSPages, 0)) * 4096}
+	if life := uptime - float64(p.StartTime)/userHZ; life > 0 {
+		proc.CPUPercent = float64(p.UTime+p.STime) / userHZ / life * 100
+	} else {
+		proc.CPUUnknown = true // no uptime, or started this instant: no rate
+	}
+	return proc
+}
+
+// splitSubSections splits at lines that start with "@@wsldash " (the marker dropped); text
+// before the first one is dropped.
+func splitSubSections(b []byte) [][]byte {
+	var out [][]byte
+	start := -1
+	for off := 0; off <= len(b); {
+		end := bytes.IndexByte(b[off:], '\n')
+		if end < 0 {
+			end = len(b)
+		} else {
+			end += off
+		}
+		if bytes.HasPrefix(b[off:], subMarker) {
+			if start >= 0 {
+				out = append(out, b[start:off])
+			}
+			start = off + len(subMarker)
+		}
+		off = end + 1
+	}
+	if start >= 0 && start <= len(b) {
+		out = append(out, b[start:])
+	}
+	return out
+}
+
+// statFieldsAfterComm is how many fields follow the comm of a stat line at least (up to rss,
+// field 24, which the parser needs): a name of 15 bytes cannot hold that many.
+const statFieldsAfterComm = 22
+
+// splitStatRecords splits concatenated /proc/PID/stat lines into records. A name may hold
+// newlines and ") ", so a record runs from a line that starts "PID (" until the text after its
+// LAST ')' holds a whole stat's fields; lines that never make one (a read cut short) are dropped.
+func splitStatRecords(b []byte) [][]byte {
+	var out [][]byte
+	start := -1
+	for off := 0; off < len(b); {
+		end := bytes.IndexByte(b[off:], '\n')
+		if end < 0 {
+			end = len(b)
+		} else {
+			end += off
+		}
+		if start < 0 || off-start > 512 { // nothing open, or it ran too long: start again here
+			start = -1
+			if statStart(b[off:end]) {
+				start = off
+			}
+		}
+		if start >= 0 && completeStat(b[start:end]) {
+			out = append(out, b[start:end])
+			start = -1
+		}
+		off = end + 1
+	}
+	return out
+}
+
+// statStart reports whether l starts like a stat line: digits, " (".
+func statStart(l []byte) bool {
+	i := 0
+	for i < len(l) && l[i] >= '0' && l[i] <= '9' {
+		i++
+	}
+	return i > 0 && bytes.HasPrefix(l[i:], []byte(" ("))
+}
+
+// completeStat reports whether rec holds statFieldsAfterComm fields after its last ')'.
+func completeStat(rec []byte) bool {
+	c := bytes.LastIndexByte(rec, ')')
+	return c >= 0 && len(bytes.Fields(rec[c+1:])) >= statFieldsAfterComm
 }
 
 func userName(users map[int]string, uid int) string {

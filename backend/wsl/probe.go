@@ -8,12 +8,18 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/guestprobe"
 	"github.com/wsldash/wsldash/backend/procfs"
 	"github.com/wsldash/wsldash/backend/wsl/wslexe"
 )
@@ -23,19 +29,34 @@ const (
 	secMeminfo = "meminfo" // /proc/meminfo
 	secStat    = "stat"    // the cpu lines of /proc/stat
 	secPSI     = "psi"     // /proc/pressure/memory (empty without PSI)
-	secMounts  = "mounts"  // /proc/self/mountinfo
-	secProcs   = "procs"   // /etc/passwd, /proc/uptime, each process's stat and status (ParseProcessDump's format)
+	secMounts  = "mounts"  // /proc/self/mountinfo, or "unchanged" when it is what this probe last sent
+	secProcs   = "procs"   // /proc/uptime, the status of new processes, passwd, every process's stat (procCache's format)
+	secSelf    = "self"    // the probe's own /proc/self/stat line (Sample.SelfTicks)
+	secKind    = "kind"    // "sh", or "go <version>" from `wsldash probe`
+	secFresh   = "fresh"   // nothing; the probe forgets what it sent, so procs and mounts come in full
 )
 
 // probeScript answers requests on stdin with frames on stdout (see the package doc for the
 // format). Only sh builtins and cat are used, so it runs on any distro (busybox and dash
-// included). The process table is read with the read builtin (one line of stat, the three
-// status lines the parser uses), not a cat per file: 2 forks per process cost ten times the
-// CPU (0.88 s against 0.09 s for 117 processes under dash here); a stat whose first line is cut
-// by a newline in the process name is read whole with cat. printf, not echo: dash's echo would
-// interpret the backslashes of a name. $1 is the marker's nonce. It ends when its stdin closes, so a probe never outlives
-// the wsldash that reads it. A section is one case line here and one parser in Go.
+// included); it is the fallback for the Go probe (`wsldash probe`, package guestprobe), which
+// speaks the same protocol. $1 is the marker's nonce. It ends when its stdin closes, so a probe
+// never outlives the wsldash that reads it. A section is one case line here and one parser in Go.
+//
+// What it costs is what the VM's reclaim gate counts, so each section does the least it can:
+// read builtins where a file is a line (stat's cpu lines, self: no fork), a cat where a file is
+// long (dash's read is a system call per byte). The process table is ONE cat of every stat file
+// (a process that ends between the glob and the open is skipped by cat; a name with a newline or
+// ") " is put together again by the parser), and a process's status (only its Name and Uid
+// lines, read up to Uid) only the first time its pid is seen by this probe: $seen holds the pids
+// of the last listing, and the backend keeps Name and Uid per pid for the probe. /etc/passwd
+// goes out only with new processes' statuses (only they bring new uids). The stat lines come
+// last in the section: a process name (15 bytes at most) cannot make a line that starts one of
+// the longer sub-markers. mountinfo goes out only when it changed ("unchanged" otherwise: a
+// mountinfo line starts with a digit). fresh forgets both, for the backend to ask everything
+// again. printf, not echo, for text from the guest: dash's echo would interpret backslashes.
 const probeScript = `m="@@wsldash/$1"
+seen=
+mi=
 while read -r id want; do
 for s in $want; do
 echo "$m $s"
@@ -43,16 +64,20 @@ case "$s" in
 meminfo) cat /proc/meminfo;;
 stat) while read -r l; do case "$l" in cpu*) echo "$l";; *) break;; esac; done < /proc/stat;;
 psi) cat /proc/pressure/memory 2>/dev/null;;
-mounts) cat /proc/self/mountinfo;;
-procs) echo '@@wsldash passwd'; cat /etc/passwd 2>/dev/null
-echo '@@wsldash uptime'; cat /proc/uptime
-for d in /proc/[0-9]*; do
-{ IFS= read -r p < "$d/stat"; } 2>/dev/null || continue
-case "$p" in *")"*) ;; *) p=$(cat "$d/stat" 2>/dev/null) || continue;; esac
-echo "@@wsldash pid ${d##*/}"; printf '%s\n' "$p"
-echo '@@wsldash status'
-{ while IFS= read -r l; do case "$l" in Name:*|Uid:*|VmRSS:*) printf '%s\n' "$l";; esac; done < "$d/status"; } 2>/dev/null
-done;;
+self) { read -r l < /proc/$$/stat; } 2>/dev/null && printf '%s\n' "$l";;
+kind) echo sh;;
+fresh) seen=; mi=;;
+mounts) n=$(cat /proc/self/mountinfo)
+case "$n" in "$mi") echo unchanged;; *) mi=$n; printf '%s\n' "$n";; esac;;
+procs) echo '@@wsldash uptime'; cat /proc/uptime
+now=; new=
+for d in /proc/[0-9]*; do p=${d##*/}; now="$now $p "
+case "$seen" in *" $p "*) continue;; esac
+{ while IFS= read -r l; do case "$l" in Name:*) n=$l;; Uid:*) printf '@@wsldash status %s\n%s\n%s\n' "$p" "$n" "$l"; new=1; break;; esac; done < "$d/status"; } 2>/dev/null
+done
+seen=$now
+case "$new" in 1) echo '@@wsldash passwd'; cat /etc/passwd 2>/dev/null;; esac
+echo '@@wsldash stats'; cat /proc/[0-9]*/stat 2>/dev/null;;
 esac
 done
 echo "$m end $id"
@@ -61,6 +86,12 @@ done`
 // probeArgs is the wsl.exe argv that runs the probe script in distro with nonce.
 func probeArgs(distro, nonce string) []string {
 	return []string{"-d", distro, "--exec", "sh", "-c", probeScript, "wsldash-probe", nonce}
+}
+
+// goProbeArgs is the wsl.exe argv that runs the Go probe: the Linux wsldash at dir (a Windows
+// path, which WSL translates through its automount, or a Linux one) as ./base.
+func goProbeArgs(distro, dir, base, nonce string) []string {
+	return []string{"-d", distro, "--cd", dir, "--exec", "./" + base, "probe", nonce}
 }
 
 // newNonce makes the frame markers of one probe unguessable, so that no line a guest process
@@ -82,10 +113,15 @@ const (
 	probeListMaxAge = 2 * time.Second
 )
 
-// frame is one answer: the raw bytes of each section asked for.
+// frame is one answer: the raw bytes of each section asked for, and what the reader made of
+// the sections that depend on what the probe sent before (settle).
 type frame struct {
 	id   uint64
 	secs map[string][]byte
+
+	procs     []backend.Process // the procs section, parsed with the probe's cache
+	procsOK   bool
+	procsMiss bool // a process the cache did not know (see procCache.parse)
 }
 
 // frameReader splits a probe's stdout into frames. It is pure (bytes in, frames out) so that the
@@ -95,6 +131,33 @@ type frameReader struct {
 	cur    *frame
 	sec    string
 	head   bytes.Buffer // output before the first marker: wsl.exe's own error text
+
+	distro     string    // for the processes' rows
+	procs      procCache // what this probe sent of its processes
+	mounts     []byte    // the last mountinfo it sent in full
+	haveMounts bool
+}
+
+// unchanged is the mounts section of a probe whose mountinfo is what it last sent.
+var unchanged = []byte("unchanged\n")
+
+// settle completes a frame from what the probe sent before: "unchanged" mounts become the last
+// ones sent, and the procs section is parsed with the probe's cache. The reader does it for
+// every frame in order, whoever asked, so nothing sent once is lost.
+func (r *frameReader) settle(f *frame) {
+	if m, ok := f.secs[secMounts]; ok {
+		if bytes.Equal(m, unchanged) {
+			if r.haveMounts {
+				f.secs[secMounts] = r.mounts
+			}
+		} else {
+			r.mounts, r.haveMounts = m, true
+		}
+	}
+	if b, ok := f.secs[secProcs]; ok {
+		f.procs, f.procsMiss = r.procs.parse(b, r.distro)
+		f.procsOK = true
+	}
 }
 
 // line feeds one line (without its newline); it returns a frame when the line ended one.
@@ -107,6 +170,7 @@ func (r *frameReader) line(l []byte) (frame, bool) {
 			}
 			f.id, _ = strconv.ParseUint(string(id), 10, 64)
 			r.cur, r.sec = nil, ""
+			r.settle(&f)
 			return f, true
 		}
 		if r.cur == nil {
@@ -129,8 +193,8 @@ func (r *frameReader) line(l []byte) (frame, bool) {
 }
 
 // parseFrames splits a whole output (the one-shot call) into frames.
-func parseFrames(out []byte, nonce string) ([]frame, []byte) {
-	r := &frameReader{marker: []byte("@@wsldash/" + nonce + " ")}
+func parseFrames(out []byte, nonce, distro string) ([]frame, []byte) {
+	r := &frameReader{marker: []byte("@@wsldash/" + nonce + " "), distro: distro}
 	var fs []frame
 	for _, l := range bytes.Split(bytes.TrimSuffix(out, []byte("\n")), []byte("\n")) {
 		if f, ok := r.line(bytes.TrimSuffix(l, []byte("\r"))); ok {
@@ -142,9 +206,11 @@ func parseFrames(out []byte, nonce string) ([]frame, []byte) {
 
 // sample is what Sample takes from a frame.
 type sample struct {
-	guest backend.GuestMemory
-	cpu   procfs.CPUTimes
-	psi   *backend.Pressure
+	guest    backend.GuestMemory
+	cpu      procfs.CPUTimes
+	counters *backend.CPUCounters
+	psi      *backend.Pressure
+	self     *uint64 // the probe's own CPU ticks, children included
 }
 
 // parseSample parses the meminfo, stat and psi sections of a frame.
@@ -160,13 +226,39 @@ func parseSample(f frame) (sample, error) {
 		return s, &backend.Error{Kind: backend.KindParse, Op: "probe", Message: "stat: " + err.Error(), Err: err}
 	}
 	s.cpu = st.CPU
+	s.counters = st.Counters()
 	if psi := f.secs[secPSI]; len(bytes.TrimSpace(psi)) > 0 {
 		if p, err := procfs.ParsePressure(psi); err == nil {
 			some := p.Some
 			s.psi = &some
 		}
 	}
+	if t, ok := selfTicks(f.secs[secSelf]); ok {
+		s.self = &t
+	}
 	return s, nil
+}
+
+// selfTicks is utime+stime+cutime+cstime (proc(5) fields 14-17) of a /proc/PID/stat line: the
+// CPU a process used, with the children it reaped, in clock ticks.
+func selfTicks(b []byte) (uint64, bool) {
+	c := bytes.LastIndexByte(b, ')')
+	if c < 0 {
+		return 0, false
+	}
+	f := bytes.Fields(b[c+1:])
+	if len(f) < 15 {
+		return 0, false
+	}
+	var sum uint64
+	for _, x := range f[11:15] { // fields 14-17; f[0] is field 3
+		v, err := strconv.ParseUint(string(x), 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		sum += v
+	}
+	return sum, true
 }
 
 // parseMounts parses a frame's mounts section.
@@ -186,21 +278,24 @@ func parseMounts(f frame, distro string) ([]backend.Mount, error) {
 	return out, nil
 }
 
-// parseProcsSection parses a frame's procs section.
+// parseProcsSection is a frame's procs section, as its reader parsed it (a copy: one frame can
+// answer several callers, who sort and keep theirs).
 func parseProcsSection(f frame, distro string) ([]backend.Process, error) {
-	b, ok := f.secs[secProcs]
-	if !ok {
+	if _, ok := f.secs[secProcs]; !ok || !f.procsOK {
 		return nil, &backend.Error{Kind: backend.KindParse, Op: "processes", Distro: distro, Message: "no processes in the probe's answer"}
 	}
-	return parseProcs(b, distro), nil
+	return slices.Clone(f.procs), nil
 }
 
 // probe is the long-lived wsl.exe that answers requests for /proc sections of one distro.
 type probe struct {
 	distro string
+	kind   string // "sh", or "go <version>"
 	proc   *wslexe.Proc
 	in     io.WriteCloser
 	nonce  string
+	fresh  atomic.Bool   // the procs cache missed a process: ask the probe to send everything again
+	trial  atomic.Bool   // a Go probe that has not said its kind yet
 	frames chan frame    // from the reader
 	ended  chan struct{} // closed when the reader has seen the end of the stream and set err
 
@@ -240,13 +335,16 @@ func (p *probe) stop() {
 
 // read parses frames from the stream until it ends; onEnd runs once it has, before ended closes.
 func (p *probe) read(onEnd func()) {
-	r := &frameReader{marker: []byte("@@wsldash/" + p.nonce + " ")}
+	r := &frameReader{marker: []byte("@@wsldash/" + p.nonce + " "), distro: p.distro}
 	sc := bufio.NewScanner(p.proc.Stdout())
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	got := false
 	for sc.Scan() {
 		if f, ok := r.line(sc.Bytes()); ok {
 			got = true
+			if f.procsMiss {
+				p.fresh.Store(true)
+			}
 			select {
 			case p.frames <- f:
 			case <-p.proc.Done():
@@ -323,6 +421,13 @@ func (p *probe) pump(timeout time.Duration) {
 		p.mu.Unlock()
 		var want []string
 		seen := map[string]bool{}
+		if p.fresh.Load() {
+			for _, a := range q {
+				if slices.Contains(a.secs, secProcs) && p.fresh.Swap(false) {
+					want, seen[secFresh] = append(want, secFresh), true
+				}
+			}
+		}
 		for _, a := range q {
 			for _, s := range a.secs {
 				if !seen[s] {
@@ -475,16 +580,10 @@ func (b *Backend) ensureProbe(ctx context.Context) (*probe, error) {
 	if err != nil {
 		return nil, err
 	}
-	nonce := newNonce()
-	proc, err := b.run.StartInput(context.Background(), probeArgs(name, nonce)...)
+	p, err = b.startProbe(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	p = &probe{distro: name, proc: proc, in: proc.Stdin(), nonce: nonce, frames: make(chan frame, 4), ended: make(chan struct{})}
-	go p.read(func() {
-		// The stream ended: its distro stopped (or WSL shut down), so the list has changed.
-		b.invalidate()
-	})
 	b.mu.Lock()
 	if b.closed || b.probe != nil {
 		b.mu.Unlock()
@@ -496,8 +595,147 @@ func (b *Backend) ensureProbe(ctx context.Context) (*probe, error) {
 	}
 	b.probe = p
 	b.probeErr = nil
+	b.lastKind = p.kind
 	b.mu.Unlock()
 	return p, nil
+}
+
+// EnvGuestProbe is Options.GuestProbe's default: the Linux wsldash to run in the guest, or "off".
+const EnvGuestProbe = "WSLDASH_GUEST_PROBE"
+
+// findGoProbe finds the Go probe once (see Options.GuestProbe): its local path, or "" and why not.
+func (b *Backend) findGoProbe() (string, string) {
+	b.goOnce.Do(func() {
+		b.goPath, b.goWhy = locateGoProbe(b.opts.GuestProbe, os.Getenv(EnvGuestProbe), b.inside, runtime.GOOS, os.Executable, os.Stat)
+	})
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.goPath, b.goWhy
+}
+
+// locateGoProbe is findGoProbe's decision, pure but for the two functions it is given.
+func locateGoProbe(opt, env string, inside bool, goos string, executable func() (string, error), stat func(string) (os.FileInfo, error)) (path, why string) {
+	given, from := opt, "the option"
+	if given == "" {
+		given, from = env, "$"+EnvGuestProbe
+	}
+	switch {
+	case strings.EqualFold(given, "off"):
+		return "", from + " is off"
+	case given != "":
+		path = given
+	case inside:
+		return "", "inside WSL the Linux build is not run in another distro"
+	case goos == "windows":
+		exe, err := executable()
+		if err != nil {
+			return "", "wsldash.exe's own path is unknown: " + err.Error()
+		}
+		path = filepath.Join(filepath.Dir(exe), "linux", "wsldash")
+		if _, err := stat(path); err != nil {
+			return "", "no Linux build beside wsldash.exe (" + path + "; installed with go install?)"
+		}
+		return path, ""
+	case goos == "linux" && guestprobe.Offered():
+		exe, err := executable()
+		if err != nil {
+			return "", "this program's own path is unknown: " + err.Error()
+		}
+		return exe, ""
+	default:
+		return "", "this program does not offer the Go probe"
+	}
+	if _, err := stat(path); err != nil {
+		return "", from + ": " + err.Error()
+	}
+	return path, ""
+}
+
+// startProbe starts a probe in distro: the Go probe while there is one and it has not failed,
+// else the sh script. The Go probe must answer its first request (kind) within the timeout; if
+// it fails to start, ends or does not answer, the sh probe is used from then on for the rest of
+// the run, and ProbeKind says why.
+func (b *Backend) startProbe(ctx context.Context, name string) (*probe, error) {
+	if path, _ := b.findGoProbe(); path != "" {
+		p, err := b.startGoProbe(ctx, name, path)
+		if err == nil {
+			return p, nil
+		}
+		if ctx.Err() != nil {
+			return nil, err // cancelled: that says nothing about the Go probe
+		}
+		b.mu.Lock()
+		b.goPath, b.goWhy = "", "the Go probe ("+path+") failed: "+err.Error()
+		b.mu.Unlock()
+	}
+	nonce := newNonce()
+	return b.launch(name, "sh", nonce, probeArgs(name, nonce))
+}
+
+// startGoProbe starts `wsldash probe` from path's folder and waits for its kind.
+func (b *Backend) startGoProbe(ctx context.Context, name, path string) (*probe, error) {
+	dir, err := b.opts.WinPath(filepath.Dir(path))
+	if err != nil {
+		return nil, err
+	}
+	nonce := newNonce()
+	p, err := b.launch(name, "", nonce, goProbeArgs(name, dir, filepath.Base(path), nonce))
+	if err != nil {
+		return nil, err
+	}
+	f, err := p.request(ctx, b.opts.Timeout, secKind)
+	kind := strings.TrimSpace(string(f.secs[secKind]))
+	if err == nil && !strings.HasPrefix(kind, "go ") {
+		err = &backend.Error{Kind: backend.KindParse, Op: "sample", Distro: name, Message: fmt.Sprintf("it says it is %q, not the Go probe", kind)}
+	}
+	if err != nil {
+		p.stop()
+		return nil, err
+	}
+	p.kind = kind
+	p.trial.Store(false)
+	return p, nil
+}
+
+// launch starts a probe's wsl.exe and its reader. kind "" is a Go probe on trial: its end does
+// not invalidate the list, since it may only have failed to start.
+func (b *Backend) launch(name, kind, nonce string, args []string) (*probe, error) {
+	proc, err := b.run.StartInput(context.Background(), args...)
+	if err != nil {
+		return nil, err
+	}
+	p := &probe{distro: name, kind: kind, proc: proc, in: proc.Stdin(), nonce: nonce, frames: make(chan frame, 4), ended: make(chan struct{})}
+	p.trial.Store(kind == "")
+	go p.read(func() {
+		// The stream ended: its distro stopped (or WSL shut down), so the list has changed.
+		if !p.trial.Load() {
+			b.invalidate()
+		}
+	})
+	return p, nil
+}
+
+// ProbeKind says which probe reads the VM's figures: "go <version>" (`wsldash probe`) or "sh"
+// (the script), with why when the Go probe is not the one; "" before any probe started. Inside
+// WSL 2 there is none: the distro's own /proc is read.
+func (b *Backend) ProbeKind() (kind, why string) {
+	if b.inside && !b.ownWSL1 {
+		return "", "inside WSL 2: the distro's own /proc is read, no probe"
+	}
+	path, why := b.findGoProbe()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	kind = b.lastKind
+	if b.probe != nil && !b.probe.dead() {
+		kind = b.probe.kind
+	}
+	if kind == "" && path != "" {
+		return "", "the Go probe (" + path + ") starts with the first sample"
+	}
+	if strings.HasPrefix(kind, "go ") {
+		why = ""
+	}
+	return kind, why
 }
 
 // pickFrom picks the probe's distro from the list (a fresh one when fresh).
@@ -573,7 +811,7 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 	if err != nil {
 		return s, b.vmIdleNote(err)
 	}
-	f, err := p.request(ctx, b.opts.Timeout, secMeminfo, secStat, secPSI)
+	f, err := p.request(ctx, b.opts.Timeout, secMeminfo, secStat, secPSI, secSelf)
 	if err != nil {
 		switch {
 		case backend.KindOf(err) == backend.KindTimeout && ctx.Err() == nil:
@@ -591,7 +829,7 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 	if err != nil {
 		return s, err
 	}
-	s.Guest, s.MemoryPressure = fs.guest, fs.psi
+	s.Guest, s.MemoryPressure, s.CPU, s.SelfTicks = fs.guest, fs.psi, fs.counters, fs.self
 	s.CPUPercent = b.cpuPercent(f.id, fs.cpu)
 	b.attachDistroMemory(&s) // ports.go
 	return s, nil
@@ -629,6 +867,15 @@ func (b *Backend) sampleInside(s backend.Sample) (backend.Sample, error) {
 		return s, &backend.Error{Kind: backend.KindFailed, Op: "sample", Message: err.Error(), Err: err}
 	}
 	s.CPUPercent = b.cpuPercent(0, st.CPU)
+	s.CPU = st.Counters()
+	b.selfMu.Lock()
+	if buf, err := b.fs.AppendFile(b.selfBuf[:0], "self/stat", true); err == nil {
+		b.selfBuf = buf
+		if t, ok := selfTicks(buf); ok {
+			s.SelfTicks = &t // this process: the dashboard itself is what runs in the VM
+		}
+	}
+	b.selfMu.Unlock()
 	if p, err := b.fs.Pressure("memory"); err == nil {
 		some := p.Some
 		s.MemoryPressure = &some

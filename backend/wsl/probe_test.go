@@ -271,7 +271,7 @@ func TestFrameReader(t *testing.T) {
 		"@@wsldash/00ff nosuch\n" +
 		"@@wsldash/00ff end 7\n" +
 		"@@wsldash/00ff end 8\n" // a frame with no sections
-	fs, head := parseFrames([]byte(out), nonce)
+	fs, head := parseFrames([]byte(out), nonce, "X")
 	if string(head) != "wsl: a warning\n" {
 		t.Fatalf("head %q", head)
 	}
@@ -298,7 +298,7 @@ func FuzzProbeFrames(f *testing.F) {
 		"@@wsldash/n mounts\n" + guestMountinfo + "@@wsldash/n procs\n" + dump() + "@@wsldash/n end 1\n"))
 	f.Add([]byte("@@wsldash/n end x\n@@wsldash/n\n@@wsldash/n end 2"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fs, _ := parseFrames(b, "n")
+		fs, _ := parseFrames(b, "n", "X")
 		for _, fr := range fs {
 			for _, err := range []error{
 				func() error { _, err := parseSample(fr); return err }(),

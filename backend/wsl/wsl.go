@@ -124,6 +124,13 @@ type Options struct {
 	WinPath func(path string) (string, error)
 	// OnCall sees every wsl.exe invocation (argv and duration).
 	OnCall func(wslexe.Call)
+	// GuestProbe is a local path to the Linux wsldash for the guest's architecture, run in the
+	// probed distro as `wsldash probe` (package guestprobe) in place of the sh script; "off" runs
+	// the script. "" = $WSLDASH_GUEST_PROBE (a path, or off), else discover: on Windows the
+	// release's linux\wsldash beside wsldash.exe; on a Linux machine that is not WSL this program
+	// itself when it offers the probe (guestprobe.Offered: tests and benchmarks against the
+	// double). Inside WSL 2 the own distro's /proc is read and no probe runs for the VM figures.
+	GuestProbe string
 }
 
 // Backend implements backend.Backend over wsl.exe.
@@ -167,6 +174,13 @@ type Backend struct {
 	cfgPath string // .wslconfig, found once (inside WSL that asks cmd.exe)
 
 	dmem distroMem // per-distro memory, looked at in the background (ports.go)
+
+	goOnce   sync.Once // the Go probe's path is found once (findGoProbe)
+	goPath   string    // the Go probe to start, "" = the sh probe
+	goWhy    string    // why the sh probe is used (no Go probe, or it failed: then goPath is "")
+	lastKind string    // the kind of the last probe started
+	selfBuf  []byte    // /proc/self/stat inside WSL (sampleInside)
+	selfMu   sync.Mutex
 }
 
 var _ backend.Backend = (*Backend)(nil)

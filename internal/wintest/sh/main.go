@@ -7,7 +7,7 @@
 //	case WORD in PATTERN[|PATTERN]...) LIST;; ... esac
 //	redirections: < FILE, 2>/dev/null, >/dev/null (on any command, loop or group)
 //	NAME=WORD (alone, or before a builtin for that command only)
-//	words: '…', "…", \c; $NAME ${NAME} $0-$9 ${NAME#P} ${NAME##P} ${NAME%P} ${NAME%%P}
+//	words: '…', "…", \c; $NAME ${NAME} $0-$9 $$ ${NAME#P} ${NAME##P} ${NAME%P} ${NAME%%P}
 //	       $(LIST); field splitting (default IFS) and pathname expansion of unquoted words
 //	builtins: : echo printf cat read -r sleep exec exit continue break
 //
@@ -1000,6 +1000,9 @@ func (in *interp) dollar(e string) string {
 		return v
 	}
 	name := e[1:]
+	if name == "$" {
+		return strconv.Itoa(os.Getpid()) // the shell's own pid (the probe's self section)
+	}
 	if len(name) > 1 && name[0] >= '0' && name[0] <= '9' {
 		name = name[:1] // $12 is ${1}2
 	}

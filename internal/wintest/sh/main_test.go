@@ -180,7 +180,7 @@ func TestProbeScriptAsRealShells(t *testing.T) {
 		name, stdin string
 		psi         bool
 	}{
-		{"the stream", "1 meminfo stat psi\n2 meminfo stat\n3 procs mounts\n", true},
+		{"the stream", "1 meminfo stat psi\n2 meminfo stat\n3 procs mounts\n4 self kind procs mounts fresh procs mounts\n", true},
 		{"no PSI", "7 meminfo stat psi\n", false},
 		{"another distro: one request, then EOF", "1 procs mounts\n", true},
 		{"unknown and empty requests", "5 nosuch\n6\n8  meminfo   psi \n", true},
@@ -207,16 +207,23 @@ func TestProbeScriptAsRealShells(t *testing.T) {
 // TestProbeFrames pins what the comparison above proves, in case no real shell is installed.
 func TestProbeFrames(t *testing.T) {
 	s := guest(t, wslScript(t, "probeScript"), true)
-	got := standIn([]string{"-c", s, "wsldash-probe", "n1"}, "1 meminfo stat\n2 procs\n")
+	got := standIn([]string{"-c", s, "wsldash-probe", "n1"}, "1 meminfo stat\n2 procs\n3 procs mounts kind\n4 mounts fresh mounts\n")
+	stats := "@@wsldash stats\n1 (init) S 0 1 1 0 -1 4194560\n100 (kworker/0:1) I 2\n42 (a b\nc) R 1 42 42 0 -1\n77 (x\\n) %s) S 1 77 77\n"
+	mounts := "22 1 8:32 / / rw,relatime - ext4 /dev/sdc rw\n23 22 0:5 / /proc rw - proc proc rw\n"
 	want := "@@wsldash/n1 meminfo\nMemTotal:       100 kB\nMemFree:         50 kB\n" +
 		"@@wsldash/n1 stat\ncpu  1 2 3 4 0 0 0 0 0 0\ncpu0 1 2 3 4 0 0 0 0 0 0\n@@wsldash/n1 end 1\n" +
-		"@@wsldash/n1 procs\n@@wsldash passwd\nroot:x:0:0:root:/root:/bin/bash\ndev:x:1000:1000::/home/dev:/bin/bash\n" +
-		"@@wsldash uptime\n12.50 20.00\n" +
-		"@@wsldash pid 1\n1 (init) S 0 1 1 0 -1 4194560\n@@wsldash status\nName:\tinit\nUid:\t0\t0\t0\t0\nVmRSS:\t    1234 kB\n" +
-		"@@wsldash pid 100\n100 (kworker/0:1) I 2\n@@wsldash status\n" +
-		"@@wsldash pid 42\n42 (a b\nc) R 1 42 42 0 -1\n@@wsldash status\nName:\ta b\\nc\nUid:\t1000\t1000\t1000\t1000\n" +
-		"@@wsldash pid 77\n77 (x\\n) %s) S 1 77 77\n@@wsldash status\nName:\tx\\\\n) %s)\nUid:\t0\t0\t0\t0\n" +
-		"@@wsldash/n1 end 2\n"
+		// the first listing: the status (Name, Uid) of every process, passwd, then every stat
+		"@@wsldash/n1 procs\n@@wsldash uptime\n12.50 20.00\n" +
+		"@@wsldash status 1\nName:\tinit\nUid:\t0\t0\t0\t0\n" +
+		"@@wsldash status 42\nName:\ta b\\nc\nUid:\t1000\t1000\t1000\t1000\n" +
+		"@@wsldash status 77\nName:\tx\\\\n) %s)\nUid:\t0\t0\t0\t0\n" +
+		"@@wsldash passwd\nroot:x:0:0:root:/root:/bin/bash\ndev:x:1000:1000::/home/dev:/bin/bash\n" +
+		stats + "@@wsldash/n1 end 2\n" +
+		// the next: no status and no passwd for the processes seen; mounts in full the first time
+		"@@wsldash/n1 procs\n@@wsldash uptime\n12.50 20.00\n" + stats +
+		"@@wsldash/n1 mounts\n" + mounts + "@@wsldash/n1 kind\nsh\n@@wsldash/n1 end 3\n" +
+		// then unchanged, and in full again after fresh
+		"@@wsldash/n1 mounts\nunchanged\n@@wsldash/n1 fresh\n@@wsldash/n1 mounts\n" + mounts + "@@wsldash/n1 end 4\n"
 	if got.out != want || got.code != 0 || got.stderr != "" {
 		t.Fatalf("exit %d, stderr %q, stdout:\n%s\nwant:\n%s", got.code, got.stderr, got.out, want)
 	}

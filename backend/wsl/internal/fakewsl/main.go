@@ -602,17 +602,23 @@ func execIn(args []string) int {
 	name := arg(args, 0)
 	var cmdArgs []string
 	user := ""
+	cd, haveCD := "", false
 	for i := 1; i < len(args); i++ {
 		switch args[i] {
 		case "-u", "--user":
 			user = arg(args, i+1)
 			i++
 		case "--cd":
+			cd, haveCD = arg(args, i+1), true
 			i++
 		case "--exec", "-e", "--":
 			cmdArgs = args[i+1:]
 			i = len(args)
 		}
+	}
+	var dir string
+	if haveCD {
+		dir = changeDirectory(cd) // while parsing its arguments, before the service is asked, as wsl.exe
 	}
 	idx := find(name)
 	if idx < 0 {
@@ -645,6 +651,12 @@ func execIn(args []string) int {
 		cmdArgs[i] = rewrite(a)
 	}
 	cmd := exec.Command(cmdArgs[0], cmdArgs[1:]...)
+	cmd.Dir = dir // a relative command is found there, as execvpe finds it in the working directory
+	if st.GuestRoot != "" {
+		// The Go probe (`wsldash probe`) reads its /proc and /etc/passwd under this root, as the
+		// rewrite points the sh probe's paths there (guestprobe.EnvGuestRoot; honoured outside WSL).
+		cmd.Env = append(os.Environ(), "WSLDASH_GUEST_ROOT="+st.GuestRoot)
+	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	linuxSide(cmd)
 	if err := cmd.Run(); err != nil {
