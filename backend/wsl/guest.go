@@ -396,7 +396,8 @@ const statFieldsAfterComm = 22
 
 // splitStatRecords splits concatenated /proc/PID/stat lines into records. A name may hold
 // newlines and ") ", so a record runs from a line that starts "PID (" until the text after its
-// LAST ')' holds a whole stat's fields; lines that never make one (a read cut short) are dropped.
+// LAST ')' holds a whole stat's fields; lines that never make one (a read cut short: cat prints
+// each file whole, so only garbage) are dropped (resync).
 func splitStatRecords(b []byte) [][]byte {
 	var out [][]byte
 	start := -1
@@ -414,12 +415,36 @@ func splitStatRecords(b []byte) [][]byte {
 			}
 		}
 		if start >= 0 && completeStat(b[start:end]) {
-			out = append(out, b[start:end])
+			out = append(out, b[start:end][resync(b[start:end]):])
 			start = -1
 		}
 		off = end + 1
 	}
 	return out
+}
+
+// maxComm is the longest name a stat line shows: a kernel thread's full name (64 bytes with
+// its NUL); a process's own is 15 bytes.
+const maxComm = 63
+
+// resync is where the record in rec really starts: rec itself, unless its name would be longer
+// than any name can be (a line cut short ran into the next record), then the first later line
+// that starts a record with a name that fits.
+func resync(rec []byte) int {
+	for at := 0; at < len(rec); {
+		if statStart(rec[at:]) {
+			open := at + bytes.IndexByte(rec[at:], '(')
+			if bytes.LastIndexByte(rec, ')')-open-1 <= maxComm {
+				return at
+			}
+		}
+		nl := bytes.IndexByte(rec[at:], '\n')
+		if nl < 0 {
+			break
+		}
+		at += nl + 1
+	}
+	return 0
 }
 
 // statStart reports whether l starts like a stat line: digits, " (".
