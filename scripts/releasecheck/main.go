@@ -1,6 +1,8 @@
 // Command releasecheck verifies what `goreleaser release --snapshot --clean` left in dist/ (run
-// by scripts/release-check): four archives (zip for Windows holding wsldash.exe, tar.gz for
-// Linux holding wsldash and the Windows wsldash.exe of the same arch), two .debs, checksums.txt
+// by scripts/release-check): four archives (zip for Windows holding wsldash.exe and the Linux
+// wsldash of the same arch as linux/wsldash, the guest probe wsldash.exe runs in the VM, checked
+// to be an ELF for that machine; tar.gz for Linux holding wsldash and the Windows wsldash.exe of
+// the same arch), two .debs, checksums.txt
 // covering them, and Scoop and WinGet manifests pointing at the right archives with the right
 // checksums. It prints what it checked and exits 1 on the first thing wrong.
 package main
@@ -85,13 +87,22 @@ func check(dist string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", n, err)
 		}
-		need := []string{"wsldash.exe", "README.md"}
+		need := []string{"wsldash.exe", "linux/wsldash", "README.md"}
 		if strings.HasPrefix(k, "linux") {
 			need = []string{"wsldash", "windows/wsldash.exe", "README.md"}
 		}
 		for _, f := range need {
 			if files[f] <= 0 {
 				return fmt.Errorf("%s lacks %s (has %v)", n, f, keys(files))
+			}
+		}
+		if strings.HasSuffix(n, ".zip") {
+			head, err := zipHead(filepath.Join(dist, n), "linux/wsldash", 64)
+			if err == nil {
+				err = checkELF(head, strings.TrimPrefix(k, "windows_"))
+			}
+			if err != nil {
+				return fmt.Errorf("%s: linux/wsldash: %w", n, err)
 			}
 		}
 		fmt.Printf("ok  %s: %s, sha256 in checksums.txt\n", n, strings.Join(need, ", "))
@@ -126,6 +137,57 @@ func check(dist string) error {
 	}
 	fmt.Printf("release-check: version %s: 4 archives, 2 .debs, checksums, Scoop and WinGet manifests all agree\n", version)
 	return nil
+}
+
+// elfMachine is the ELF e_machine of each release arch.
+var elfMachine = map[string]uint16{"amd64": 62 /* EM_X86_64 */, "arm64": 183 /* EM_AARCH64 */}
+
+// checkELF checks that head (a file's first bytes) is a 64-bit little-endian ELF executable for
+// arch's machine: what the guest's kernel will run as `./wsldash probe`.
+func checkELF(head []byte, arch string) error {
+	want, ok := elfMachine[arch]
+	if !ok {
+		return fmt.Errorf("no ELF machine known for %s", arch)
+	}
+	if len(head) < 20 || !bytes.HasPrefix(head, []byte("\x7fELF")) {
+		return fmt.Errorf("not an ELF file")
+	}
+	if head[4] != 2 || head[5] != 1 {
+		return fmt.Errorf("not a 64-bit little-endian ELF (class %d, data %d)", head[4], head[5])
+	}
+	if typ := uint16(head[16]) | uint16(head[17])<<8; typ != 2 && typ != 3 { // ET_EXEC, ET_DYN
+		return fmt.Errorf("ELF type %d, not an executable", typ)
+	}
+	if m := uint16(head[18]) | uint16(head[19])<<8; m != want {
+		return fmt.Errorf("ELF machine %d, want %d for %s", m, want, arch)
+	}
+	return nil
+}
+
+// zipHead reads the first n bytes of name in a zip.
+func zipHead(path, name string, n int) ([]byte, error) {
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return nil, err
+	}
+	defer z.Close()
+	for _, f := range z.File {
+		if f.Name != name {
+			continue
+		}
+		r, err := f.Open()
+		if err != nil {
+			return nil, err
+		}
+		defer r.Close()
+		b := make([]byte, n)
+		k, err := io.ReadFull(r, b)
+		if err == io.ErrUnexpectedEOF {
+			err = nil
+		}
+		return b[:k], err
+	}
+	return nil, fmt.Errorf("no %s", name)
 }
 
 func keys(m map[string]int64) []string {
