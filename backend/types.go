@@ -203,6 +203,9 @@ type Info struct {
 	DefaultDistro string `json:"default_distro,omitempty"`
 	// ReclaimMode is the autoMemoryReclaim mode in force, when known.
 	ReclaimMode ReclaimMode `json:"reclaim_mode,omitempty"`
+	// TimeScale is how many seconds of WSL's timers pass per second of samples: the demo's
+	// speed-up (its idle delays run that much faster); 0 or 1 is real time.
+	TimeScale float64 `json:"-"`
 }
 
 // ReclaimMode is both WSL's autoMemoryReclaim setting and the kind of manual reclaim asked for.

@@ -1,11 +1,15 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/tui/internal/fake"
 )
 
 // nextWait is the wait of the refresh armed now.
@@ -71,7 +75,7 @@ func TestCadence(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newDemoHarness(t, 120, 40)
+			h := newHarness(t, fake.New(), 120, 40) // no reclaim mode: no gate, the steps set it
 			h.m.cad.lastInput = time.Time{}
 			for i, s := range tc.steps {
 				s.do(h)
@@ -131,5 +135,57 @@ func TestViewReportsFocus(t *testing.T) {
 	h := newDemoHarness(t, 120, 40)
 	if !h.m.View().ReportFocus {
 		t.Fatal("View does not ask for focus reports")
+	}
+}
+
+// gateBackend is the fake with a WSL VM whose CPU is quiet or busy: the reclaim gate decides.
+type gateBackend struct {
+	*fake.Backend
+	busy  *bool
+	clock interface{ Now() time.Time }
+	c     backend.CPUCounters
+}
+
+func (b *gateBackend) Info(ctx context.Context) (backend.Info, error) {
+	i, err := b.Backend.Info(ctx)
+	i.WSLVersion, i.ReclaimMode = "2.9.4.0", backend.ReclaimDropCache
+	return i, err
+}
+
+func (b *gateBackend) Sample(ctx context.Context) (backend.Sample, error) {
+	s, err := b.Backend.Sample(ctx)
+	s.Time = b.clock.Now()
+	// A second of a 2-CPU VM per call: 200 ticks, all idle unless busy (10 %).
+	if *b.busy {
+		b.c.User += 20
+		b.c.Idle += 180
+	} else {
+		b.c.Idle += 200
+	}
+	b.c.CPUs = 2
+	c := b.c
+	s.CPU = &c
+	return s, err
+}
+
+// The gate, not a flag, moves the cadence: a quiet VM settling towards WSL's window is idle a
+// minute after the last key; a busy one stays live.
+func TestCadenceFollowsTheGate(t *testing.T) {
+	for _, busy := range []bool{false, true} {
+		b := busy
+		h := newDemoHarness(t, 120, 40) // for its clock
+		gb := &gateBackend{Backend: fake.New(), busy: &b, clock: h.clock}
+		h = newHarness(t, gb, 120, 40, func(o *Options) { o.Clock = h.clock })
+		h.m.cad.lastInput = h.clock.Now()
+		for i := 0; i < 70; i++ {
+			h.tick()
+		}
+		want := 10 * time.Second
+		if busy {
+			want = time.Second
+		}
+		if got := h.nextWait(); got != want {
+			t.Fatalf("busy=%v: next refresh in %s, want %s (gate %q)", busy, got, want, h.m.gate.state.State)
+		}
 	}
 }

@@ -57,6 +57,7 @@ func Run(ctx context.Context, opts Options) error {
 		// The demo lives in memory and answers at once: its first frame says "demo" too.
 		if info, err := opts.Backend.Info(ctx); err == nil {
 			m.info = info
+			m.syncGate()
 		}
 	}
 	// lipgloss detected the terminal's colour profile when it was loaded (inside tmux that runs
@@ -346,6 +347,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.req.info = 0
 		if msg.err == nil {
 			m.info = msg.info
+			m.syncGate()
 			m.cache.invalidate()
 			if m.view == ViewConfig { // the demo's files follow its Info
 				return m, m.loadConfig()
@@ -373,6 +375,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.hist.Add(s)
 		m.rec.observe(s)
+		m.observeGate(s)
 		return m, nil
 	case procsMsg:
 		if msg.id == 0 || msg.id != m.req.procs {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"cmp"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -101,17 +102,22 @@ func (reclaimPane) render(sh *shared, r Rect) {
 		if ms == "" {
 			ms = "unknown"
 		}
-		if sh.info.Simulated {
-			ms += " (demo; may be sped up)"
+		if sc := sh.info.TimeScale; sc > 1 {
+			ms += fmt.Sprintf(" (demo: WSL's timers ×%g)", sc)
+		} else if sh.info.Simulated {
+			ms += " (demo)"
 		}
 		line("autoReclaim", P.cell.s(ms))
-		if mode != "" {
+		switch {
+		case sh.gate.have:
+			gateLines(sh, line, wrapped)
+		case mode != "":
 			wrapped("next", describeReclaim(mode), P.cell)
-		} else {
+			if h := sh.rec.idleHint(mode); h != "" {
+				wrapped("idle", h, P.cell)
+			}
+		default:
 			wrapped("next", "unknown: no .wslconfig read here (WSL's default is dropcache)", P.muted)
-		}
-		if h := sh.rec.idleHint(mode); h != "" {
-			wrapped("idle", h, P.cell)
 		}
 	}
 	if len(body) > r.H-2 {

@@ -41,6 +41,7 @@ type shared struct {
 	hist      *sampler.History
 	sampleErr string
 	rec       *reclaimState // reclaim events and idle time, fed in Update (reclaim.go)
+	gate      gateState     // WSL's reclaim gate, live (gate.go)
 
 	pending   map[string]pendingOp // by target: distro name, vmKey, or pidKey(pid)
 	spinFrame int

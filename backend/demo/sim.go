@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/reclaim"
 )
 
 const (
@@ -24,17 +25,10 @@ const (
 	reportRate   = 512 * mib // bytes per second the host gets back through free page reporting
 	fragFraction = 0.12      // share of freed anonymous memory stuck in partly used blocks until compaction
 
-	// WSL's real autoMemoryReclaim timings (wsl-facts §5.3, WSL ≤ 2.9.4): a 30 s sampling thread;
-	// dropcache after ~10 minutes of idle, gradual after ~3 minutes, releasing 3% of memory in use
-	// per step down to ~1 GiB. A distro stops 15 s after its last client, the VM 60 s after the last
-	// distro (§2). The demo divides them by Options.Speed.
-	reclaimInterval   = 30 * time.Second
-	dropCacheDelay    = 10 * time.Minute
-	gradualDelay      = 3 * time.Minute
-	gradualStep       = 0.03
-	gradualFloor      = 1 * gib
+	// WSL's timers: a distro stops 15 s after its last client, the VM 60 s after the last
+	// distro (wsl-facts §2); autoMemoryReclaim follows reclaim.Gate. The demo divides them by
+	// Options.Speed.
 	vmIdleTimeout     = 60 * time.Second
-	idleCPUPercent    = 0.5
 	stepSeconds       = 1
 	startDelay        = 1500 * time.Millisecond
 	vmBootDelay       = 2 * time.Second
@@ -102,22 +96,26 @@ type sim struct {
 	distros []*simDistro
 
 	vmUp        bool
-	vmHost      uint64 // vmmemWSL working set
-	frag        uint64 // freed guest pages not yet returned (need compaction)
-	idleSecs    float64
+	vmHost      uint64  // vmmemWSL working set
+	frag        uint64  // freed guest pages not yet returned (need compaction)
 	droppedIdle bool    // dropcache ran in this idle period
-	nextGradual float64 // idle seconds at which the next gradual step runs
 	noDistroFor float64 // seconds with no distro running while the VM is up
 	cpu         float64 // VM-wide percent at the last step
-	cpuTicks    float64 // for the idle test: smoothed over the last 30 s
 	// The VM's /proc/stat since it booted, in clock ticks (USER_HZ, all vCPUs), and what
 	// wsldash itself used of it (the reclaim gate's inputs).
 	ticks     backend.CPUCounters
 	selfTicks float64
+	// gate is WSL's reclaim gate (the rule of the demo's WSL version), fed every simulated
+	// second on the sim's timeline, where each second counts Options.Speed seconds: the same
+	// gate the dashboard shows, so what the demo reclaims is what the pane said it would.
+	gate     *reclaim.Gate
+	lastStep float64 // gate seconds at the last gradual step
 }
 
 const (
-	userHZ = 100
+	// wslVersion is the demo's installed WSL: its reclaim gate follows that version's rule.
+	wslVersion = "2.6.1.0"
+	userHZ     = 100
 	// selfCores is the demo's wsldash in the VM: the Go probe's measured cost, in cores.
 	selfCores = 0.0002
 )
@@ -250,36 +248,40 @@ func (s *sim) evict() {
 	}
 }
 
-// autoReclaim is WSL's autoMemoryReclaim thread, with its idle test on user CPU.
+// gateTime is the sim's now on the gate's timeline: Speed gate seconds per simulated second.
+func (s *sim) gateTime() time.Time {
+	return s.start.Add(time.Duration(float64(s.step) * s.speed * float64(time.Second)))
+}
+
+// autoReclaim is WSL's autoMemoryReclaim thread: it acts when WSL's own gate (backend/reclaim,
+// the rule of the demo's WSL version) says the VM is idle.
 func (s *sim) autoReclaim(running int) {
-	// A 30 s moving average, like the 30 s sampling of the real thread.
-	w := 1 / s.scaled(reclaimInterval)
-	if w > 1 {
-		w = 1
+	if s.gate == nil {
+		s.gate = reclaim.NewGateForVersion(wslVersion, s.mode)
 	}
-	s.cpuTicks += (s.cpu - s.cpuTicks) * w
-	if s.cpuTicks >= idleCPUPercent || running == 0 {
-		s.idleSecs = 0
+	c := s.ticks
+	self := uint64(s.selfTicks)
+	s.gate.Add(backend.Sample{Time: s.gateTime(), Guest: s.guest(), CPU: &c, SelfTicks: &self})
+	st := s.gate.State()
+	if st.State != reclaim.GateIdle || running == 0 {
 		s.droppedIdle = false
-		s.nextGradual = 0
 		return
 	}
-	s.idleSecs++
+	now := float64(s.step) * s.speed
 	switch s.mode {
-	case backend.ReclaimDropCache:
-		if !s.droppedIdle && s.idleSecs >= s.scaled(dropCacheDelay) {
+	case backend.ReclaimGradual:
+		// One step a poll while idle, of the size the gate computed (NextBytes).
+		if now-s.lastStep >= float64(st.PollSeconds) && st.NextBytes != nil && *st.NextBytes > 0 {
+			s.lastStep = now
+			s.reclaimCache(*st.NextBytes)
+			s.frag = 0
+		}
+	case backend.ReclaimDisabled:
+	default: // dropcache, once per idle period
+		if !s.droppedIdle {
 			s.dropCaches()
 			s.frag = 0
 			s.droppedIdle = true
-		}
-	case backend.ReclaimGradual:
-		if s.idleSecs >= s.scaled(gradualDelay) && s.idleSecs >= s.nextGradual {
-			s.nextGradual = s.idleSecs + s.scaled(reclaimInterval)
-			inUse := s.used() + s.cache()
-			if inUse > gradualFloor {
-				s.reclaimCache(uint64(float64(inUse) * gradualStep))
-			}
-			s.frag = 0
 		}
 	}
 }
@@ -341,7 +343,7 @@ func (s *sim) vmOff() {
 	s.vmUp = false
 	s.vmHost = 0
 	s.frag = 0
-	s.cpu, s.cpuTicks = 0, 0
+	s.cpu = 0
 	s.ticks, s.selfTicks = backend.CPUCounters{}, 0 // a new VM's counters start again
 	for _, d := range s.distros {
 		d.cache, d.anon = 0, 0
