@@ -18,29 +18,23 @@ type gateState struct {
 	key   [3]string // the WSL version, mode and time scale it was made for
 	state reclaim.GateState
 	have  bool
-	// scale is Info.TimeScale (the demo's speed-up): sample times are stretched by it from
-	// epoch, so that the gate runs on the same timeline as the demo's own reclaim.
-	scale float64
-	epoch time.Time
 }
 
 // syncGate makes the gate for what the backend says now, replaying the history when it is new
 // (the info may come after the first samples).
 func (m *Model) syncGate() {
-	mode := m.info.ReclaimMode
-	if mode == "" {
-		m.gate = gateState{}
-		m.cad.gatePending = false
-		return
-	}
-	key := [3]string{m.info.WSLVersion, string(mode), fmt.Sprint(m.info.TimeScale)}
+	key := [3]string{m.info.WSLVersion, string(m.info.ReclaimMode), fmt.Sprint(m.info.TimeScale)}
 	if m.gate.g != nil && m.gate.key == key {
 		return
 	}
-	m.gate = gateState{g: reclaim.NewGateForVersion(m.info.WSLVersion, mode), key: key, scale: m.info.TimeScale}
+	m.gate = gateState{g: reclaim.ForInfo(m.info), key: key}
+	if m.gate.g == nil {
+		m.cad.gatePending = false
+		return
+	}
 	n := m.hist.Len()
 	for i := 0; i < n; i++ {
-		m.gate.add(m.hist.At(i))
+		m.gate.g.Add(m.hist.At(i))
 	}
 	m.refreshGate()
 }
@@ -50,18 +44,8 @@ func (m *Model) observeGate(s backend.Sample) {
 	if m.gate.g == nil {
 		return
 	}
-	m.gate.add(s)
+	m.gate.g.Add(s)
 	m.refreshGate()
-}
-
-func (gs *gateState) add(s backend.Sample) {
-	if gs.scale > 1 {
-		if gs.epoch.IsZero() {
-			gs.epoch = s.Time
-		}
-		s.Time = gs.epoch.Add(time.Duration(float64(s.Time.Sub(gs.epoch)) * gs.scale))
-	}
-	gs.g.Add(s)
 }
 
 func (m *Model) refreshGate() {

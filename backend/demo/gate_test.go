@@ -11,7 +11,7 @@ import (
 
 // The demo reclaims when, and only when, the gate the dashboard builds from its samples says WSL
 // would: the screenshots and goldens cannot show a reclaim the pane did not announce. An
-// outside gate is fed the demo's samples (stretched by Info.TimeScale, as the TUI does) and every
+// outside gate is fed the demo's samples (on the timeline of Info.TimeScale) and every
 // automatic page-cache drop must come while it says idle; and the drops must happen at all.
 func TestAutoReclaimFollowsTheGate(t *testing.T) {
 	for _, speed := range []float64{1, 10} {
@@ -21,8 +21,7 @@ func TestAutoReclaimFollowsTheGate(t *testing.T) {
 			if speed > 1 && info.TimeScale != speed {
 				t.Fatalf("TimeScale %v, want %v", info.TimeScale, speed)
 			}
-			g := reclaim.NewGateForVersion(info.WSLVersion, mode)
-			epoch := clk.Now()
+			g := reclaim.ForInfo(info) // as the dashboard and stats make it
 			var prev backend.Sample
 			drops, idleSeen := 0, 0
 			for i := 0; i < 3600; i++ {
@@ -31,9 +30,7 @@ func TestAutoReclaimFollowsTheGate(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				gs := s
-				gs.Time = epoch.Add(time.Duration(float64(s.Time.Sub(epoch)) * max(speed, 1)))
-				g.Add(gs)
+				g.Add(s)
 				st := g.State()
 				if st.State == reclaim.GateIdle {
 					idleSeen++

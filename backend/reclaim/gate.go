@@ -245,6 +245,11 @@ type Gate struct {
 
 	actionKey  [2]uint64 // the cached NextAction's inputs
 	actionText string
+
+	// scale stretches sample times from epoch (Info.TimeScale: the demo's WSL timers run that
+	// much faster than its samples); 0 or 1 is real time.
+	scale float64
+	epoch int64
 }
 
 const noTime = math.MinInt64
@@ -261,6 +266,20 @@ func NewGate(rule GateRule, mode backend.ReclaimMode) *Gate {
 		rule = RuleLegacy
 	}
 	return newGate(rule, reason, mode)
+}
+
+// ForInfo is the gate for what a backend says of itself, or nil where it knows no
+// autoMemoryReclaim mode (no WSL VM: the local backend). The rule follows Info.WSLVersion and
+// the timeline Info.TimeScale, so the dashboard, `stats` and the demo's own reclaim agree.
+func ForInfo(info backend.Info) *Gate {
+	if info.ReclaimMode == "" {
+		return nil
+	}
+	g := NewGateForVersion(info.WSLVersion, info.ReclaimMode)
+	if info.TimeScale > 1 {
+		g.scale = info.TimeScale
+	}
+	return g
 }
 
 // NewGateForVersion is NewGate with the rule RuleFor picks for the installed WSL version.
@@ -315,6 +334,12 @@ func (g *Gate) Add(s backend.Sample) {
 		return
 	}
 	t := s.Time.UnixNano()
+	if g.scale > 1 {
+		if g.epoch == 0 {
+			g.epoch = t
+		}
+		t = g.epoch + int64(float64(t-g.epoch)*g.scale)
+	}
 	busy := c.Busy()
 	if g.rule == RuleLegacy {
 		busy = c.User
