@@ -103,6 +103,11 @@ type Facts struct {
 	ConfigPath   string
 	ConfigExists bool
 	ConfigErr    error
+
+	// The guest probe the wsl backend runs in the VM (its ProbeKind): "go <version>", "sh", or ""
+	// (not asked, or none), and why the sh one.
+	GuestProbe    string
+	GuestProbeWhy string
 }
 
 // Run runs every check.
@@ -110,6 +115,9 @@ func Run(f Facts) Report {
 	checks := []Result{
 		WSLExe(f), UTF8(f), DistroList(f), Registry(f), HCS(f), VMProcess(f), Interop(f), HostHelper(f),
 		WSLConfig(f), Terminal(f), ConfigFile(f),
+	}
+	if usesWSL(f) && f.Where == OnWindows { // only there does a probe run in the VM
+		checks = append(checks[:8], append([]Result{GuestProbe(f)}, checks[8:]...)...)
 	}
 	r := Report{Backend: f.Backend, Simulated: f.Simulated, Where: f.Where, OK: true, Checks: checks}
 	for _, c := range checks {
@@ -288,6 +296,23 @@ func HostHelper(f Facts) Result {
 		return res(name, Warn, "no host helper: the dashboard shows the guest only", f.HostHelper)
 	}
 	return res(name, OK, f.HostHelper, "")
+}
+
+// GuestProbe says which probe reads the VM's figures from Windows: the Linux build
+// (`wsldash probe`), or the sh script, which costs several times more CPU in the VM, where WSL's
+// reclaim gate counts it.
+func GuestProbe(f Facts) Result {
+	const name = "guest probe"
+	switch {
+	case !usesWSL(f) || f.Where == InsideWSL && f.GuestProbe == "":
+		return res(name, Skip, "only used from Windows (inside WSL the distro's /proc is read)", "")
+	case strings.HasPrefix(f.GuestProbe, "go "):
+		return res(name, OK, "the Linux build (wsldash probe, "+strings.TrimPrefix(f.GuestProbe, "go ")+") reads the VM", "")
+	case f.GuestProbe == "sh":
+		return res(name, Warn, "the sh script reads the VM (several times the CPU of the Linux build): "+f.GuestProbeWhy,
+			"use the release zip, which carries linux\\wsldash beside wsldash.exe")
+	}
+	return res(name, Skip, "no probe ran (no WSL 2 distro running?)", "")
 }
 
 // Interop: from inside WSL, Windows programs can be run (wsl.exe answered).

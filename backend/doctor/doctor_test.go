@@ -49,8 +49,8 @@ func TestHealthyWindowsIsAllOK(t *testing.T) {
 			t.Errorf("%s says nothing about what it found", c.Name)
 		}
 	}
-	if len(r.Checks) != 11 {
-		t.Errorf("%d checks, want 11", len(r.Checks))
+	if len(r.Checks) != 12 {
+		t.Errorf("%d checks, want 12", len(r.Checks))
 	}
 }
 
@@ -169,5 +169,24 @@ func TestLocalAndDemoSkipWhatTheyCannotSee(t *testing.T) {
 func TestIsUTF16(t *testing.T) {
 	if !IsUTF16(wslout.Encode("Ubuntu\r\n", wslout.UTF16)) || IsUTF16([]byte("Ubuntu\n")) || IsUTF16(nil) {
 		t.Error("IsUTF16")
+	}
+}
+
+func TestGuestProbe(t *testing.T) {
+	for _, tc := range []struct {
+		f    Facts
+		want Status
+		has  string
+	}{
+		{Facts{Backend: "wsl", Where: OnWindows, GuestProbe: "go 1.2.3"}, OK, "wsldash probe, 1.2.3"},
+		{Facts{Backend: "wsl", Where: OnWindows, GuestProbe: "sh", GuestProbeWhy: "no Linux build beside wsldash.exe"}, Warn, "no Linux build"},
+		{Facts{Backend: "wsl", Where: OnWindows}, Skip, "no probe ran"},
+		{Facts{Backend: "wsl", Where: InsideWSL}, Skip, "only used from Windows"},
+		{Facts{Backend: "local", Where: OnLinux}, Skip, "only used from Windows"},
+	} {
+		r := GuestProbe(tc.f)
+		if r.Status != tc.want || !strings.Contains(r.Found, tc.has) {
+			t.Errorf("%+v: %+v, want %v with %q", tc.f, r, tc.want, tc.has)
+		}
 	}
 }
