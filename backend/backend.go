@@ -44,6 +44,12 @@ type Backend interface {
 	Close() error
 }
 
+// Backfiller is implemented by backends that open on a history (the demo, whose simulated host
+// has been running before the dashboard started): the samples, oldest first.
+type Backfiller interface {
+	Backfill() []Sample
+}
+
 // Signal is what KillProcess sends: a polite request to exit, or the end without appeal.
 type Signal string
 

@@ -53,7 +53,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	m := New(opts)
 	m.ctx = ctx
-	if _, ok := opts.Backend.(backfiller); ok {
+	if _, ok := opts.Backend.(backend.Backfiller); ok {
 		// The demo lives in memory and answers at once: its first frame says "demo" too.
 		if info, err := opts.Backend.Info(ctx); err == nil {
 			m.info = info
@@ -189,8 +189,6 @@ const (
 
 func pidKey(pid int) string { return fmt.Sprintf("\x00pid:%d", pid) }
 
-// backfiller is implemented by backends that can open on a history (the demo).
-type backfiller interface{ Backfill() []backend.Sample }
 
 // New builds the root model. It does no I/O beyond reading the config file when opts.Config is
 // nil; Init starts the first requests.
@@ -256,7 +254,7 @@ func New(opts Options) Model {
 	}
 	m.caps = m.be.Capabilities()
 	m.applyStyles()
-	if bf, ok := m.be.(backfiller); ok {
+	if bf, ok := m.be.(backend.Backfiller); ok {
 		for _, s := range bf.Backfill() {
 			m.hist.Add(s)
 			m.rec.observe(s)

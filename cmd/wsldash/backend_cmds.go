@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -117,6 +118,9 @@ type sampleJSON struct {
 	// guest.used_bytes (cgroup figures also to guest.cache_bytes).
 	Distros          []backend.DistroMemory   `json:"distros,omitempty"`
 	DistrosRemainder *backend.MemoryRemainder `json:"distros_remainder,omitempty"`
+	// ReclaimGate is WSL's reclaim gate as of this sample (README "reclaim_gate"); null where the
+	// backend has no WSL VM (local) or no CPU reading yet.
+	ReclaimGate *reclaim.GateState `json:"reclaim_gate"`
 	// Error is set when this sample could not be taken (the VM is stopped, wsl.exe timed out);
 	// the watch goes on.
 	Error string `json:"error,omitempty"`
@@ -136,7 +140,8 @@ type eventJSON struct {
 
 const rfc3339Milli = "2006-01-02T15:04:05.000Z07:00"
 
-func toJSON(info backend.Info, s backend.Sample, err error) sampleJSON {
+// toJSON is a sample as the JSON contract has it; gate (nil: none) has seen s already.
+func toJSON(info backend.Info, s backend.Sample, gate *reclaim.Gate, err error) sampleJSON {
 	j := sampleJSON{Type: "sample", Time: s.Time.Format(rfc3339Milli), Backend: info.Backend, Simulated: info.Simulated,
 		Guest: s.Guest, MemoryPressure: s.MemoryPressure, Host: s.Host,
 		Distros: s.Distros, DistrosRemainder: s.DistrosRemainder}
@@ -147,6 +152,21 @@ func toJSON(info backend.Info, s backend.Sample, err error) sampleJSON {
 		h := *s.Host
 		h.VMCPUPercent = backend.Percent(round1(*h.VMCPUPercent))
 		j.Host = &h
+	}
+	if gate != nil && err == nil {
+		if st := gate.State(); st.State != reclaim.GateUnknown {
+			for _, p := range []*float64{st.BusyPercent, st.WindowBusyPercent, st.SelfPercent} {
+				if p != nil {
+					*p = math.Round(*p*1000) / 1000
+				}
+			}
+			for _, p := range []*float64{st.QuietSeconds, st.NextInSeconds} {
+				if p != nil {
+					*p = math.Round(*p*10) / 10
+				}
+			}
+			j.ReclaimGate = &st
+		}
 	}
 	if err != nil {
 		j.Error = err.Error()
@@ -182,14 +202,20 @@ func statsCmd(a *app) *cobra.Command {
 					printLabel(cmd, b)
 				}
 				if !watch {
-					s, err := primedSample(ctx, b, wait, min(a.refresh, 250*time.Millisecond))
+					gate := reclaim.ForInfo(info)
+					if bf, ok := b.(backend.Backfiller); ok && gate != nil {
+						for _, s := range bf.Backfill() { // the demo's history: its gate has a past
+							gate.Add(s)
+						}
+					}
+					s, err := primedSample(ctx, b, wait, min(a.refresh, 250*time.Millisecond), gate)
 					if err != nil && asJSON {
 						// Like a watch line: the object with error (and the host view where
 						// known), then exit 1.
 						if s.Time.IsZero() {
 							s.Time = time.Now()
 						}
-						if werr := writeJSON(out, toJSON(info, s, err)); werr != nil {
+						if werr := writeJSON(out, toJSON(info, s, nil, err)); werr != nil {
 							return werr
 						}
 						return &exitError{code: 1, err: err}
@@ -198,7 +224,7 @@ func statsCmd(a *app) *cobra.Command {
 						return err
 					}
 					if asJSON {
-						return writeJSON(out, toJSON(info, s, nil))
+						return writeJSON(out, toJSON(info, s, gate, nil))
 					}
 					printSample(out, s, true)
 					return nil
@@ -221,11 +247,17 @@ const primeTries = 6
 // none. It reads, then reads again every step (waited through wait, injected by tests) until
 // the backend can give the rate, at most primeTries times. If it still cannot, the sample says
 // so (CPUPercent nil: null, "—"), never 0.
-func primedSample(ctx context.Context, b backend.Backend, wait func(context.Context, time.Duration), step time.Duration) (backend.Sample, error) {
+// Each sample taken also goes to gate (when not nil).
+func primedSample(ctx context.Context, b backend.Backend, wait func(context.Context, time.Duration), step time.Duration, gate *reclaim.Gate) (backend.Sample, error) {
 	s, err := b.Sample(ctx)
+	if err == nil && gate != nil {
+		gate.Add(s)
+	}
 	for i := 0; i < primeTries && err == nil && s.CPUPercent == nil && ctx.Err() == nil; i++ {
 		wait(ctx, step)
-		s, err = b.Sample(ctx)
+		if s, err = b.Sample(ctx); err == nil && gate != nil {
+			gate.Add(s)
+		}
 	}
 	return s, err
 }
@@ -238,18 +270,22 @@ func watchStats(ctx context.Context, a *app, b backend.Backend, info backend.Inf
 	defer t.Stop()
 	sm := sampler.New(b, 0)
 	det := reclaim.NewDetector(reclaim.Options{})
+	gate := reclaim.ForInfo(info)
 	n := 0
 	first := true
 	err := sm.Run(ctx, t.C, func(s backend.Sample, err error) {
 		var events []reclaim.Event
 		if err == nil {
 			events = det.Observe(s)
+			if gate != nil {
+				gate.Add(s)
+			}
 		}
 		if asJSON {
 			if err != nil && s.Time.IsZero() {
 				s.Time = time.Now()
 			}
-			writeJSON(out, toJSON(info, s, err))
+			writeJSON(out, toJSON(info, s, gate, err))
 			for _, ev := range events {
 				writeJSON(out, eventJSON{Type: "event", Kind: "reclaim", Time: ev.Time.Format(rfc3339Milli),
 					Bytes: ev.Bytes, Source: string(ev.Source), Series: ev.Series, From: ev.From, To: ev.To})

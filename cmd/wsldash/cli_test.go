@@ -110,6 +110,36 @@ func TestStatsJSONContract(t *testing.T) {
 	if h, ok := m["host"].(map[string]any); !ok || h["vm_process"] != "vmmemWSL" {
 		t.Errorf("host: %v", m["host"])
 	}
+	// Without a history (this demo has no warm-up) one reading gives no gate: null, not zeros.
+	if g, ok := m["reclaim_gate"]; !ok || g != nil {
+		t.Errorf("reclaim_gate from one reading: %v (present %v)", g, ok)
+	}
+	// With the demo's history behind it (the --demo default warms up 10 minutes): its rule is
+	// its WSL's, and it knows wsldash's own share.
+	root := newRootCmd(newApp())
+	var o bytes.Buffer
+	root.SetOut(&o)
+	root.SetArgs([]string{"stats", "--json", "--demo", "--demo-epoch", "2026-11-25T12:00:00Z"})
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m = nil
+	if err := json.Unmarshal(o.Bytes(), &m); err != nil {
+		t.Fatal(err, o.String())
+	}
+	gate, ok := m["reclaim_gate"].(map[string]any)
+	if !ok {
+		t.Fatalf("reclaim_gate: %v", m["reclaim_gate"])
+	}
+	if gate["rule"] != "wsl-2.9" || gate["mode"] != "dropcache" || gate["window_seconds"] != 600.0 || gate["threshold_percent"] != 0.5 {
+		t.Errorf("reclaim_gate rule: %v", gate)
+	}
+	if _, ok := gate["self_percent"].(float64); !ok {
+		t.Errorf("reclaim_gate.self_percent: %v", gate["self_percent"])
+	}
+	if st := gate["state"]; st != "busy" && st != "settling" && st != "idle" {
+		t.Errorf("reclaim_gate.state: %v", st)
+	}
 }
 
 func TestStatsLocalHasNoHost(t *testing.T) {
@@ -121,6 +151,9 @@ func TestStatsLocalHasNoHost(t *testing.T) {
 	json.Unmarshal([]byte(out), &m)
 	if _, ok := m["host"]; ok {
 		t.Errorf("local knows no host view, but printed one: %v", m["host"])
+	}
+	if g, ok := m["reclaim_gate"]; !ok || g != nil {
+		t.Errorf("local has no WSL VM: reclaim_gate must be null, got %v (present %v)", g, ok)
 	}
 	// Agrees with /proc/meminfo: total within 1%, used+cache+free <= total.
 	f, err := os.Open("/proc/meminfo")

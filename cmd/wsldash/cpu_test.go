@@ -34,7 +34,7 @@ func TestPrimedSampleWaitsForARate(t *testing.T) {
 	var waited time.Duration
 	wait := func(_ context.Context, d time.Duration) { waited += d }
 	b := &rateBackend{unknown: 3}
-	s, err := primedSample(context.Background(), b, wait, 250*time.Millisecond)
+	s, err := primedSample(context.Background(), b, wait, 250*time.Millisecond, nil)
 	if err != nil || s.CPUPercent == nil || *s.CPUPercent != 12.34 {
 		t.Fatalf("primed sample: %v, %v", s.CPUPercent, err)
 	}
@@ -43,13 +43,13 @@ func TestPrimedSampleWaitsForARate(t *testing.T) {
 	}
 	// A backend that never gives a rate: bounded, and the figure stays unknown.
 	b = &rateBackend{unknown: 1 << 30}
-	s, err = primedSample(context.Background(), b, wait, time.Millisecond)
+	s, err = primedSample(context.Background(), b, wait, time.Millisecond, nil)
 	if err != nil || s.CPUPercent != nil || b.n != primeTries+1 {
 		t.Fatalf("never known: cpu %v, %d readings, %v", s.CPUPercent, b.n, err)
 	}
 	// A stopped VM: no waiting for a CPU it does not have.
 	b = &rateBackend{unknown: 1 << 30, err: &backend.Error{Kind: backend.KindNotRunning}}
-	if _, err = primedSample(context.Background(), b, wait, time.Millisecond); b.n != 1 || err == nil {
+	if _, err = primedSample(context.Background(), b, wait, time.Millisecond, nil); b.n != 1 || err == nil {
 		t.Fatalf("stopped: %d readings, %v", b.n, err)
 	}
 }
@@ -64,7 +64,7 @@ func TestUnknownCPUIsNullNotZero(t *testing.T) {
 	}{{nil, `"cpu_percent":null`}, {backend.Percent(0), `"cpu_percent":0`}, {backend.Percent(12.34), `"cpu_percent":12.3`}} {
 		var buf bytes.Buffer
 		s := backend.Sample{Time: time.Unix(0, 0), CPUPercent: c.cpu, Host: &backend.HostView{VMProcess: "vmmemWSL"}}
-		if err := writeJSON(&buf, toJSON(info, s, nil)); err != nil {
+		if err := writeJSON(&buf, toJSON(info, s, nil, nil)); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(buf.String(), c.want) {
