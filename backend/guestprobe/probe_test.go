@@ -204,3 +204,34 @@ func TestValidNonce(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkProcsFrame is one procs section on this machine's real /proc, steady state (every
+// process seen before: its stat re-read with pread, no status).
+func BenchmarkProcsFrame(b *testing.B) {
+	if runtime.GOOS != "linux" {
+		b.Skip("needs /proc")
+	}
+	p := New("n", Options{})
+	defer p.Close()
+	p.Answer([]byte("1 procs"))
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		n = len(p.Answer([]byte("2 procs")))
+	}
+	b.ReportMetric(float64(len(p.known)), "procs")
+	b.ReportMetric(float64(n), "bytes/frame")
+}
+
+// BenchmarkSampleFrame is the once-a-second request: meminfo stat psi self.
+func BenchmarkSampleFrame(b *testing.B) {
+	if runtime.GOOS != "linux" {
+		b.Skip("needs /proc")
+	}
+	p := New("n", Options{})
+	defer p.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Answer([]byte("1 meminfo stat psi self"))
+	}
+}

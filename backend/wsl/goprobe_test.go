@@ -396,3 +396,23 @@ func FuzzProcCache(f *testing.F) {
 
 // bytes0 is true for input that holds the older format (whose pids may be 0).
 func bytes0(in []byte) bool { return strings.Contains(string(in), "@@wsldash pid ") }
+
+// Inside WSL 2 the sample's raw CPU counters and own ticks come from the distro's /proc: the
+// ticks are this process's own (the dashboard is what runs in the VM).
+func TestSampleInsideCountersAndSelf(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("needs /proc")
+	}
+	yes := true
+	b, _, _ := newBackend(t, twoDistros(), func(o *Options) { o.Inside, o.ProcRoot = &yes, "/proc" })
+	s, err := b.Sample(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.CPU == nil || s.CPU.CPUs < 1 || s.CPU.Total() == 0 || s.SelfTicks == nil {
+		t.Fatalf("cpu %+v self %v", s.CPU, s.SelfTicks)
+	}
+	if kind, why := b.ProbeKind(); kind != "" || !strings.Contains(why, "own /proc") {
+		t.Fatalf("ProbeKind inside: %q %q", kind, why)
+	}
+}
