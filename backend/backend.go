@@ -50,6 +50,13 @@ type Backfiller interface {
 	Backfill() []Sample
 }
 
+// GuestProber is implemented by backends that run a reader inside the VM (the wsl backend's
+// probe): which one reads it now, "go <version>" (`wsldash probe`, the cheap one) or "sh" (the
+// fallback script), "" before one runs, and why the fallback is in use.
+type GuestProber interface {
+	ProbeKind() (kind, why string)
+}
+
 // Signal is what KillProcess sends: a polite request to exit, or the end without appeal.
 type Signal string
 

@@ -189,3 +189,26 @@ func TestCadenceFollowsTheGate(t *testing.T) {
 		}
 	}
 }
+
+// shProbe is the fake with the wsl backend's sh fallback reading the VM.
+type shProbe struct{ *fake.Backend }
+
+func (shProbe) ProbeKind() (string, string) { return "sh", "no Linux build beside wsldash.exe" }
+
+// With the sh probe, each sample costs the VM more: the header says so, and the idle cadence
+// comes after 15 s without a key instead of a minute.
+func TestCadenceSoonerWithTheShProbe(t *testing.T) {
+	h := newHarness(t, shProbe{fake.New()}, 120, 40)
+	h.tick()
+	if head := strings.SplitN(h.screen(), "\n", 2)[0]; !strings.Contains(head, "probe sh") {
+		t.Fatalf("header does not say the sh probe reads the VM: %q", head)
+	}
+	h.m.cad.lastInput = h.clock.Now()
+	h.m.cad.gatePending = true
+	for i := 0; i < 16; i++ {
+		h.tick()
+	}
+	if got := h.nextWait(); got != 10*time.Second {
+		t.Fatalf("sh probe, 16 s after the last key, gate pending: next refresh in %s, want 10s", got)
+	}
+}

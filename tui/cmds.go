@@ -33,7 +33,11 @@ type sampleMsg struct {
 	id     uint64
 	sample backend.Sample
 	err    error
+	probe  probeKind // the guest reader in use, where the backend has one
 }
+
+// probeKind is backend.GuestProber's answer.
+type probeKind struct{ kind, why string }
 
 type procsMsg struct {
 	id     uint64
@@ -158,7 +162,11 @@ func sampleCmd(ctx context.Context, be backend.Backend, id uint64, refresh time.
 		ctx, cancel := context.WithTimeout(ctx, max(fetchTimeout, 3*refresh))
 		defer cancel()
 		s, err := be.Sample(ctx)
-		return sampleMsg{id: id, sample: s, err: err}
+		msg := sampleMsg{id: id, sample: s, err: err}
+		if gp, ok := be.(backend.GuestProber); ok {
+			msg.probe.kind, msg.probe.why = gp.ProbeKind()
+		}
+		return msg
 	}
 }
 

@@ -359,6 +359,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.req.sample = 0
+		if msg.probe != m.probe {
+			m.probe = msg.probe
+			m.cad.soon = strings.HasPrefix(m.probe.kind, "sh") // each sample costs more: idle sooner
+			m.cache.invalidate()
+		}
 		if msg.err != nil {
 			m.sampleErr = errText(msg.err)
 			if backend.KindOf(msg.err) == backend.KindNotRunning {

@@ -42,6 +42,7 @@ type shared struct {
 	sampleErr string
 	rec       *reclaimState // reclaim events and idle time, fed in Update (reclaim.go)
 	gate      gateState     // WSL's reclaim gate, live (gate.go)
+	probe     probeKind     // what reads the VM (the wsl backend's probe), from the samples
 
 	pending   map[string]pendingOp // by target: distro name, vmKey, or pidKey(pid)
 	spinFrame int

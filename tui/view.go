@@ -38,6 +38,7 @@ func (r *rowBuf) WriteString(s string) { r.b = append(r.b, s...) }
 type headerKey struct {
 	w      int
 	idle   string
+	probe  probeKind
 	sec    int64
 	info   backend.Info
 	defDis string
@@ -85,7 +86,7 @@ func (m *Model) render() string {
 	for i := range c.rows {
 		c.rows[i].b = c.rows[i].b[:0]
 	}
-	hk := headerKey{w: w, idle: m.idleReason(), sec: m.now.Unix(), info: m.info, defDis: m.defaultDistro()}
+	hk := headerKey{w: w, idle: m.idleReason(), probe: m.probe, sec: m.now.Unix(), info: m.info, defDis: m.defaultDistro()}
 	if !c.valid || hk != c.headerKey {
 		c.header, c.headerKey = m.renderHeader(w), hk
 	}
@@ -259,6 +260,13 @@ func (m *Model) renderHeader(w int) string {
 	}
 	if m.info.Hostname != "" && m.info.Backend == "local" {
 		parts = append(parts, part{st.HeaderInfo.Render(m.info.Hostname), 1})
+	}
+	// What reads the VM: the sh fallback costs the reclaim budget more, so it is said plainly.
+	switch k := m.probe.kind; {
+	case strings.HasPrefix(k, "sh"):
+		parts = append(parts, part{st.HeaderMuted.Render("probe ") + st.MsgErr.Render("sh"), 3})
+	case k != "":
+		parts = append(parts, part{st.HeaderMuted.Render("probe ") + st.HeaderInfo.Render(strings.Fields(k)[0]), 0})
 	}
 	if why := m.idleReason(); why != "" {
 		// The idle cadence, said where the clock is: that clock now moves every m.cad.idle.
