@@ -189,7 +189,6 @@ const (
 
 func pidKey(pid int) string { return fmt.Sprintf("\x00pid:%d", pid) }
 
-
 // New builds the root model. It does no I/O beyond reading the config file when opts.Config is
 // nil; Init starts the first requests.
 func New(opts Options) Model {
