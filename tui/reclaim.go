@@ -84,7 +84,7 @@ func (r *reclaimState) observe(s backend.Sample) {
 	if r.cpuSince.IsZero() {
 		r.cpuSince = s.Time
 	}
-	if *s.CPUPercent < wslconfig.IdleCPUPercent {
+	if *s.CPUPercent < reclaim.ThresholdPercent {
 		if r.idleSince.IsZero() {
 			r.idleSince = s.Time
 			r.idleAll = s.Time.Equal(r.cpuSince)
@@ -199,20 +199,19 @@ func markerLabel(e reclaimEntry) string {
 	return "-" + chart.HumanBytes(float64(e.Bytes())) + " " + src
 }
 
-// idleDelay is how long WSL waits with an idle CPU before reclaiming in mode (0: never).
-func idleDelay(mode backend.ReclaimMode) time.Duration {
-	switch mode {
-	case backend.ReclaimGradual:
-		return wslconfig.GradualIdleDelay
-	case backend.ReclaimDisabled:
+// idleDelay is how long WSL waits with an idle CPU before reclaiming in mode (0: never), under
+// the rule of the WSL version.
+func idleDelay(mode backend.ReclaimMode, wslVersion string) time.Duration {
+	if mode == backend.ReclaimDisabled {
 		return 0
 	}
-	return wslconfig.DropCacheIdleDelay
+	rule, _ := reclaim.RuleFor(wslVersion)
+	return time.Duration(reclaim.NewGate(rule, mode).State().WindowSeconds) * time.Second
 }
 
 // idleHint says how far the CPU is into the idle time WSL's reclaim needs, honestly approximate:
 // WSL looks at user CPU over 30 s windows, the dashboard at total CPU per sample.
-func (r *reclaimState) idleHint(mode backend.ReclaimMode) string {
+func (r *reclaimState) idleHint(mode backend.ReclaimMode, wslVersion string) string {
 	if r.last.IsZero() {
 		return ""
 	}
@@ -223,7 +222,7 @@ func (r *reclaimState) idleHint(mode backend.ReclaimMode) string {
 		return "CPU busy (≥0.5%): WSL's idle clock is not running"
 	}
 	idle := r.last.Sub(r.idleSince)
-	d := idleDelay(mode)
+	d := idleDelay(mode, wslVersion)
 	at := "about "
 	if r.idleAll {
 		at = "at least "
@@ -267,8 +266,8 @@ func shortDur(d time.Duration) string {
 
 // describeReclaim is wslconfig.DescribeReclaim shortened for a pane: without its "mode: "
 // prefix and its parenthesised details.
-func describeReclaim(mode backend.ReclaimMode) string {
-	s := wslconfig.DescribeReclaim(mode)
+func describeReclaim(mode backend.ReclaimMode, wslVersion string) string {
+	s := wslconfig.DescribeReclaim(mode, wslVersion)
 	if _, rest, ok := strings.Cut(s, ": "); ok {
 		s = rest
 	}

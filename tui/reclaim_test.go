@@ -224,7 +224,7 @@ func TestIdleHint(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h, _ := newFakeHarness(t, 120, 40)
 			tt.setup(h)
-			if got := h.m.rec.idleHint(tt.mode); !strings.Contains(got, tt.want) {
+			if got := h.m.rec.idleHint(tt.mode, ""); !strings.Contains(got, tt.want) {
 				t.Fatalf("idleHint = %q, want %q", got, tt.want)
 			}
 		})
@@ -239,7 +239,7 @@ func TestMemoryViewStatus(t *testing.T) {
 	h.feedLevel(3, 4*gib, 20)
 	s := h.screen()
 	for _, want := range []string{"Windows sees vmmemWSL 9.0 GiB", "gap          5.0 GiB", "reclaimable  4.0 GiB now",
-		"autoReclaim  gradual", "after about 3 minutes of idle CPU", "no memory has come back"} {
+		"autoReclaim  gradual", "0.5% of its CPUs for 3 minutes", "no memory has come back"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("memory view lacks %q:\n%s", want, s)
 		}
@@ -475,7 +475,7 @@ func FuzzWrapWords(f *testing.F) {
 
 func TestDescribeReclaimShort(t *testing.T) {
 	for _, mode := range []backend.ReclaimMode{backend.ReclaimDropCache, backend.ReclaimGradual, backend.ReclaimDisabled, backend.ReclaimCompact, ""} {
-		s := describeReclaim(mode)
+		s := describeReclaim(mode, "")
 		if s == "" || strings.Contains(s, "(") || strings.HasPrefix(s, string(mode)+":") {
 			t.Errorf("describeReclaim(%q) = %q", mode, s)
 		}

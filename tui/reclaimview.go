@@ -112,8 +112,8 @@ func (reclaimPane) render(sh *shared, r Rect) {
 		case sh.gate.have:
 			gateLines(sh, line, wrapped)
 		case mode != "":
-			wrapped("next", describeReclaim(mode), P.cell)
-			if h := sh.rec.idleHint(mode); h != "" {
+			wrapped("next", describeReclaim(mode, sh.info.WSLVersion), P.cell)
+			if h := sh.rec.idleHint(mode, sh.info.WSLVersion); h != "" {
 				wrapped("idle", h, P.cell)
 			}
 		default:

@@ -72,12 +72,12 @@ func TestIdleUnknownWithoutCPU(t *testing.T) {
 	s := memSample(t0, gib, 0)
 	s.CPUPercent = nil
 	r.observe(s)
-	if h := r.idleHint(backend.ReclaimDropCache); !strings.Contains(h, "not measured") {
+	if h := r.idleHint(backend.ReclaimDropCache, ""); !strings.Contains(h, "not measured") {
 		t.Fatalf("idle hint with no CPU figure: %q", h)
 	}
 	s2 := memSample(t0.Add(time.Second), gib, 0.1)
 	r.observe(s2)
-	if h := r.idleHint(backend.ReclaimDropCache); !strings.Contains(h, "CPU idle for at least 0s") {
+	if h := r.idleHint(backend.ReclaimDropCache, ""); !strings.Contains(h, "CPU idle for at least 0s") {
 		t.Fatalf("idle since the first measured sample: %q", h)
 	}
 }

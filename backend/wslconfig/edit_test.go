@@ -196,13 +196,19 @@ func TestReclaimMode(t *testing.T) {
 		t.Error("nil file")
 	}
 	for _, m := range []backend.ReclaimMode{backend.ReclaimGradual, backend.ReclaimDropCache, backend.ReclaimDisabled, backend.ReclaimCompact} {
-		d := DescribeReclaim(m)
+		d := DescribeReclaim(m, "")
 		if !strings.HasPrefix(d, map[backend.ReclaimMode]string{backend.ReclaimGradual: "gradual:", backend.ReclaimDropCache: "dropcache:",
 			backend.ReclaimDisabled: "never:", backend.ReclaimCompact: "compact:"}[m]) {
 			t.Errorf("DescribeReclaim(%q) = %q", m, d)
 		}
 	}
-	if !strings.Contains(DescribeReclaim(backend.ReclaimGradual), "3%") || !strings.Contains(DescribeReclaim(backend.ReclaimDropCache), "10 minutes") {
-		t.Error("descriptions lost their numbers")
+	// The version's real rule: 2.9.x waits 10 (dropcache) or 3 (gradual) minutes of user CPU,
+	// newer WSL 2 minutes of all busy CPU.
+	if !strings.Contains(DescribeReclaim(backend.ReclaimGradual, "2.9.4.0"), "3%") || !strings.Contains(DescribeReclaim(backend.ReclaimDropCache, "2.9.4"), "10 minutes") ||
+		!strings.Contains(DescribeReclaim(backend.ReclaimDropCache, ""), "10 minutes") {
+		t.Error("the released rule lost its numbers")
+	}
+	if d := DescribeReclaim(backend.ReclaimDropCache, "3.0.1"); !strings.Contains(d, "2 minutes") || !strings.Contains(d, "busy CPU") {
+		t.Errorf("the newer rule: %q", d)
 	}
 }

@@ -234,7 +234,7 @@ func cfgListJSON(f *wslconfig.File) cfgListOut {
 		o.Settings = append(o.Settings, cfgSettingJSONOf(s))
 	}
 	o.Reclaim.Mode = wslconfig.ReclaimMode(f)
-	o.Reclaim.Description = wslconfig.DescribeReclaim(o.Reclaim.Mode)
+	o.Reclaim.Description = wslconfig.DescribeReclaim(o.Reclaim.Mode, "")
 	return o
 }
 
@@ -273,5 +273,5 @@ func cfgPrintList(out io.Writer, f *wslconfig.File) {
 			fmt.Fprintf(out, "  %s\n", x.Text)
 		}
 	}
-	fmt.Fprintf(out, "\nautoMemoryReclaim: %s\n", wslconfig.DescribeReclaim(wslconfig.ReclaimMode(f)))
+	fmt.Fprintf(out, "\nautoMemoryReclaim: %s\n", wslconfig.DescribeReclaim(wslconfig.ReclaimMode(f), ""))
 }
