@@ -123,6 +123,9 @@ func gatherFacts(ctx context.Context, a *app, out io.Writer) (doctor.Facts, erro
 				var s backend.Sample
 				s, f.HostErr = b.Sample(c)
 				f.Host = s.Host
+				if gp, ok := b.(backend.GuestProber); ok { // after the sample: a probe has run
+					f.GuestProbe, f.GuestProbeWhy = gp.ProbeKind()
+				}
 			}
 			cancel()
 		} else {

@@ -659,7 +659,9 @@ func execIn(args []string) int {
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	linuxSide(cmd)
-	if err := cmd.Run(); err != nil {
+	err := cmd.Run()
+	logGuest(cmd.ProcessState) // guestlog.go: what the guest command cost
+	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			return ee.ExitCode()
