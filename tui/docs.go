@@ -48,7 +48,7 @@ type configDoc struct {
 var configDocs = []configDoc{
 	{"theme", "colour theme: " + "`default` (adapts to light and dark terminals), `catppuccin-mocha`, `dracula`, `nord`, `gruvbox`, `solarized-light`; `--theme` overrides it"},
 	{"refresh", fmt.Sprintf("how often the dashboard samples, a Go duration from %s to %s; `--refresh` overrides it", MinRefresh, MaxRefresh)},
-	{"fps", fmt.Sprintf("frames a second at most, 1 to %d: a key shows on screen within 1/fps, and each frame costs an idle dashboard ~0.02%% of a core", MaxFPS)},
+	{"fps", fmt.Sprintf("frames a second at most, 1 to %d: a key shows on screen within 1/fps; after a change the renderer ticks at fps for half a second, each tick ~0.02%% of a core", MaxFPS)},
 	{"idle_refresh", fmt.Sprintf("how often the dashboard samples when nobody is looking: the terminal lost focus, or WSL's idle window is running and no key came for a minute (so that wsldash is not what keeps WSL from reclaiming memory); a key or the focus brings the live refresh back at once; %s to %s, never faster than `refresh`", MinRefresh, MaxRefresh)},
 	{"keys", "a table, action = [keys…], rebinding the config names of the keybindings table; a key bound to two actions is an error"},
 }

@@ -7,10 +7,16 @@
 //     registry key changed), and otherwise once per Options.ListTTL (10 s, DefaultListTTL says
 //     why). `-l -v` never boots the VM.
 //   - Sample never spawns wsl.exe per sample. Inside WSL 2 it reads /proc directly. Otherwise it
-//     keeps ONE long-lived probe, `wsl.exe -d X --exec sh -c <script>`, and asks it for the
-//     sections it needs on its stdin; Processes and Mounts of the probed distro are sections of
+//     keeps ONE long-lived probe and asks it for the sections it needs on its stdin: the Linux
+//     build, `wsl.exe -d X --cd <its folder> --exec ./wsldash probe <nonce>` (package
+//     guestprobe: pread-kept /proc files, a status once per process), else the sh script
+//     `wsl.exe -d X --exec sh -c <script>` (after `go install`, where no Linux build is at hand;
+//     ProbeKind says which and why). Processes and Mounts of the probed distro are sections of
 //     the same stream, asked only when a caller asks (the dashboard: while a visible pane shows
 //     them, at that pane's period). Nothing is printed on a timer.
+//   - What the probe costs is counted by WSL's reclaim gate (0.5 % of the VM's CPUs), so it
+//     sends only what changed where that is cheap to know (mounts, statuses, passwd lines), and
+//     the caller slows down when nobody looks (the dashboard's idle cadence).
 //   - Processes and Mounts of another distro cost one wsl.exe call for both (the same script,
 //     given one request and then end of input), reused for Options.DetailTTL, only when asked.
 //
@@ -23,8 +29,10 @@
 //
 // <nonce> is random per probe (its first argument), so no guest-controlled text (a process name)
 // can end a frame. Sections: meminfo (/proc/meminfo), stat (the cpu lines of /proc/stat), psi
-// (/proc/pressure/memory, empty without PSI), mounts (/proc/self/mountinfo), procs (the format
-// ParseProcessDump reads, without its end line). An unknown section comes back empty, so a new
+// (/proc/pressure/memory, empty without PSI), mounts (/proc/self/mountinfo, or "unchanged"),
+// procs (uptime, the statuses of new processes, passwd, every process's stat: procCache's
+// format), self (the probe's own stat line: Sample.SelfTicks), kind ("go <version>" or "sh"),
+// fresh (forget what was sent). An unknown section comes back empty, so a new
 // one (cgroup memory, /proc/net) is one case line in the script, one constant and one pure
 // parser over the section's bytes; a caller asks for it with probe.request. The parsers are the
 // procfs ones, over bytes. The script ends at end of input, so the probe dies with wsldash.
