@@ -46,6 +46,22 @@ echo '@@wsldash memory.stat'; cat "$d/memory.stat" 2>/dev/null
 if [ -d /sys/fs/cgroup/wsl-user ]; then echo '@@wsldash wsl-user'; fi
 echo '@@wsldash end'`
 
+// memScript is the part of lookScript that per-distro memory needs, for the memory view's look
+// every DistroMemoryTTL: it runs in the VM, where WSL's reclaim gate counts it, so it is
+// builtins and one cat (memory.stat) where lookScript starts a dozen programs (wslinfo, ip, ls,
+// head, sed, cut; ~40 ms of the VM's CPU a look, measured by scripts/guest-cost). The process
+// table's statm is read only when the distro's cgroup memory cannot be (no cgroup v2 memory, or
+// WSL's tree in sight with this process in none of its distro cgroups). Its output is
+// lookScript's sections, for parseLook.
+const memScript = `echo '@@wsldash cgroup'; c=
+while IFS= read -r l; do printf '%s\n' "$l"; case "$l" in 0::*) c=${l#0::};; esac; done < /proc/self/cgroup
+w=; { read -r v < /sys/fs/cgroup/wsl-user/cgroup.type; } 2>/dev/null && w=1 && echo '@@wsldash wsl-user'
+case "$c:$w" in /wsl-user/distro-*) r=${c#/wsl-user/}; d=/sys/fs/cgroup/wsl-user/${r%%/*};; *:1) d=/nonexistent;; *) d=/sys/fs/cgroup;; esac
+echo '@@wsldash memory.current'
+{ read -r v < "$d/memory.current"; } 2>/dev/null && printf '%s\n' "$v" || { echo '@@wsldash statm'; cat /proc/[0-9]*/statm 2>/dev/null; }
+echo '@@wsldash memory.stat'; cat "$d/memory.stat" 2>/dev/null
+echo '@@wsldash end'`
+
 // look is what one distro's lookScript printed, parsed.
 type look struct {
 	distro  string
@@ -250,19 +266,20 @@ func mergeLooks(looks []look, only string) []backend.Port {
 	return out
 }
 
-// lookAt runs lookScript in one running distro (locally for the own distro inside WSL).
-func (b *Backend) lookAt(ctx context.Context, distro string) (look, error) {
+// lookAt runs script (lookScript, or memScript) in one running distro (locally for the own
+// distro inside WSL).
+func (b *Backend) lookAt(ctx context.Context, distro, script string) (look, error) {
 	var out []byte
 	if b.isOwn(distro) {
 		ctx, cancel := context.WithTimeout(ctx, b.opts.Timeout)
 		defer cancel()
-		o, err := exec.CommandContext(ctx, "sh", "-c", lookScript).Output()
+		o, err := exec.CommandContext(ctx, "sh", "-c", script).Output()
 		if err != nil && len(o) == 0 {
 			return look{}, &backend.Error{Kind: backend.KindFailed, Op: "ports", Distro: distro, Message: err.Error(), Err: err}
 		}
 		out = o
 	} else {
-		res, err := b.run.Run(ctx, "-d", distro, "--exec", "sh", "-c", lookScript)
+		res, err := b.run.Run(ctx, "-d", distro, "--exec", "sh", "-c", script)
 		if err != nil {
 			return look{}, withDistro(err, distro)
 		}
@@ -271,9 +288,9 @@ func (b *Backend) lookAt(ctx context.Context, distro string) (look, error) {
 	return parseLook(out, distro)
 }
 
-// lookAll looks into every running distro (or only one), in parallel, one wsl.exe call each.
-// Distros that fail are named in notes; only if all fail is an error returned.
-func (b *Backend) lookAll(ctx context.Context, only string) ([]look, []string, error) {
+// lookAll runs script in every running distro (or only one), in parallel, one wsl.exe call
+// each. Distros that fail are named in notes; only if all fail is an error returned.
+func (b *Backend) lookAll(ctx context.Context, only, script string) ([]look, []string, error) {
 	if err := b.ready("ports"); err != nil && !b.inside {
 		return nil, nil, err
 	}
@@ -302,7 +319,7 @@ func (b *Backend) lookAll(ctx context.Context, only string) ([]look, []string, e
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			looks[i], errs[i] = b.lookAt(ctx, n)
+			looks[i], errs[i] = b.lookAt(ctx, n, script)
 		}()
 	}
 	wg.Wait()
@@ -330,7 +347,7 @@ var _ backend.NetworkLister = (*Backend)(nil)
 // Network lists the listening sockets of every running WSL 2 distro (or one), the networking
 // mode and the VM's addresses, from one look per distro. A stopped distro is never started.
 func (b *Backend) Network(ctx context.Context, distro string) (backend.Network, error) {
-	looks, notes, err := b.lookAll(ctx, distro)
+	looks, notes, err := b.lookAll(ctx, distro, lookScript)
 	if err != nil {
 		return backend.Network{}, err
 	}
@@ -431,7 +448,7 @@ func (b *Backend) refreshDistroMemory(dm *distroMem) {
 	defer dm.wg.Done()
 	ctx, cancel := context.WithTimeout(context.Background(), b.opts.Timeout)
 	defer cancel()
-	looks, _, err := b.lookAll(ctx, "")
+	looks, _, err := b.lookAll(ctx, "", memScript)
 	dm.mu.Lock()
 	dm.busy = false
 	dm.at = b.opts.Now()

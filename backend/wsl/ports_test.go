@@ -44,6 +44,13 @@ func lookGuest(t *testing.T, layout string) string {
 		files["sys/fs/cgroup/wsl-user/distro-417/memory.stat"] = memStat
 		files["sys/fs/cgroup/wsl-user/distro-902/memory.current"] = "999\n" // another distro's
 		files["sys/fs/cgroup/wsl-user/distro-902/memory.stat"] = "anon 1\nfile 1\n"
+		files["sys/fs/cgroup/wsl-user/cgroup.type"] = "domain\n"
+	case "outside": // WSL's tree in sight, but this process in none of its distro cgroups
+		files["proc/self/cgroup"] = "0::/init.scope\n"
+		files["sys/fs/cgroup/wsl-user/cgroup.type"] = "domain\n"
+		files["sys/fs/cgroup/wsl-user/distro-902/memory.current"] = "999\n"
+		files["sys/fs/cgroup/memory.current"] = "167772160\n" // not this distro's: not to be taken
+		files["sys/fs/cgroup/memory.stat"] = memStat
 	case "namespaced":
 		files["proc/self/cgroup"] = "0::/non-systemd\n"
 		files["sys/fs/cgroup/memory.current"] = "167772160\n"
@@ -142,6 +149,7 @@ func TestDistroMemoryBothLayouts(t *testing.T) {
 		{"visible", backend.MemoryCgroup, 167772160 - 52428800, true},
 		{"namespaced", backend.MemoryCgroup, 167772160 - 52428800, true},
 		{"none", backend.MemoryRSSEstimate, (300 + 425) * 4096, false},
+		{"outside", backend.MemoryRSSEstimate, (300 + 425) * 4096, false},
 	} {
 		t.Run(c.layout, func(t *testing.T) {
 			st := twoDistros()

@@ -314,3 +314,51 @@ func TestSmallScriptsAsRealShells(t *testing.T) {
 		}
 	}
 }
+
+// TestMemScriptAsRealShells: the memory view's per-distro look (memScript) runs the same in the
+// stand-in and in each real shell here, for each cgroup layout WSL may give.
+func TestMemScriptAsRealShells(t *testing.T) {
+	script := wslScript(t, "memScript")
+	layouts := map[string]map[string]string{
+		"visible": {"proc/self/cgroup": "0::/wsl-user/distro-417/non-systemd\n",
+			"sys/fs/cgroup/wsl-user/cgroup.type":              "domain\n",
+			"sys/fs/cgroup/wsl-user/distro-417/memory.current": "167772160\n",
+			"sys/fs/cgroup/wsl-user/distro-417/memory.stat":    "anon 1\nfile 2\n"},
+		"namespaced": {"proc/self/cgroup": "0::/non-systemd\n",
+			"sys/fs/cgroup/memory.current": "5\n", "sys/fs/cgroup/memory.stat": "anon 3\n"},
+		"outside": {"proc/self/cgroup": "0::/init.scope\n", "sys/fs/cgroup/wsl-user/cgroup.type": "domain\n",
+			"sys/fs/cgroup/memory.current": "5\n"},
+		"none": {"proc/self/cgroup": "0::/\n"},
+	}
+	for name, files := range layouts {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			files["proc/1/statm"] = "1000 300 200 1 0 100 0\n"
+			files["proc/42/statm"] = "5000 425 300 1 0 400 0\n"
+			for p, body := range files {
+				full := filepath.Join(root, filepath.FromSlash(p))
+				if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r := filepath.ToSlash(root)
+			s := strings.NewReplacer("/proc/", r+"/proc/", "/sys/", r+"/sys/").Replace(script)
+			got := standIn([]string{"-c", s}, "")
+			if got.stderr != "" || got.code != 0 || !strings.HasSuffix(got.out, "@@wsldash end\n") {
+				t.Fatalf("stand-in: exit %d, stderr %q, out:\n%s", got.code, got.stderr, got.out)
+			}
+			if strings.Contains(got.out, "@@wsldash statm") != (name == "outside" || name == "none") {
+				t.Errorf("statm (the estimate) only where the cgroup is not the distro's:\n%s", got.out)
+			}
+			for _, sh := range realShells(t) {
+				want := real(t, sh, []string{"-c", s}, "")
+				if got.out != want.out || got.code != want.code {
+					t.Errorf("stand-in and %s differ: exit %d and %d\nstand-in:\n%s\n%s:\n%s", sh, got.code, want.code, got.out, sh, want.out)
+				}
+			}
+		})
+	}
+}
