@@ -445,6 +445,19 @@ func ValidNonce(s string) bool {
 	return true
 }
 
+// AnswerIfAsked is for a test binary that stands in for wsldash as the guest's probe: when its
+// arguments are `probe NONCE` it runs Main and exits, else it returns.
+func AnswerIfAsked(args []string, version string) {
+	if len(args) != 3 || args[1] != "probe" {
+		return
+	}
+	if err := Main(args[2], version); err != nil {
+		os.Stderr.WriteString("wsldash probe: " + err.Error() + "\n")
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
 // Main is `wsldash probe NONCE`: it serves stdin and stdout until stdin closes. It runs on one
 // thread of Go code (GOMAXPROCS 1), and collects garbage less eagerly: a steady request
 // allocates next to nothing, and a probe's heap is a few hundred kilobytes.

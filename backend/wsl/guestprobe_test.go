@@ -10,11 +10,5 @@ func init() {
 	// The tests' Go probe is this test binary (goProbeTest: Options.GuestProbe), started by the
 	// double as `./wsl.test probe NONCE` in its folder. It answers as `wsldash probe`. It does not
 	// call guestprobe.Offer: the other tests of this package run the sh probe, as written.
-	if len(os.Args) == 3 && os.Args[1] == "probe" {
-		if err := guestprobe.Main(os.Args[2], "test"); err != nil {
-			os.Stderr.WriteString("wsldash probe: " + err.Error() + "\n")
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	guestprobe.AnswerIfAsked(os.Args, "test")
 }

@@ -81,6 +81,7 @@ import (
 	"time"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/guestprobe"
 	"github.com/wsldash/wsldash/backend/procfs"
 	"github.com/wsldash/wsldash/backend/winhost"
 	"github.com/wsldash/wsldash/backend/wsl/wslexe"
@@ -289,17 +290,7 @@ func (b *Backend) Options() Options { return b.opts }
 // IsInsideWSL reports whether this Linux process runs inside a WSL distro with interop: the
 // WSLInterop binfmt entry exists, or WSL_DISTRO_NAME is set, or /proc/version names Microsoft.
 func IsInsideWSL() bool {
-	if runtime.GOOS != "linux" {
-		return false
-	}
-	if _, err := os.Stat("/proc/sys/fs/binfmt_misc/WSLInterop"); err == nil {
-		return true
-	}
-	if os.Getenv("WSL_DISTRO_NAME") != "" {
-		return true
-	}
-	v, err := os.ReadFile("/proc/version")
-	return err == nil && strings.Contains(strings.ToLower(string(v)), "microsoft")
+	return runtime.GOOS == "linux" && guestprobe.InsideWSL()
 }
 
 // IsWSL1Kernel reports whether /proc/version's text is WSL 1's: "4.4.0-19041-Microsoft

@@ -13,13 +13,7 @@ import (
 func init() {
 	// The test binary is os.Executable() for the wsl backends the tests open in process: asked
 	// `probe NONCE`, it answers as wsldash does instead of running the tests.
-	if len(os.Args) == 3 && os.Args[1] == "probe" {
-		if err := guestprobe.Main(os.Args[2], "test"); err != nil {
-			os.Stderr.WriteString("wsldash probe: " + err.Error() + "\n")
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	guestprobe.AnswerIfAsked(os.Args, "test")
 }
 
 // `wsldash probe NONCE` is there, hidden, and speaks the protocol: asked for its kind it says
