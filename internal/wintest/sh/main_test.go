@@ -321,7 +321,7 @@ func TestMemScriptAsRealShells(t *testing.T) {
 	script := wslScript(t, "memScript")
 	layouts := map[string]map[string]string{
 		"visible": {"proc/self/cgroup": "0::/wsl-user/distro-417/non-systemd\n",
-			"sys/fs/cgroup/wsl-user/cgroup.type":              "domain\n",
+			"sys/fs/cgroup/wsl-user/cgroup.type":               "domain\n",
 			"sys/fs/cgroup/wsl-user/distro-417/memory.current": "167772160\n",
 			"sys/fs/cgroup/wsl-user/distro-417/memory.stat":    "anon 1\nfile 2\n"},
 		"namespaced": {"proc/self/cgroup": "0::/non-systemd\n",
