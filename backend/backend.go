@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // Backend is a source of WSL data and the actions on it. Every method that does I/O takes a
@@ -55,6 +56,14 @@ type Backfiller interface {
 // fallback script), "" before one runs, and why the fallback is in use.
 type GuestProber interface {
 	ProbeKind() (kind, why string)
+}
+
+// Paced is implemented by backends that do work on a cadence of their own (the wsl backend's
+// host helper inside WSL, its per-distro memory looks): the front end says how often it samples
+// now (the dashboard's live or idle cadence), so that what runs in the VM slows down with it.
+// It records d and passes it on without waiting: safe to call from anywhere.
+type Paced interface {
+	SetCadence(d time.Duration)
 }
 
 // Signal is what KillProcess sends: a polite request to exit, or the end without appeal.
