@@ -4,6 +4,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/wsldash/wsldash/backend"
 )
 
 // The refresh cadence. WSL gives the VM's memory back only while the whole VM is idle (its
@@ -29,6 +31,8 @@ type cadence struct {
 	// wake cuts the sleeping refresh short (buffered 1: a wake while none sleeps makes the next
 	// sleep short, one early refresh at worst).
 	wake chan struct{}
+	// told is the cadence the backend was last told (backend.Paced), 0 before.
+	told time.Duration
 }
 
 const (
@@ -91,6 +95,20 @@ func (m *Model) onFocus(focused bool) {
 		if idle {
 			m.wakeRefresh()
 		}
+	}
+}
+
+// tellCadence passes the cadence on to a backend that streams on its own (backend.Paced: the
+// host helper inside WSL, the per-distro memory looks), when it changed; from a Cmd.
+func (m *Model) tellCadence(d time.Duration) tea.Cmd {
+	p, ok := m.be.(backend.Paced)
+	if !ok || d == m.cad.told {
+		return nil
+	}
+	m.cad.told = d
+	return func() tea.Msg {
+		p.SetCadence(d)
+		return nil
 	}
 }
 

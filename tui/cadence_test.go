@@ -212,3 +212,34 @@ func TestCadenceSoonerWithTheShProbe(t *testing.T) {
 		t.Fatalf("sh probe, 16 s after the last key, gate pending: next refresh in %s, want 10s", got)
 	}
 }
+
+// pacedBackend records the cadences it is told.
+type pacedBackend struct {
+	*fake.Backend
+	told []time.Duration
+}
+
+func (p *pacedBackend) SetCadence(d time.Duration) { p.told = append(p.told, d) }
+
+// A backend that streams on its own (the host helper inside WSL) is told the cadence, once per
+// change: the live refresh, the idle one when the terminal loses focus, live again on focus.
+func TestCadenceIsPassedToTheBackend(t *testing.T) {
+	pb := &pacedBackend{Backend: fake.New()}
+	h := newHarness(t, pb, 120, 40)
+	h.tick()
+	h.tick()
+	h.send(tea.BlurMsg{})
+	h.tick()
+	h.tick()
+	h.send(tea.FocusMsg{})
+	h.tick()
+	want := []time.Duration{time.Second, 10 * time.Second, time.Second}
+	if len(pb.told) != len(want) {
+		t.Fatalf("told %v, want %v", pb.told, want)
+	}
+	for i := range want {
+		if pb.told[i] != want[i] {
+			t.Fatalf("told %v, want %v", pb.told, want)
+		}
+	}
+}

@@ -502,7 +502,8 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 		parts = append(parts, m.vmsCmds(false)...)
 		parts = append(parts, m.diskCmds(false)...)
 	}
-	return m.afterRefresh(m.interval(), gather(m.ctx, gatherBudget, parts...))
+	d := m.interval()
+	return tea.Batch(m.tellCadence(d), m.afterRefresh(d, gather(m.ctx, gatherBudget, parts...)))
 }
 
 // fetchDetails asks for the processes and mounts of the selected distro. With force, a request
