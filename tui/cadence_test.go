@@ -144,6 +144,8 @@ type gateBackend struct {
 	busy  *bool
 	clock interface{ Now() time.Time }
 	c     backend.CPUCounters
+	self  uint64 // wsldash's own ticks so far
+	mine  bool   // the busy ticks are wsldash's own
 }
 
 func (b *gateBackend) Info(ctx context.Context) (backend.Info, error) {
@@ -159,12 +161,17 @@ func (b *gateBackend) Sample(ctx context.Context) (backend.Sample, error) {
 	if *b.busy {
 		b.c.User += 20
 		b.c.Idle += 180
+		if b.mine {
+			b.self += 20
+		}
 	} else {
 		b.c.Idle += 200
 	}
 	b.c.CPUs = 2
 	c := b.c
 	s.CPU = &c
+	self := b.self
+	s.SelfTicks = &self
 	return s, err
 }
 
@@ -241,5 +248,42 @@ func TestCadenceIsPassedToTheBackend(t *testing.T) {
 		if pb.told[i] != want[i] {
 			t.Fatalf("told %v, want %v", pb.told, want)
 		}
+	}
+}
+
+// The reclaim pane draws the gate in each of its states: settling towards the window, busy,
+// and busy only because of wsldash itself (with the warning).
+func TestReclaimPaneShowsTheGate(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		busy, mine bool
+		want       []string
+		not        []string
+	}{
+		{"settling", false, false, []string{"WSL's gate   quiet 2m40s of 10m · settling", "VM busy      0.00% · limit 0.525% · wsldash 0.000%", "drop the page cache within 7m50s", "stays quiet"}, []string{"keeps the VM busy"}},
+		{"busy", true, false, []string{"WSL's gate   busy · quiet 0s of 10m", "VM busy      10.00% · limit 0.525% · wsldash 0.000%", "the VM goes quiet"}, []string{"keeps the VM busy"}},
+		{"busy with wsldash", true, true, []string{"WSL's gate   busy", "wsldash 10.00", "wsldash's own CPU keeps the VM busy"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := tc.busy
+			h := newDemoHarness(t, 120, 40)
+			gb := &gateBackend{Backend: fake.New(), busy: &b, clock: h.clock, mine: tc.mine}
+			h = newHarness(t, gb, 120, 40, func(o *Options) { o.Clock = h.clock })
+			h.key("2")
+			for i := 0; i < 70; i++ {
+				h.tick()
+			}
+			s := h.screen()
+			for _, w := range tc.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("lacks %q:\n%s", w, s)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(s, w) {
+					t.Errorf("has %q:\n%s", w, s)
+				}
+			}
+		})
 	}
 }

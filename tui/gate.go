@@ -89,13 +89,19 @@ func gateLines(sh *shared, line func(label, value string), wrapped func(label, v
 		}
 		line("VM busy", v)
 	}
-	next := g.NextAction
-	if g.NextInSeconds != nil {
-		next += " within " + shortDur(time.Duration(math.Ceil(*g.NextInSeconds))*time.Second)
-	}
-	wrapped("next", next, P.cell)
 	if g.SelfBlocks {
 		wrapped("!", "wsldash's own CPU keeps the VM busy: unfocus it (idle cadence) or raise refresh", mkPaint(st.MsgErr))
 	}
+	next := g.NextAction
+	if g.NextInSeconds != nil {
+		next += " within " + shortDur(time.Duration(math.Ceil(*g.NextInSeconds))*time.Second)
+		switch g.State {
+		case reclaim.GateBusy:
+			next += " if the VM goes quiet"
+		case reclaim.GateSettling:
+			next += " if it stays quiet"
+		}
+	}
+	wrapped("next", next, P.cell)
 	wrapped("rule", g.RuleReason, P.muted)
 }
