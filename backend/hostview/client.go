@@ -34,12 +34,15 @@ func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 
 // ClientOptions configure NewClient. The zero value locates the helper and runs it at 1 s.
 type ClientOptions struct {
-	Exe  string   // the helper; "" = Locate()
-	Args []string // default: host --watch --json --refresh <Interval>
-	// Interval is the refresh rate asked of the helper, default 1s.
+	Exe string // the helper; "" = Locate()
+	// Args default to host --watch --json --refresh <the interval>, where the interval is the
+	// latest SetInterval's (Interval before any).
+	Args []string
+	// Interval is the refresh rate asked of the helper, default 1s; SetInterval changes it.
 	Interval time.Duration
 	// Timeout: a helper that prints no line for this long is taken as hung, default
-	// max(3*Interval, 10s) (a host sample may wait up to 5 s for HCS).
+	// max(3*interval, 10s) (a host sample may wait up to 5 s for HCS). Once SetInterval has
+	// changed the interval, a Timeout set here is the least: max(Timeout, 3*interval).
 	Timeout time.Duration
 	// MinBackoff and MaxBackoff bound the wait before a restart (doubling from Min), default 1s
 	// and 1 min. A helper that ran HealthyAfter (default 30s) before failing restarts after Min.
@@ -59,14 +62,16 @@ const (
 	EventStarted  EventKind = iota // a helper process was started
 	EventLine                      // a valid line was read (Event.Line is its type)
 	EventDegraded                  // the host view is gone; Event.Note says why, Event.Retry when it restarts (0: never)
+	EventInterval                  // the running helper is asked for a new interval (Event.Interval), its timeout follows
 )
 
 // Event is reported to ClientOptions.OnEvent.
 type Event struct {
-	Kind  EventKind
-	Line  string
-	Note  string
-	Retry time.Duration
+	Kind     EventKind
+	Line     string
+	Note     string
+	Retry    time.Duration
+	Interval time.Duration
 }
 
 // Client runs the helper for the whole life of the program and serves its newest answers. It
@@ -78,6 +83,10 @@ type Client struct {
 	stop  chan struct{}
 	done  chan struct{}
 	first chan struct{} // closed at the first host line, or the first failure
+	// paced says SetInterval changed the interval (one pending signal, the value is interval).
+	paced chan struct{}
+	// argsSet and timeoutSet: ClientOptions gave them (else they follow the interval).
+	argsSet, timeoutSet bool
 
 	mu        sync.Mutex
 	started   bool
@@ -90,6 +99,7 @@ type Client struct {
 	note      string // why there is no host view ("" = fine or not yet known)
 	retryAt   time.Time
 	starts    int
+	interval  time.Duration // the helper's period, Interval until SetInterval
 }
 
 // NewClient makes a client; nothing runs until the first call that needs the helper.
@@ -97,7 +107,8 @@ func NewClient(opts ClientOptions) *Client {
 	if opts.Interval <= 0 {
 		opts.Interval = time.Second
 	}
-	if opts.Timeout <= 0 {
+	timeoutSet := opts.Timeout > 0
+	if !timeoutSet {
 		opts.Timeout = max(3*opts.Interval, 10*time.Second)
 	}
 	if opts.MinBackoff <= 0 {
@@ -115,9 +126,7 @@ func NewClient(opts ClientOptions) *Client {
 	if opts.Version == "" {
 		opts.Version = ProgramVersion
 	}
-	if opts.Args == nil {
-		opts.Args = []string{"host", "--watch", "--json", "--refresh", opts.Interval.String()}
-	}
+	argsSet := opts.Args != nil
 	if opts.locate == nil {
 		opts.locate = Locate
 		if opts.Exe != "" {
@@ -125,7 +134,53 @@ func NewClient(opts ClientOptions) *Client {
 			opts.locate = func() (Found, error) { return Found{Path: exe, Via: "option"}, nil }
 		}
 	}
-	return &Client{opts: opts, stop: make(chan struct{}), done: make(chan struct{}), first: make(chan struct{})}
+	return &Client{opts: opts, stop: make(chan struct{}), done: make(chan struct{}), first: make(chan struct{}),
+		paced: make(chan struct{}, 1), argsSet: argsSet, timeoutSet: timeoutSet, interval: opts.Interval}
+}
+
+// SetInterval changes the helper's refresh rate: the front end samples less often while idle,
+// and so should the helper, whose every line wakes this process and interop's relay in the VM.
+// d is clamped to MinInterval..MaxInterval. A restarted helper is started with --refresh d
+// (with the default Args); the running one is sent `interval d` on its stdin, from the
+// client's goroutine, so the caller never waits (calls in quick succession send the latest).
+// The hung-helper timeout follows d (see ClientOptions.Timeout), at once for the running helper.
+// An older helper ignores the line and goes on printing at its --refresh: harmless, the client
+// only reads more lines than it needs. Safe to call from any goroutine, before or after start.
+func (c *Client) SetInterval(d time.Duration) {
+	d = min(max(d, MinInterval), MaxInterval)
+	c.mu.Lock()
+	c.interval = d
+	c.mu.Unlock()
+	select {
+	case c.paced <- struct{}{}:
+	default: // a signal is pending; the loop reads the latest interval
+	}
+}
+
+// currentInterval is the interval the next helper runs at.
+func (c *Client) currentInterval() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.interval
+}
+
+// timeoutFor is the hung-helper timeout while the helper runs at d.
+func (c *Client) timeoutFor(d time.Duration) time.Duration {
+	if d == c.opts.Interval {
+		return c.opts.Timeout
+	}
+	if c.timeoutSet {
+		return max(c.opts.Timeout, 3*d)
+	}
+	return max(3*d, 10*time.Second)
+}
+
+// argsFor are the helper's arguments at the interval d.
+func (c *Client) argsFor(d time.Duration) []string {
+	if c.argsSet {
+		return c.opts.Args
+	}
+	return []string{"host", "--watch", "--json", "--refresh", d.String()}
 }
 
 // start runs the helper's goroutine once.
@@ -313,7 +368,8 @@ const closeGrace = 2 * time.Second
 // runOnce runs one helper process until it fails (a note, and whether restarting is pointless)
 // or the client stops ("" note).
 func (c *Client) runOnce(exe string) (note string, permanent bool) {
-	cmd := exec.Command(exe, c.opts.Args...)
+	iv := c.currentInterval()
+	cmd := exec.Command(exe, c.argsFor(iv)...)
 	cmd.Env = os.Environ()
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -361,6 +417,32 @@ func (c *Client) runOnce(exe string) (note string, permanent bool) {
 		case <-quit:
 		}
 	}()
+	// The interval requests go to stdin from a goroutine of their own: a helper that does not
+	// read them (hung, or about to die) must not hold up this loop, whose timer catches it.
+	reqs := make(chan time.Duration, 1)
+	go func() {
+		for {
+			select {
+			case d := <-reqs:
+				if _, err := io.WriteString(stdin, IntervalRequest(d)); err != nil {
+					return // closed: the helper has ended or is being ended
+				}
+			case <-quit:
+				return
+			}
+		}
+	}()
+	request := func(d time.Duration) {
+		select {
+		case <-reqs: // not written yet: replaced by the latest (only this loop sends)
+		default:
+		}
+		reqs <- d
+		c.emit(Event{Kind: EventInterval, Interval: d})
+	}
+	if c.argsSet && iv != c.opts.Interval {
+		request(iv) // the given Args may not carry it
+	}
 	finish := func(graceful bool) error {
 		stdin.Close()
 		if !graceful {
@@ -382,21 +464,35 @@ func (c *Client) runOnce(exe string) (note string, permanent bool) {
 	clk := c.opts.Clock
 	// One timer at a time, not one per line: each line only moves the deadline, and the timer is
 	// re-armed for what is left when it fires early.
-	deadline := clk.Now().Add(c.opts.Timeout)
-	timer := clk.After(c.opts.Timeout)
+	timeout := c.timeoutFor(iv)
+	deadline := clk.Now().Add(timeout)
+	timer := clk.After(timeout)
 	sawHello := false
 	for {
 		select {
 		case <-c.stop:
 			finish(true)
 			return "", false
+		case <-c.paced:
+			d := c.currentInterval()
+			if d == iv {
+				continue
+			}
+			iv, timeout = d, c.timeoutFor(d)
+			// A longer timeout counts from now: the helper's next line may come a whole new
+			// interval after the request. A shorter one applies from the next line on (and this
+			// timer, already armed, fires by the old deadline at the latest).
+			if dl := clk.Now().Add(timeout); dl.After(deadline) {
+				deadline = dl
+			}
+			request(d)
 		case <-timer:
 			if left := deadline.Sub(clk.Now()); left > 0 {
 				timer = clk.After(left)
 				continue
 			}
 			finish(false)
-			return fmt.Sprintf("the host helper printed nothing for %s", c.opts.Timeout), false
+			return fmt.Sprintf("the host helper printed nothing for %s", timeout), false
 		case r := <-lines:
 			if r.err != nil {
 				werr := finish(true)
@@ -415,7 +511,7 @@ func (c *Client) runOnce(exe string) (note string, permanent bool) {
 				}
 				return "the host helper " + why, false
 			}
-			deadline = clk.Now().Add(c.opts.Timeout)
+			deadline = clk.Now().Add(timeout)
 			l, err := Decode(r.line)
 			var verr *VersionError
 			switch {

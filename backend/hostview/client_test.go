@@ -93,6 +93,21 @@ func fakeHelper(scenario string) int {
 			time.Sleep(20 * time.Millisecond) // the helper's own pace (real time, in the child)
 			put(ls[2])
 		}
+	case "pace": // logs its arguments and every stdin line to $HOSTVIEW_LOG, answering each with a host line
+		logLine := func(s string) {
+			if f, err := os.OpenFile(os.Getenv("HOSTVIEW_LOG"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
+				fmt.Fprintln(f, s)
+				f.Close()
+			}
+		}
+		logLine("args " + strings.Join(os.Args[1:], " "))
+		put(ls...)
+		sc := bufio.NewScanner(os.Stdin)
+		for sc.Scan() {
+			logLine("stdin " + sc.Text())
+			put(ls[2])
+		}
+		return 0
 	case "nohello":
 		put(ls[2])
 		waitStdin()

@@ -11,6 +11,10 @@
 // behind a build tag), Locate (where the helper is), and Client (the Linux side: it runs the
 // helper, reads its lines, and degrades to a note when the helper dies, hangs or prints
 // garbage, restarting it with back-off on an injected clock).
+//
+// The other way, the reader writes requests to the helper's stdin, one a line: `interval <Go
+// duration>` changes its refresh rate while it runs (Client.SetInterval, when the dashboard
+// drops to its idle cadence). A helper ignores a line it does not know; the end of stdin ends it.
 package hostview
 
 import (

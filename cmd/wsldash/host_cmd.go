@@ -17,7 +17,8 @@ import (
 const hostWait = 5 * time.Second
 
 // hostCmd is `wsldash host --watch --json`, the machine-facing helper the Linux build runs
-// through interop (package hostview; format in the README's JSON section). Windows only.
+// through interop (package hostview; format in the README's JSON section). Windows only. Its
+// stdin takes `interval <duration>` lines (the reader's new cadence) and its end stops it.
 func hostCmd(a *app) *cobra.Command {
 	hostview.ProgramVersion = programVersion() // the helper and its reader compare versions
 	var watch, asJSON bool
@@ -37,7 +38,7 @@ func hostCmd(a *app) *cobra.Command {
 			return hostview.Serve(cmd.Context(), src, os.Stdin, cmd.OutOrStdout(), hostview.ServeOptions{Interval: a.refresh, Version: version})
 		},
 	}
-	c.Flags().BoolVarP(&watch, "watch", "w", false, "stream until stdin closes or the parent exits")
+	c.Flags().BoolVarP(&watch, "watch", "w", false, "stream until stdin closes or the parent exits (a line \"interval 10s\" on stdin changes --refresh)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print versioned JSON lines")
 	return c
 }

@@ -2,7 +2,8 @@
 // it runs the real producer (hostview.Serve) over a fixed Source read from $FAKEHELPER_DATA (a
 // JSON Data; a built-in one when unset), and appends its pid to $FAKEHELPER_PIDFILE so a test
 // can check that no helper is left after wsldash exits. Like the real helper it insists on the
-// arguments `host --watch --json`, takes --refresh, and exits when stdin closes.
+// arguments `host --watch --json`, takes --refresh and `interval <duration>` lines on stdin
+// (Serve's, see Client.SetInterval), and exits when stdin closes.
 package main
 
 import (
