@@ -402,6 +402,9 @@ type distroMem struct {
 	busy   bool
 	wanted bool // someone shows it (WatchDistroMemory); no look is made otherwise
 	ds     []backend.DistroMemory
+	// period is the front end's cadence (SetCadence, cadence.go): looks are at most every
+	// max(DistroMemoryTTL, period).
+	period time.Duration
 }
 
 // WatchDistroMemory says whether per-distro memory is wanted now: the dashboard while its memory
@@ -416,7 +419,8 @@ func (b *Backend) WatchDistroMemory(on bool) {
 
 // attachDistroMemory adds the newest known per-distro memory to s, with the remainder against
 // s's own guest memory, and starts a background look when the last one is older than
-// DistroMemoryTTL; only while WatchDistroMemory(true).
+// DistroMemoryTTL, or the front end's slower cadence (SetCadence); only while
+// WatchDistroMemory(true).
 func (b *Backend) attachDistroMemory(s *backend.Sample) {
 	b.mu.Lock()
 	closed := b.closed
@@ -431,7 +435,7 @@ func (b *Backend) attachDistroMemory(s *backend.Sample) {
 		return
 	}
 	now := b.opts.Now()
-	if !dm.busy && (dm.at.IsZero() || now.Sub(dm.at) >= DistroMemoryTTL) {
+	if !dm.busy && (dm.at.IsZero() || now.Sub(dm.at) >= max(DistroMemoryTTL, dm.period)) {
 		dm.busy = true
 		dm.wg.Add(1)
 		go b.refreshDistroMemory(dm)
