@@ -67,6 +67,9 @@ type Probe struct {
 	pids      []int
 	lastUID   int // the uid status found
 
+	cg    *procfs.FS // Root/sys/fs/cgroup, for dmem (made on first use)
+	cgDir string     // the distro cgroup whose files cg keeps open
+
 	noPSI      bool
 	mounts     []byte // the mountinfo last sent
 	sentMounts bool
@@ -107,6 +110,9 @@ func New(nonce string, opts Options) *Probe {
 func (p *Probe) Close() {
 	p.proc.Close()
 	p.self.Close()
+	if p.cg != nil {
+		p.cg.Close()
+	}
 }
 
 // Serve answers the requests read from in on out until in ends (nil) or a write fails.
@@ -191,6 +197,8 @@ func (p *Probe) section(s string) {
 		p.mountinfo()
 	case "procs":
 		p.procs()
+	case "dmem":
+		p.dmem()
 	case "fresh":
 		p.sentMounts = false
 		clear(p.known)

@@ -278,6 +278,14 @@ func (b *Backend) lookAt(ctx context.Context, distro, script string) (look, erro
 			return look{}, &backend.Error{Kind: backend.KindFailed, Op: "ports", Distro: distro, Message: err.Error(), Err: err}
 		}
 		out = o
+	} else if p := b.liveProbe(distro); p != nil && script == memScript {
+		// The probed distro's memory is a section of the probe's stream: no wsl.exe start, and
+		// no shell in the VM (the Go probe reads the cgroup files it keeps open).
+		f, err := b.ask(ctx, p, secDmem)
+		if err != nil {
+			return look{}, withDistro(err, distro)
+		}
+		out = f.secs[secDmem]
 	} else {
 		res, err := b.run.Run(ctx, "-d", distro, "--exec", "sh", "-c", script)
 		if err != nil {

@@ -141,20 +141,33 @@ func TestNetworkModeFromWslinfo(t *testing.T) {
 // the whole cgroup tree or only the distro's own, and an RSS estimate without per-distro cgroups.
 func TestDistroMemoryBothLayouts(t *testing.T) {
 	for _, c := range []struct {
-		layout string
-		src    backend.MemorySource
-		mem    uint64
-		cache  bool
+		layout  string
+		src     backend.MemorySource
+		mem     uint64
+		cache   bool
+		goProbe bool
 	}{
-		{"visible", backend.MemoryCgroup, 167772160 - 52428800, true},
-		{"namespaced", backend.MemoryCgroup, 167772160 - 52428800, true},
-		{"none", backend.MemoryRSSEstimate, (300 + 425) * 4096, false},
-		{"outside", backend.MemoryRSSEstimate, (300 + 425) * 4096, false},
+		{"visible", backend.MemoryCgroup, 167772160 - 52428800, true, false},
+		{"namespaced", backend.MemoryCgroup, 167772160 - 52428800, true, false},
+		{"none", backend.MemoryRSSEstimate, (300 + 425) * 4096, false, false},
+		{"outside", backend.MemoryRSSEstimate, (300 + 425) * 4096, false, false},
+		{"visible", backend.MemoryCgroup, 167772160 - 52428800, true, true},
+		{"namespaced", backend.MemoryCgroup, 167772160 - 52428800, true, true},
+		{"none", backend.MemoryRSSEstimate, (300 + 425) * 4096, false, true},
+		{"outside", backend.MemoryRSSEstimate, (300 + 425) * 4096, false, true},
 	} {
-		t.Run(c.layout, func(t *testing.T) {
+		name := c.layout + "/sh probe"
+		if c.goProbe {
+			name = c.layout + "/Go probe"
+		}
+		t.Run(name, func(t *testing.T) {
 			st := twoDistros()
 			st.GuestRoot = lookGuest(t, c.layout)
-			b, _, clk := newBackend(t, st, nil)
+			var opt func(*Options)
+			if c.goProbe {
+				opt = goProbeTest(t)
+			}
+			b, f, clk := newBackend(t, st, opt)
 			b.WatchDistroMemory(true)
 			ctx := context.Background()
 			var s backend.Sample
@@ -180,6 +193,10 @@ func TestDistroMemoryBothLayouts(t *testing.T) {
 			}
 			if r == nil || d.MemoryBytes+r.MemoryBytes != s.Guest.UsedBytes || cache+r.CacheBytes != s.Guest.CacheBytes {
 				t.Fatalf("parts %+v %+v do not add up to %+v", d, r, s.Guest)
+			}
+			// The probed distro's memory came on the probe's stream: no wsl.exe start, no shell.
+			if n := f.Count("-d Ubuntu --exec sh -c " + memScript); n != 0 {
+				t.Fatalf("%d one-shot looks at the probed distro", n)
 			}
 		})
 	}

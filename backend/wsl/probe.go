@@ -34,6 +34,7 @@ const (
 	secSelf    = "self"    // the probe's own /proc/self/stat line (Sample.SelfTicks)
 	secKind    = "kind"    // "sh", or "go <version>" from `wsldash probe`
 	secFresh   = "fresh"   // nothing; the probe forgets what it sent, so procs and mounts come in full
+	secDmem    = "dmem"    // the distro's memory: memScript's output (ports.go), for parseLook
 )
 
 // probeScript answers requests on stdin with frames on stdout (see the package doc for the
@@ -78,6 +79,7 @@ done
 seen=$now
 case "$new" in 1) echo '@@wsldash passwd'; cat /etc/passwd 2>/dev/null;; esac
 echo '@@wsldash stats'; cat /proc/[0-9]*/stat 2>/dev/null;;
+dmem) ` + memScript + `;;
 esac
 done
 echo "$m end $id"
