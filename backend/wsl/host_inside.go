@@ -9,7 +9,8 @@ import (
 // insideHost is the HostSource inside WSL, where the registry, vmmemWSL and HCS are out of
 // reach: the Windows build of wsldash run once through interop as a helper (package hostview),
 // started by the first call that needs it, in the background.
-// The helper samples every second (its default); the probe no longer has a period of its own.
+// The helper samples every second (its default), or at the dashboard's cadence once SetCadence
+// said so (an `interval` line on its stdin); the probe has no period of its own.
 func insideHost(opts Options) HostSource {
 	return hostview.NewClient(hostview.ClientOptions{})
 }
