@@ -15,7 +15,12 @@
 //
 // Sections: meminfo, stat (the cpu lines), psi, mounts, procs, self (the probe's own
 // /proc/self/stat line), kind ("go <version>"), fresh (forget what was sent: the next procs and
-// mounts are sent in full). An unknown section comes back empty, as from the sh probe.
+// mounts are sent in full), dmem (the distro's cgroup memory, as the wsl backend's memScript
+// prints it: dmem.go). An unknown section comes back empty, as from the sh probe.
+//
+// Written by hand because what it speaks is our own protocol, and the libraries that read /proc
+// (gopsutil, prometheus/procfs) open, read and close every file on every call and allocate per
+// process, which is the cost this package exists to avoid; the readers are package procfs's.
 //
 // The procs section (the same format as the sh probe's, see package wsl): "@@wsldash uptime"
 // then /proc/uptime; "@@wsldash status <pid>" then the Name and Uid lines of each process not
