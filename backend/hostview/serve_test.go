@@ -23,7 +23,6 @@ func (f *fakeTicker) Stop()                 {}
 type serveHarness struct {
 	t      *testing.T
 	tk     *fakeTicker
-	start  time.Duration // the period the ticker was made with
 	in     *io.PipeWriter
 	out    *bufio.Scanner
 	done   chan error
