@@ -171,7 +171,7 @@ func TestSteadyStateCost(t *testing.T) {
 			lists++
 		case strings.Contains(j, "wsldash-probe"):
 			probes++
-		case strings.Contains(j, "@@wsldash mode"): // per-distro memory (ports.go)
+		case strings.Contains(j, "@@wsldash mode"): // per-distro memory (distromem.go)
 			looks++
 		default:
 			other++

@@ -34,7 +34,7 @@ const (
 	secSelf    = "self"    // the probe's own /proc/self/stat line (Sample.SelfTicks)
 	secKind    = "kind"    // "sh", or "go <version>" from `wsldash probe`
 	secFresh   = "fresh"   // nothing; the probe forgets what it sent, so procs and mounts come in full
-	secDmem    = "dmem"    // the distro's memory: memScript's output (ports.go), for parseLook
+	secDmem    = "dmem"    // the distro's memory: memScript's output (look.go), for parseLook
 )
 
 // probeScript answers requests on stdin with frames on stdout (see the package doc for the
@@ -833,7 +833,7 @@ func (b *Backend) Sample(ctx context.Context) (backend.Sample, error) {
 	}
 	s.Guest, s.MemoryPressure, s.CPU, s.SelfTicks = fs.guest, fs.psi, fs.counters, fs.self
 	s.CPUPercent = b.cpuPercent(f.id, fs.cpu)
-	b.attachDistroMemory(&s) // ports.go
+	b.attachDistroMemory(&s) // distromem.go
 	return s, nil
 }
 
@@ -882,7 +882,7 @@ func (b *Backend) sampleInside(s backend.Sample) (backend.Sample, error) {
 		some := p.Some
 		s.MemoryPressure = &some
 	}
-	b.attachDistroMemory(&s) // ports.go
+	b.attachDistroMemory(&s) // distromem.go
 	return s, nil
 }
 

@@ -182,7 +182,7 @@ type Backend struct {
 	cfgOnce sync.Once
 	cfgPath string // .wslconfig, found once (inside WSL that asks cmd.exe)
 
-	dmem distroMem // per-distro memory, looked at in the background (ports.go)
+	dmem distroMem // per-distro memory, looked at in the background (distromem.go)
 
 	goOnce   sync.Once // the Go probe's path is found once (findGoProbe)
 	goPath   string    // the Go probe to start, "" = the sh probe
@@ -566,7 +566,7 @@ func (b *Backend) Close() error {
 	for _, h := range held {
 		h.Stop()
 	}
-	b.dmem.wg.Wait() // a per-distro memory look in progress (ports.go)
+	b.dmem.wg.Wait() // a per-distro memory look in progress (distromem.go)
 	if b.fs != nil {
 		b.fs.Close() // the guest's /proc files kept open between samples
 	}
