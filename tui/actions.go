@@ -10,8 +10,8 @@ import (
 
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/reclaim"
+	"github.com/wsldash/wsldash/internal/units"
 	"github.com/wsldash/wsldash/themes"
-	"github.com/wsldash/wsldash/tui/chart"
 	dlg "github.com/wsldash/wsldash/tui/dialog"
 )
 
@@ -177,7 +177,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		body := "Give the guest's memory back to Windows."
 		if s, ok := m.hist.Last(); ok {
-			body += fmt.Sprintf(" About %s of page cache can be dropped now.", chart.HumanBytes(float64(s.Guest.Reclaimable())))
+			body += fmt.Sprintf(" About %s of page cache can be dropped now.", units.HumanBytes(float64(s.Guest.Reclaimable())))
 		}
 		m.dialog = chooseDialog("Reclaim memory?", body, "reclaim", reclaimChoices, op{act: backend.ActReclaim})
 	default:
@@ -444,12 +444,12 @@ func (m *Model) onWheel(ms tea.Mouse) tea.Cmd {
 
 // reclaimText says how much a manual reclaim gave back, in the words of its mode.
 func reclaimText(r backend.ReclaimResult) string {
-	freed := chart.HumanBytes(float64(r.Freed()))
+	freed := units.HumanBytes(float64(r.Freed()))
 	where := ""
 	if r.Where != "" {
 		where = " in " + r.Where
 	}
-	around := fmt.Sprintf(" (cache %s → %s)", chart.HumanBytes(float64(r.CacheBefore)), chart.HumanBytes(float64(r.CacheAfter)))
+	around := fmt.Sprintf(" (cache %s → %s)", units.HumanBytes(float64(r.CacheBefore)), units.HumanBytes(float64(r.CacheAfter)))
 	switch r.Mode {
 	case backend.ReclaimGradual:
 		return "memory.reclaim gave back " + freed + " of page cache" + where + around

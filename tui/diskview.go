@@ -11,7 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/wsldash/wsldash/backend"
-	"github.com/wsldash/wsldash/tui/chart"
+	"github.com/wsldash/wsldash/internal/units"
 	dlg "github.com/wsldash/wsldash/tui/dialog"
 )
 
@@ -242,7 +242,7 @@ func (p *disksPane) render(sh *shared, r Rect) {
 	body = listRows(sh, body, &p.list, PaneDisks, iw, "no distros", func(mark string, u *diskRow) string {
 		used, free := "—", "—"
 		if u.Inside != nil {
-			used, free = chart.HumanBytes(float64(u.Inside.UsedBytes)), chart.HumanBytes(float64(u.Inside.AvailBytes))
+			used, free = units.HumanBytes(float64(u.Inside.UsedBytes)), units.HumanBytes(float64(u.Inside.AvailBytes))
 		}
 		return mark + col(u.Distro, nameW-1, false) + " " + col(cmpOr(string(u.State), "—"), stateW-1, false) + " " +
 			col(optBytes(u.VHDXBytes), numW-1, true) + " " + col(used, numW-1, true) + " " + col(free, numW-1, true) + " " +
@@ -263,9 +263,9 @@ func (p *disksPane) render(sh *shared, r Rect) {
 		note = strconv.Itoa(n) + " distros"
 		switch {
 		case known > 0 && unknown > 0:
-			note += " · at least " + chart.HumanBytes(float64(total)) + " reclaimable (" + strconv.Itoa(unknown) + " unknown)"
+			note += " · at least " + units.HumanBytes(float64(total)) + " reclaimable (" + strconv.Itoa(unknown) + " unknown)"
 		case known > 0:
-			note += " · " + chart.HumanBytes(float64(total)) + " reclaimable"
+			note += " · " + units.HumanBytes(float64(total)) + " reclaimable"
 		}
 	}
 	sh.paneBox(r, PaneDisks, "Disks", note, body)
@@ -330,7 +330,7 @@ func (p *trashPane) render(sh *shared, r Rect) {
 	body = listRows(sh, body, &p.list, PaneTrash, iw, "the trash is empty (U unregisters a distro into it)", func(mark string, e *backend.TrashEntry) string {
 		size := "—"
 		if e.Bytes > 0 {
-			size = chart.HumanBytes(float64(e.Bytes))
+			size = units.HumanBytes(float64(e.Bytes))
 		}
 		return mark + col(e.Name, nameW-1, false) + " " + col(trashWhen(e.Trashed, sh.now.Location()), whenW-1, false) + " " +
 			col(size, sizeW-1, true) + "  " + col(trashState(e), stateW, false)

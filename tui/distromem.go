@@ -6,6 +6,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/internal/units"
 	"github.com/wsldash/wsldash/tui/chart"
 )
 
@@ -39,7 +40,7 @@ func (distroMemPane) render(sh *shared, r Rect) {
 		body = append(body, fit(P.muted.s("  "+msg), iw))
 	default:
 		g := last.Guest
-		hb := func(v uint64) string { return chart.HumanBytes(float64(v)) }
+		hb := func(v uint64) string { return units.HumanBytes(float64(v)) }
 		rem := last.DistrosRemainder
 		if rem == nil {
 			rem = backend.SplitMemory(g, last.Distros)

@@ -10,7 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/wsldash/wsldash/backend"
-	"github.com/wsldash/wsldash/tui/chart"
+	"github.com/wsldash/wsldash/internal/units"
 	dlg "github.com/wsldash/wsldash/tui/dialog"
 )
 
@@ -179,7 +179,7 @@ func (m *Model) exportDialog(d backend.Distro) {
 				if err != nil {
 					return "", err
 				}
-				return fmt.Sprintf("exported %s to %s (%s)", d.Name, path, chart.HumanBytes(float64(written))), nil
+				return fmt.Sprintf("exported %s to %s (%s)", d.Name, path, units.HumanBytes(float64(written))), nil
 			},
 		})
 	})
@@ -259,7 +259,7 @@ func (m *Model) unregisterDialog(d backend.Distro) {
 				if err != nil {
 					return "", err
 				}
-				return fmt.Sprintf("unregistered %s; its archive is in the trash (%s): 8 then u restores it", d.Name, chart.HumanBytes(float64(e.Bytes))), nil
+				return fmt.Sprintf("unregistered %s; its archive is in the trash (%s): 8 then u restores it", d.Name, units.HumanBytes(float64(e.Bytes))), nil
 			},
 		})
 	})
@@ -443,7 +443,7 @@ func (m *Model) compactDialog(g backend.Manager, d backend.Distro) {
 func compactText(r backend.CompactResult) string {
 	s := fmt.Sprintf("%s's disk: %s before, %s after", r.Distro, optBytes(r.Before), optBytes(r.After))
 	if r.Trimmed != nil {
-		s += "; fstrim freed " + chart.HumanBytes(float64(*r.Trimmed)) + " inside"
+		s += "; fstrim freed " + units.HumanBytes(float64(*r.Trimmed)) + " inside"
 	}
 	if r.Elevated != "" {
 		s += ". To shrink the file, in an elevated prompt (admin): " + r.Elevated

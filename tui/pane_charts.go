@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/internal/units"
 	"github.com/wsldash/wsldash/tui/chart"
 )
 
@@ -32,9 +33,9 @@ func (memoryPane) render(sh *shared, r Rect) {
 			if stale {
 				return unknown
 			}
-			return chart.HumanBytes(float64(v))
+			return units.HumanBytes(float64(v))
 		}
-		note = fmt.Sprintf("%s of %s used", hb(g.UsedBytes), chart.HumanBytes(float64(g.TotalBytes)))
+		note = fmt.Sprintf("%s of %s used", hb(g.UsedBytes), units.HumanBytes(float64(g.TotalBytes)))
 		if hv := last.Host; hv != nil && hv.VMProcessBytes > 0 && !stale {
 			note += fmt.Sprintf(" · Windows sees %s", hb(hv.VMProcessBytes))
 		}
@@ -62,7 +63,7 @@ func (memoryPane) render(sh *shared, r Rect) {
 		}
 		if sh.view != ViewMemory && !stale { // the memory view has its own reclaim pane
 			if rc := g.Reclaimable(); rc > 0 {
-				items = append(items, legendItem{st.Muted.Render("reclaimable ") + st.Cell.Render(chart.HumanBytes(float64(rc))), 3})
+				items = append(items, legendItem{st.Muted.Render("reclaimable ") + st.Cell.Render(units.HumanBytes(float64(rc))), 3})
 			}
 			if rm := sh.info.ReclaimMode; rm != "" {
 				items = append(items, legendItem{st.Muted.Render("autoMemoryReclaim ") + st.Cell.Render(string(rm)), 1})
@@ -70,7 +71,7 @@ func (memoryPane) render(sh *shared, r Rect) {
 		}
 		if sw := g.SwapTotalBytes; sw > 0 {
 			items = append(items, legendItem{st.Muted.Render("swap ") +
-				st.Cell.Render(hb(sw-min(g.SwapFreeBytes, sw))+"/"+chart.HumanBytes(float64(sw))), 2})
+				st.Cell.Render(hb(sw-min(g.SwapFreeBytes, sw))+"/"+units.HumanBytes(float64(sw))), 2})
 		}
 		body = append(body, fitLegend(items, iw))
 		if hv := last.Host; hv != nil && hv.VMProcessBytes == 0 && hv.Note != "" {

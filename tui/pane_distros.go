@@ -11,7 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/wsldash/wsldash/backend"
-	"github.com/wsldash/wsldash/tui/chart"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 // distrosPane is the distro table: the list of every registered distro (filtered with /), whose
@@ -255,7 +255,7 @@ func (p *distrosPane) render(sh *shared, r Rect) {
 		if showDisk {
 			disk := "—"
 			if d.DiskBytes > 0 {
-				disk = chart.HumanBytes(float64(d.DiskBytes))
+				disk = units.HumanBytes(float64(d.DiskBytes))
 			}
 			rest += col(disk, diskW-1, true) + " "
 		}

@@ -10,7 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/wsldash/wsldash/backend"
-	"github.com/wsldash/wsldash/tui/chart"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 // procsPane is the process list: the selected distro's processes, or every running distro's
@@ -186,7 +186,7 @@ func (p *procsPane) render(sh *shared, r Rect) {
 		}
 		b.WriteString(col(cpu, cpuW-1, true))
 		b.WriteByte(' ')
-		b.WriteString(col(chart.HumanBytes(float64(pr.RSSBytes)), rssW-1, true))
+		b.WriteString(col(units.HumanBytes(float64(pr.RSSBytes)), rssW-1, true))
 		b.WriteByte(' ')
 		name := pr.Name
 		if pd, ok := sh.pending[pidKey(pr.PID)]; ok {

@@ -9,7 +9,7 @@ import (
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/reclaim"
 	"github.com/wsldash/wsldash/backend/wslconfig"
-	"github.com/wsldash/wsldash/tui/chart"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 // reclaimState is what the memory view knows about memory coming back: a reclaim.Detector fed
@@ -196,7 +196,7 @@ func sourceText(s reclaim.Source) string {
 func markerLabel(e reclaimEntry) string {
 	src := map[reclaim.Source]string{reclaim.SourceAutomatic: "auto", reclaim.SourceManual: "manual",
 		reclaim.SourceDistroStopped: "stop", reclaim.SourceVMShutdown: "shutdown"}[e.Source]
-	return "-" + chart.HumanBytes(float64(e.Bytes())) + " " + src
+	return "-" + units.HumanBytes(float64(e.Bytes())) + " " + src
 }
 
 // idleDelay is how long WSL waits with an idle CPU before reclaiming in mode (0: never), under

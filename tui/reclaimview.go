@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/wsldash/wsldash/backend"
-	"github.com/wsldash/wsldash/tui/chart"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 // vmGap is the VM process's memory less the guest's used (anonymous) memory: what the VM holds
@@ -34,7 +34,7 @@ func gapText(gap, cache uint64) string {
 	case cache == 0:
 		return " vmmem − used; no cache"
 	}
-	return " vmmem − used; cache " + chart.HumanBytes(float64(cache))
+	return " vmmem − used; cache " + units.HumanBytes(float64(cache))
 }
 
 // reclaimPane and eventsPane are the memory view's reclaim status and event log; they draw
@@ -80,7 +80,7 @@ func (reclaimPane) render(sh *shared, r Rect) {
 		line("autoReclaim", P.cell.s(cmp.Or(string(sh.info.ReclaimMode), "unknown")))
 	default:
 		g := last.Guest
-		hb := func(v uint64) string { return chart.HumanBytes(float64(v)) }
+		hb := func(v uint64) string { return units.HumanBytes(float64(v)) }
 		if gap, known := vmGap(last); known {
 			name := last.Host.VMProcess
 			if name == "" {
@@ -145,16 +145,16 @@ func (eventsPane) render(sh *shared, r Rect) {
 		var b strings.Builder
 		b.WriteString(" ")
 		b.WriteString(col(e.Time.Format("15:04:05"), timeW-1, false))
-		b.WriteString(col("-"+chart.HumanBytes(float64(e.Bytes())), sizeW-1, true))
+		b.WriteString(col("-"+units.HumanBytes(float64(e.Bytes())), sizeW-1, true))
 		b.WriteString("  ")
 		b.WriteString(col(sourceText(e.Source), 15, false))
 		if showSeries {
 			parts := make([]string, 0, 2)
 			if e.Cache > 0 {
-				parts = append(parts, "cache -"+chart.HumanBytes(float64(e.Cache)))
+				parts = append(parts, "cache -"+units.HumanBytes(float64(e.Cache)))
 			}
 			if e.VM > 0 {
-				parts = append(parts, "vm -"+chart.HumanBytes(float64(e.VM)))
+				parts = append(parts, "vm -"+units.HumanBytes(float64(e.VM)))
 			}
 			b.WriteString(strings.Join(parts, " · "))
 		}
@@ -204,7 +204,7 @@ func otherVMs(vms []backend.VMProcess) string {
 	for i, v := range vms {
 		parts[i] = v.Process
 		if v.Bytes > 0 {
-			parts[i] += " " + chart.HumanBytes(float64(v.Bytes))
+			parts[i] += " " + units.HumanBytes(float64(v.Bytes))
 		}
 	}
 	return strings.Join(parts, ", ")

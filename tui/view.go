@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/internal/units"
 	"github.com/wsldash/wsldash/tui/chart"
 	dlg "github.com/wsldash/wsldash/tui/dialog"
 )
@@ -450,7 +451,7 @@ func optBytes[T int64 | uint64](v *T) string {
 	if v == nil {
 		return unknown
 	}
-	return chart.HumanBytes(float64(*v))
+	return units.HumanBytes(float64(*v))
 }
 
 // percentText formats an optional percentage, "—" when it is unknown or stale.

@@ -16,7 +16,7 @@ import (
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/reclaim"
 	"github.com/wsldash/wsldash/backend/sampler"
-	"github.com/wsldash/wsldash/tui/chart"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 // addBackendCommands adds the verbs every backend serves: list, stats, mounts, ps and the
@@ -560,4 +560,4 @@ func percent(v *float64) string {
 }
 
 // humanBytes is the dashboard's binary-unit formatter (GiB, MiB), so the CLI and the UI agree.
-func humanBytes(v uint64) string { return chart.HumanBytes(float64(v)) }
+func humanBytes(v uint64) string { return units.Bytes(v) }

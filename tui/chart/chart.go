@@ -36,6 +36,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 // Series is one data series. All series of a chart are aligned at their newest (last) value; a
@@ -68,10 +69,10 @@ type Options struct {
 	Min, Max float64
 	// Stacked draws the non-Line series as stacked areas, in order, the first at the bottom.
 	Stacked bool
-	// YFormat formats tick labels; nil means plain numbers (or HumanBytes when Bytes is set).
+	// YFormat formats tick labels; nil means plain numbers (or units.HumanBytes when Bytes is set).
 	YFormat func(v float64) string
 	// Bytes says the values are byte counts: auto-scaling rounds to binary steps (see NiceMax)
-	// and a nil YFormat means HumanBytes. Passing YFormat: HumanBytes implies Bytes.
+	// and a nil YFormat means units.HumanBytes. Passing YFormat: units.HumanBytes implies Bytes.
 	Bytes bool
 	// Step is the time between samples, for the x axis ("-10m   -5m   now"). 0 = no axis row.
 	Step time.Duration
@@ -178,7 +179,7 @@ func (c *Chart) Render(opts Options, series ...Series) string {
 	f.format = opts.YFormat
 	if f.format == nil {
 		if f.bytes {
-			f.format = HumanBytes
+			f.format = units.HumanBytes
 		} else {
 			f.format = formatNum
 		}
@@ -205,7 +206,7 @@ func blank(w, h int) string {
 	return b.String()
 }
 
-var humanBytesPtr = reflect.ValueOf(HumanBytes).Pointer()
+var humanBytesPtr = reflect.ValueOf(units.HumanBytes).Pointer()
 
 func isHumanBytes(f func(float64) string) bool {
 	return f != nil && reflect.ValueOf(f).Pointer() == humanBytesPtr

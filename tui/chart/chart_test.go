@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 const gib = 1 << 30
@@ -87,7 +88,7 @@ func checkDims(t testing.TB, out string, w, h int) {
 
 func TestGolden(t *testing.T) {
 	t.Run("MemoryStacked", func(t *testing.T) {
-		opts := Options{Width: 60, Height: 12, Stacked: true, YFormat: HumanBytes, Step: time.Second, NoColor: true}
+		opts := Options{Width: 60, Height: 12, Stacked: true, YFormat: units.HumanBytes, Step: time.Second, NoColor: true}
 		out := Render(opts, memorySeries(200, 150)...)
 		checkDims(t, out, 60, 12)
 		golden.RequireEqual(t, out)
@@ -100,7 +101,7 @@ func TestGolden(t *testing.T) {
 		golden.RequireEqual(t, out)
 	})
 	t.Run("ReclaimMarker", func(t *testing.T) {
-		opts := Options{Width: 60, Height: 12, Stacked: true, YFormat: HumanBytes, Step: time.Second, NoColor: true,
+		opts := Options{Width: 60, Height: 12, Stacked: true, YFormat: units.HumanBytes, Step: time.Second, NoColor: true,
 			Markers: []Marker{{Index: 150, Label: "reclaim"}}}
 		out := Render(opts, memorySeries(200, 150)...)
 		checkDims(t, out, 60, 12)
@@ -142,7 +143,7 @@ func TestGolden(t *testing.T) {
 		golden.RequireEqual(t, out)
 	})
 	t.Run("Color", func(t *testing.T) {
-		opts := Options{Width: 40, Height: 8, Stacked: true, YFormat: HumanBytes, Step: time.Second,
+		opts := Options{Width: 40, Height: 8, Stacked: true, YFormat: units.HumanBytes, Step: time.Second,
 			Markers:     []Marker{{Index: 150, Label: "reclaim"}},
 			AxisStyle:   lipgloss.NewStyle().Foreground(lipgloss.Color("244")),
 			MarkerStyle: lipgloss.NewStyle().Foreground(lipgloss.Color("#ffaf00")).Bold(true)}
@@ -228,7 +229,7 @@ func TestNaNIsAGap(t *testing.T) {
 func TestAutoScaleUsesStackTop(t *testing.T) {
 	a := repeat(3*gib, 10)
 	b := repeat(6*gib, 10)
-	out := Render(Options{Width: 30, Height: 6, Stacked: true, YFormat: HumanBytes, NoColor: true},
+	out := Render(Options{Width: 30, Height: 6, Stacked: true, YFormat: units.HumanBytes, NoColor: true},
 		Series{Values: a}, Series{Values: b})
 	if !strings.HasPrefix(out, " 12 GiB┤") {
 		t.Fatalf("top label: want 12 GiB (NiceMax of the 9 GiB stack top):\n%s", out)
@@ -239,7 +240,7 @@ func TestAutoScaleUsesStackTop(t *testing.T) {
 }
 
 func TestTicksThirdsWhenNice(t *testing.T) {
-	out := Render(Options{Width: 30, Height: 12, Max: 12 * gib, YFormat: HumanBytes, NoColor: true},
+	out := Render(Options{Width: 30, Height: 12, Max: 12 * gib, YFormat: units.HumanBytes, NoColor: true},
 		Series{Values: repeat(gib, 4)})
 	for _, want := range []string{"12 GiB┤", "8.0 GiB┤", "4.0 GiB┤", "0 B┤"} {
 		if !strings.Contains(out, want) {
@@ -367,7 +368,7 @@ func TestRunsAreGrouped(t *testing.T) {
 }
 
 func TestNoColorHasNoEscapes(t *testing.T) {
-	opts := Options{Width: 50, Height: 10, Stacked: true, YFormat: HumanBytes, Step: time.Second, NoColor: true,
+	opts := Options{Width: 50, Height: 10, Stacked: true, YFormat: units.HumanBytes, Step: time.Second, NoColor: true,
 		Markers: []Marker{{Index: 150, Label: "reclaim"}}, AxisStyle: lipgloss.NewStyle().Bold(true)}
 	if out := Render(opts, memorySeries(200, 150)...); strings.ContainsRune(out, 0x1b) {
 		t.Fatalf("escape in NoColor output: %q", out)
@@ -430,7 +431,7 @@ func randomInput(rng *rand.Rand, w, h int) (Options, []Series) {
 		opts.Min, opts.Max = rng.Float64()*10-5, rng.Float64()*100
 	}
 	if rng.IntN(3) == 0 {
-		opts.YFormat = HumanBytes
+		opts.YFormat = units.HumanBytes
 	}
 	if rng.IntN(4) == 0 {
 		opts.Window = rng.IntN(2000)
@@ -510,7 +511,7 @@ func BenchmarkRender(b *testing.B) {
 	series := memorySeries(900, 600)
 	markers := []Marker{{Index: 600, Label: "reclaim"}}
 	for _, sz := range []struct{ w, h int }{{80, 12}, {200, 30}, {200, 60}, {300, 100}} {
-		opts := Options{Width: sz.w, Height: sz.h, Stacked: true, YFormat: HumanBytes, Step: time.Second,
+		opts := Options{Width: sz.w, Height: sz.h, Stacked: true, YFormat: units.HumanBytes, Step: time.Second,
 			Markers:   markers,
 			AxisStyle: lipgloss.NewStyle().Foreground(lipgloss.Color("244"))}
 		b.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(b *testing.B) {
@@ -522,7 +523,7 @@ func BenchmarkRender(b *testing.B) {
 		})
 	}
 	b.Run("oneshot/200x60", func(b *testing.B) {
-		opts := Options{Width: 200, Height: 60, Stacked: true, YFormat: HumanBytes, Step: time.Second}
+		opts := Options{Width: 200, Height: 60, Stacked: true, YFormat: units.HumanBytes, Step: time.Second}
 		b.ReportAllocs()
 		for b.Loop() {
 			_ = Render(opts, series...)

@@ -5,42 +5,6 @@ import (
 	"strconv"
 )
 
-var byteUnits = [...]string{"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
-
-// HumanBytes formats a byte count in binary units, as WSL and Task Manager do, in at most four
-// significant characters so it fits an axis label: 1023 -> "1023 B", 1536 -> "1.5 KiB",
-// 4 GiB -> "4.0 GiB", 12.3 GiB -> "12 GiB". Negative values get a leading "-"; NaN and ±Inf are
-// spelled "NaN", "Inf", "-Inf".
-func HumanBytes(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	case v < 0:
-		return "-" + HumanBytes(-v)
-	}
-	if r := math.Round(v); r < 1024 {
-		return strconv.FormatFloat(r, 'f', 0, 64) + " B"
-	}
-	k := 0
-	x := v / 1024
-	for x >= 1024 && k < len(byteUnits)-1 {
-		x /= 1024
-		k++
-	}
-	if x < 9.95 {
-		return strconv.FormatFloat(x, 'f', 1, 64) + " " + byteUnits[k]
-	}
-	r := math.Round(x)
-	if r >= 1024 && k < len(byteUnits)-1 {
-		return "1.0 " + byteUnits[k+1]
-	}
-	return strconv.FormatFloat(r, 'f', 0, 64) + " " + byteUnits[k]
-}
-
 // NiceMax rounds v up to a nice axis maximum. Plain numbers go to 1, 2, 2.5 or 5 × 10^n
 // (3 -> 5, 100 -> 100, 101 -> 200). Byte counts (bytes = true) go to 1 or 1.5 × 2^n, which reads
 // well in binary units and halves and thirds nicely: 9 GiB -> 12 GiB, 13 GiB -> 16 GiB,

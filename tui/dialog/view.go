@@ -8,8 +8,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/wsldash/wsldash/tui/chart"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 // MinWidth is the narrowest box View draws when the screen allows it.
@@ -437,16 +436,16 @@ func (d Dialog) viewProgress(inner int, st Styles) []string {
 	}
 	var amount string
 	if p.total > 0 {
-		amount = chart.HumanBytes(float64(p.done)) + " of " + chart.HumanBytes(float64(p.total))
+		amount = units.HumanBytes(float64(p.done)) + " of " + units.HumanBytes(float64(p.total))
 	} else {
-		amount = chart.HumanBytes(float64(p.done)) + " so far (total unknown)"
+		amount = units.HumanBytes(float64(p.done)) + " so far (total unknown)"
 	}
 	rate := "rate —"
 	if r, ok := p.rate(); ok {
 		if r <= 0 {
 			rate = "stalled"
 		} else {
-			rate = chart.HumanBytes(r) + "/s"
+			rate = units.HumanBytes(r) + "/s"
 		}
 	}
 	left := "time left —"

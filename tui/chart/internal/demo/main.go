@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"charm.land/lipgloss/v2"
+	"github.com/wsldash/wsldash/internal/units"
 	"github.com/wsldash/wsldash/tui/chart"
 )
 
@@ -42,7 +43,7 @@ func main() {
 	mark := lipgloss.NewStyle().Foreground(lipgloss.Color("#ffaf00")).Bold(true)
 	emit("Memory")
 	emit(chart.Render(chart.Options{
-		Width: *w, Height: *h, Stacked: true, YFormat: chart.HumanBytes, Step: time.Second,
+		Width: *w, Height: *h, Stacked: true, YFormat: units.HumanBytes, Step: time.Second,
 		Markers: markers, AxisStyle: axis, MarkerStyle: mark, NoColor: *noColor,
 	},
 		chart.Series{Name: "used", Values: used, Color: lipgloss.Color("#5fafff")},
