@@ -301,13 +301,6 @@ disk file's before and after, where the registry can be read.`,
 	return c
 }
 
-func sizeOrUnknown(n *int64) string {
-	if n == nil {
-		return "unknown"
-	}
-	return humanBytes(uint64(*n))
-}
-
 func printCompact(w io.Writer, r backend.CompactResult) {
 	if r.DryRun {
 		fmt.Fprintf(w, "compact %s would (run with --yes):\n", r.Distro)

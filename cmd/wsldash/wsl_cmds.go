@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/wsl"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 // addWSLCommands adds the verbs that copy and remove distros: export, import, clone, unregister
@@ -202,9 +202,7 @@ func wslTrashCmd(a *app) *cobra.Command {
 				}
 				out := cmd.OutOrStdout()
 				if asJSON {
-					enc := json.NewEncoder(out)
-					enc.SetIndent("", "  ")
-					return enc.Encode(es)
+					return writeJSON(out, es)
 				}
 				if len(es) == 0 {
 					fmt.Fprintln(out, "the trash is empty")
@@ -213,7 +211,14 @@ func wslTrashCmd(a *app) *cobra.Command {
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "NAME\tVERSION\tSIZE\tTRASHED\tSTATE\tARCHIVE")
 				for _, e := range es {
-					fmt.Fprintf(tw, "%s\t%d\t%.1f MiB\t%s\t%s\t%s\n", e.Name, e.Version, float64(e.Bytes)/(1<<20), e.Trashed.Local().Format("2006-01-02 15:04"), e.State, e.Archive)
+					size, when := units.Unknown, units.Unknown
+					if e.Bytes > 0 {
+						size = humanBytes(uint64(e.Bytes))
+					}
+					if !e.Trashed.IsZero() {
+						when = e.Trashed.Local().Format("2006-01-02 15:04")
+					}
+					fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", e.Name, e.Version, size, when, e.State, e.Archive)
 					fmt.Fprintf(tw, "\t%s\n", e.Note)
 				}
 				return tw.Flush()
