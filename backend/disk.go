@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // DiskReporter is a backend that can say how big a distro's disk is and how full (the wsl and
@@ -72,7 +74,7 @@ func DiskUsageOf(d Distro, look func() (FSUsage, error)) (DiskUsage, error) {
 		notes = append(notes, NotRunningNote(d.State))
 	} else if fs, lerr := look(); lerr == nil {
 		u.Inside = &fs
-	} else if KindOf(lerr) == KindTimeout || errors.Is(lerr, context.Canceled) || errors.Is(lerr, context.DeadlineExceeded) {
+	} else if gaveUp(lerr) {
 		notes, err = append(notes, "df inside did not answer"), lerr
 	} else {
 		notes = append(notes, "df inside failed: "+lerr.Error())
@@ -80,6 +82,66 @@ func DiskUsageOf(d Distro, look func() (FSUsage, error)) (DiskUsage, error) {
 	u.Reclaimable = Reclaimable(u.VHDXBytes, u.Inside)
 	u.Note = strings.Join(notes, "; ")
 	return u, err
+}
+
+// gaveUp says whether err means waiting again is pointless: the tool timed out or the caller
+// stopped waiting.
+func gaveUp(err error) bool {
+	return KindOf(err) == KindTimeout || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// DiskRow is one distro's row in a DiskReport. Err says why it could not be looked at; the
+// figures are then what the backend still gave (a timed-out df leaves the file's size), else
+// just the distro's name, state and version from the list.
+type DiskRow struct {
+	DiskUsage
+	Err error
+}
+
+// diskLooks is how many DiskUsage calls DiskReport runs at once: a running distro's df is a
+// wsl.exe call, and a few side by side cost one wait instead of one per distro.
+const diskLooks = 4
+
+// DiskReport is the disk of each of distros, in their order, from r, a few looks at a time. A
+// distro that cannot be looked at has its error in its row and the others are still looked at;
+// but once a look timed out (a hung wsl.exe) or ctx ended, no further look starts, so a hang
+// costs one timeout, not one per distro, and the rows not looked at say so. No distro is
+// started: DiskUsage reads a stopped one's file size only.
+func DiskReport(ctx context.Context, r DiskReporter, distros []Distro) []DiskRow {
+	rows := make([]DiskRow, len(distros))
+	var wg sync.WaitGroup
+	var hung atomic.Bool
+	slots := make(chan struct{}, diskLooks)
+	for i, d := range distros {
+		listed := DiskUsage{Distro: d.Name, State: d.State, Version: d.Version}
+		slots <- struct{}{}
+		if hung.Load() || ctx.Err() != nil {
+			<-slots
+			err := error(&Error{Kind: KindTimeout, Op: "df", Distro: d.Name, Message: "not looked at: an earlier look did not answer"})
+			if ctx.Err() != nil {
+				err = fmt.Errorf("df %s: not looked at: %w", d.Name, ctx.Err())
+			}
+			rows[i] = DiskRow{DiskUsage: listed, Err: err}
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }() // after hung is set: the next look sees it
+			u, err := r.DiskUsage(ctx, d.Name)
+			if err != nil {
+				if gaveUp(err) {
+					hung.Store(true)
+				}
+				if u.State == "" {
+					u = listed
+				}
+			}
+			rows[i] = DiskRow{DiskUsage: u, Err: err}
+		}()
+	}
+	wg.Wait()
+	return rows
 }
 
 // Reclaimable is vhdx less the used space inside, at least 0, or nil when either is unknown.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -77,9 +76,6 @@ type trashPane struct {
 func (p *trashPane) scroll() scroller { return &p.list }
 func (p *trashPane) chrome() int      { return 3 }
 
-// diskLooks is how many DiskUsage calls run at once.
-const diskLooks = 4
-
 func disksCmd(ctx context.Context, be backend.Backend, id uint64, distros []backend.Distro) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
@@ -91,26 +87,14 @@ func disksCmd(ctx context.Context, be backend.Backend, id uint64, distros []back
 			distros = ds
 		}
 		if dr, ok := be.(backend.DiskReporter); ok {
-			// One look per distro, a few side by side: a running distro's df is a wsl.exe call.
-			out := make([]diskRow, len(distros))
-			var wg sync.WaitGroup
-			slots := make(chan struct{}, diskLooks)
-			for i, d := range distros {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					slots <- struct{}{}
-					defer func() { <-slots }()
-					u, err := dr.DiskUsage(ctx, d.Name)
-					if err != nil {
-						out[i] = diskRow{DiskUsage: backend.DiskUsage{Distro: d.Name, State: d.State, Version: d.Version}, err: errText(err)}
-						return
-					}
-					out[i] = diskRow{DiskUsage: u}
-				}()
+			rows := backend.DiskReport(ctx, dr, distros)
+			msg.val.disks = make([]diskRow, len(rows))
+			for i, r := range rows {
+				msg.val.disks[i] = diskRow{DiskUsage: r.DiskUsage}
+				if r.Err != nil { // the distro as listed, and why no figures
+					msg.val.disks[i] = diskRow{DiskUsage: backend.DiskUsage{Distro: r.Distro, State: r.State, Version: r.Version}, err: errText(r.Err)}
+				}
 			}
-			wg.Wait()
-			msg.val.disks = out
 		} else {
 			msg.err = &backend.Error{Kind: backend.KindUnsupported, Op: "disk usage", Message: "this backend cannot measure disks"}
 		}

@@ -16,9 +16,9 @@ func TestArchiveVerbsOnTheDemo(t *testing.T) {
 		{"export", "Debian", `C:\backup\debian.tar`},
 		{"import", "Fresh", `D:\wsl\fresh`, `C:\nowhere.tar`}, // fails: no such archive
 		{"clone", "Debian", "Debian-copy"},
-		{"unregister", "kali-linux", "--yes-i-typed", "kali-linux"},
+		{"unregister", "kali-linux", "--yes"},
 		{"trash", "list", "--json"},
-		{"trash", "purge", "kali-linux"}, // fails: each run is a new demo, with an empty trash
+		{"trash", "purge", "kali-linux", "--yes"}, // fails: each run is a new demo, with an empty trash
 	} {
 		out, errOut, err := run(t, append([]string{"--demo"}, args...)...)
 		if args[0] == "import" || args[0] == "trash" && args[1] == "purge" {
@@ -57,10 +57,10 @@ func TestArchiveVerbsRefusedOnLocal(t *testing.T) {
 		{"export", "Debian", "/tmp/wsldash-never.tar"},
 		{"import", "Fresh", "/tmp/wsldash-never", "/tmp/wsldash-never.tar"},
 		{"clone", "Debian", "Debian-copy"},
-		{"unregister", "Debian", "--yes-i-typed", "Debian"},
+		{"unregister", "Debian", "--yes"},
 		{"trash", "list"},
 		{"trash", "restore", "Debian"},
-		{"trash", "purge", "Debian"},
+		{"trash", "purge", "Debian", "--yes"},
 	} {
 		_, _, err := run(t, append([]string{"--backend", "local"}, args...)...)
 		if !errors.Is(err, backend.ErrUnsupported) || !strings.Contains(err.Error(), "needs WSL") {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,11 +40,6 @@ func withBackend(cmd *cobra.Command, a *app, f func(backend.Backend) error) erro
 	return f(b)
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	return enc.Encode(v)
-}
-
 func listCmd(a *app) *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
@@ -76,7 +70,7 @@ func listCmd(a *app) *cobra.Command {
 					if d.Default {
 						mark = "*"
 					}
-					disk := "-"
+					disk := units.Unknown
 					if d.DiskBytes > 0 {
 						disk = humanBytes(uint64(d.DiskBytes))
 					}
@@ -320,7 +314,7 @@ func watchStats(ctx context.Context, a *app, b backend.Backend, info backend.Inf
 func printSample(out io.Writer, s backend.Sample, long bool) {
 	g := s.Guest
 	if !long {
-		vm := "-"
+		vm := units.Unknown
 		if s.Host != nil && s.Host.VMProcessBytes > 0 {
 			vm = fmt.Sprintf("%s %s", s.Host.VMProcess, humanBytes(s.Host.VMProcessBytes))
 		}
@@ -342,7 +336,7 @@ func printSample(out io.Writer, s backend.Sample, long bool) {
 			fmt.Fprintf(tw, "host: %s\t%s, %s cpu\n", h.VMProcess, humanBytes(h.VMProcessBytes), percent(h.VMCPUPercent))
 		}
 		for _, v := range h.OtherVMs {
-			size := "—"
+			size := units.Unknown
 			if v.Bytes > 0 {
 				size = humanBytes(v.Bytes)
 			}
@@ -438,9 +432,9 @@ func psCmd(a *app) *cobra.Command {
 				}
 				for _, p := range ps {
 					if all {
-						fmt.Fprintf(out, "%-16s ", truncate(orDash(p.Distro), 16))
+						fmt.Fprintf(out, "%-16s ", truncate(orUnknown(p.Distro), 16))
 					}
-					cpu := "—"
+					cpu := units.Unknown
 					if !p.CPUUnknown {
 						cpu = fmt.Sprintf("%.1f", p.CPUPercent)
 					}
@@ -550,14 +544,3 @@ func wait(ctx context.Context, d time.Duration) {
 	case <-t.C:
 	}
 }
-
-// percent is an optional percentage, "—" when unknown (never 0).
-func percent(v *float64) string {
-	if v == nil {
-		return "—"
-	}
-	return fmt.Sprintf("%.1f%%", *v)
-}
-
-// humanBytes is the dashboard's binary-unit formatter (GiB, MiB), so the CLI and the UI agree.
-func humanBytes(v uint64) string { return units.Bytes(v) }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/wslconfig"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 // addConfigCommands adds `wsldash config list|get|set`: read and edit .wslconfig the way WSL reads
@@ -55,7 +55,7 @@ func addConfigCommands(root *cobra.Command, a *app) {
 				return err
 			}
 			if a.json {
-				return cfgWriteJSON(cmd.OutOrStdout(), cfgListJSON(f))
+				return writeJSON(cmd.OutOrStdout(), cfgListJSON(f))
 			}
 			cfgPrintList(cmd.OutOrStdout(), f)
 			return nil
@@ -78,7 +78,7 @@ func addConfigCommands(root *cobra.Command, a *app) {
 			}
 			out := cmd.OutOrStdout()
 			if a.json {
-				return cfgWriteJSON(out, cfgSettingJSONOf(s))
+				return writeJSON(out, cfgSettingJSONOf(s))
 			}
 			switch {
 			case s.Set && s.Valid:
@@ -181,12 +181,6 @@ func cfgShow(v string) string {
 	return v
 }
 
-func cfgWriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
 type cfgSettingJSON struct {
 	Key string `json:"key"`
 	// Value is the value in force: the file's when set and valid, else Default.
@@ -254,7 +248,7 @@ func cfgPrintList(out io.Writer, f *wslconfig.File) {
 		case s.Set:
 			from = fmt.Sprintf("default (line %d: %s is ignored)", s.Line, cfgShow(s.Value))
 		}
-		val := "-"
+		val := units.Unknown // not set: the default is in force
 		if s.Set && s.Valid {
 			val = cfgShow(s.Value)
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 // rateBackend answers Sample like a real backend: no CPU figure until its unknown-th reading.
@@ -79,7 +80,8 @@ func TestUnknownCPUIsNullNotZero(t *testing.T) {
 			var h bytes.Buffer
 			printSample(&h, s, false)
 			printSample(&h, s, true)
-			if strings.Contains(h.String(), "0.0%") || strings.Count(h.String(), "—") != 3 {
+			// — for the CPU in each form, the VM's CPU, and (watch line) its unsized process.
+			if strings.Contains(h.String(), "0.0%") || strings.Count(h.String(), units.Unknown) != 4 {
 				t.Errorf("human output shows an unknown CPU as a number:\n%s", h.String())
 			}
 		}

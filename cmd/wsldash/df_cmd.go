@@ -21,7 +21,9 @@ df of / (size, used, available), and the difference a compact could give back to
 grows but never shrinks by itself. The inside is read only from a running distro (wsl -d NAME
 --exec df -P -k /); a stopped one is never started to look, so its figures are unknown (— in
 text, null in JSON), never 0. The file's size needs the Windows registry (the Windows build, or
-inside WSL its host helper).`,
+inside WSL its host helper). A few distros are looked at side by side; one that cannot be looked
+at is reported in its row ("error" in JSON) and the others still are, and once a look times out
+no other starts. The exit status is 1 only when no distro could be looked at.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withBackend(cmd, a, func(b backend.Backend) error {
@@ -35,34 +37,24 @@ inside WSL its host helper).`,
 				} else {
 					printLabel(cmd, b)
 				}
-				var names []string
+				var ds []backend.Distro
 				if len(args) == 1 {
-					names = args
+					ds = []backend.Distro{{Name: args[0]}} // the backend matches the name as WSL does
 				} else {
-					ds, err := b.Distros(cmd.Context())
-					if err != nil {
+					var err error
+					if ds, err = b.Distros(cmd.Context()); err != nil {
 						return err
 					}
-					for _, d := range ds {
-						names = append(names, d.Name)
-					}
 				}
-				us := make([]backend.DiskUsage, 0, len(names))
-				for _, n := range names {
-					u, err := r.DiskUsage(cmd.Context(), n)
-					if err != nil {
-						if u.State != "" && backend.KindOf(err) == backend.KindTimeout {
-							// What is known so far, then the timeout (once: no more waiting).
-							us = append(us, u)
-							if perr := printDFAs(cmd.OutOrStdout(), us, asJSON); perr != nil {
-								return perr
-							}
-						}
-						return distroErr("df", n, err)
-					}
-					us = append(us, u)
+				rows := backend.DiskReport(cmd.Context(), r, ds)
+				failed := dfFailed(rows)
+				if failed != nil && len(rows) == 1 && rows[0].State == "" {
+					return failed // nothing is known of it (no such distro): no table
 				}
-				return printDFAs(cmd.OutOrStdout(), us, asJSON)
+				if err := printDFAs(cmd.OutOrStdout(), rows, asJSON); err != nil {
+					return err
+				}
+				return failed
 			})
 		},
 	}
@@ -79,40 +71,63 @@ func backendLabel(cmd *cobra.Command, b backend.Backend) string {
 	return "this backend"
 }
 
-func printDFAs(w io.Writer, us []backend.DiskUsage, asJSON bool) error {
+// dfRow is one distro in df --json: its disk, and why it could not be looked at.
+type dfRow struct {
+	backend.DiskUsage
+	Error string `json:"error,omitempty"`
+}
+
+// dfFailed is the error df exits with: the first row's when no distro could be looked at (a
+// failure of the whole), else nil: a row's error is the row's to report.
+func dfFailed(rows []backend.DiskRow) error {
+	for _, r := range rows {
+		if r.Err == nil {
+			return nil
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return distroErr("df", rows[0].Distro, rows[0].Err)
+}
+
+func printDFAs(w io.Writer, rows []backend.DiskRow, asJSON bool) error {
 	if asJSON {
-		return writeJSON(w, us)
+		out := make([]dfRow, len(rows))
+		for i, r := range rows {
+			out[i].DiskUsage = r.DiskUsage
+			if r.Err != nil {
+				out[i].Error = distroErr("df", r.Distro, r.Err).Error()
+			}
+		}
+		return writeJSON(w, out)
 	}
-	return printDF(w, us)
+	return printDF(w, rows)
 }
 
-func bytesOrDash(n *int64) string {
-	if n == nil {
-		return "—"
-	}
-	return humanBytes(uint64(max(*n, 0)))
-}
-
-func printDF(w io.Writer, us []backend.DiskUsage) error {
+func printDF(w io.Writer, rows []backend.DiskRow) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tSTATE\tVHDX FILE\tSIZE INSIDE\tUSED\tAVAIL\tRECLAIMABLE")
-	for _, u := range us {
+	for _, u := range rows {
 		var size, used, avail *int64
 		if in := u.Inside; in != nil {
 			size, used, avail = &in.SizeBytes, &in.UsedBytes, &in.AvailBytes
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Distro, u.State, bytesOrDash(u.VHDXBytes),
-			bytesOrDash(size), bytesOrDash(used), bytesOrDash(avail), bytesOrDash(u.Reclaimable))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Distro, orUnknown(string(u.State)), sizeOrUnknown(u.VHDXBytes),
+			sizeOrUnknown(size), sizeOrUnknown(used), sizeOrUnknown(avail), sizeOrUnknown(u.Reclaimable))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for _, u := range us {
+	for _, u := range rows {
 		if u.Note != "" {
 			fmt.Fprintf(w, "%s: %s\n", u.Distro, u.Note)
 		}
+		if u.Err != nil {
+			fmt.Fprintf(w, "%s: could not look: %v\n", u.Distro, u.Err)
+		}
 	}
-	for _, u := range us {
+	for _, u := range rows {
 		if u.Reclaimable != nil && *u.Reclaimable > 0 && u.Reclaim != "" {
 			fmt.Fprintf(w, "%s: %s could be given back to Windows: %s\n", u.Distro, humanBytes(uint64(*u.Reclaimable)), u.Reclaim)
 		}

@@ -62,27 +62,76 @@ func TestDFText(t *testing.T) {
 	}
 }
 
-// hungDF times out on the second distro's df, as the wsl backend reports a hung one.
-type hungDF struct{ backend.Backend }
+// failingDF fails the looks at the distros in fail with their error, as the wsl backend does
+// for a hung df (a timeout, with the file's size still known) or a broken wsl.exe call.
+type failingDF struct {
+	backend.Backend
+	fail map[string]error
+}
 
-func (h hungDF) DiskUsage(ctx context.Context, name string) (backend.DiskUsage, error) {
-	u, err := h.Backend.(backend.DiskReporter).DiskUsage(ctx, name)
-	if name == "docker-desktop" {
-		u.Inside, u.Reclaimable, u.Note = nil, nil, "df inside did not answer"
-		return u, &backend.Error{Kind: backend.KindTimeout, Op: "exec", Distro: name, Message: "wsl.exe did not answer within 10s"}
+func (f failingDF) DiskUsage(ctx context.Context, name string) (backend.DiskUsage, error) {
+	u, err := f.Backend.(backend.DiskReporter).DiskUsage(ctx, name)
+	if ferr := f.fail[name]; ferr != nil || f.fail["*"] != nil {
+		if ferr == nil {
+			ferr = f.fail["*"]
+		}
+		u.Inside, u.Reclaimable = nil, nil
+		return u, ferr
 	}
 	return u, err
 }
 
-// A timeout stops the listing there: what is known is printed, then the error; no more waiting.
-func TestDFStopsAtATimeout(t *testing.T) {
+func timeoutIn(name string) error {
+	return &backend.Error{Kind: backend.KindTimeout, Op: "exec", Distro: name, Message: "wsl.exe did not answer within 10s"}
+}
+
+// One distro that cannot be looked at is reported in its row; the others are all there, and
+// the exit status is 0: the report as a whole worked.
+func TestDFReportsARowError(t *testing.T) {
 	a := newApp()
-	a.wrap = func(b backend.Backend) backend.Backend { return hungDF{b} }
+	a.wrap = func(b backend.Backend) backend.Backend {
+		return failingDF{b, map[string]error{"docker-desktop": &backend.Error{Kind: backend.KindFailed, Op: "exec", Distro: "docker-desktop", Message: "wsl.exe failed"}}}
+	}
+	out, _, err := runApp(t, a, "df", "--demo")
+	if err != nil {
+		t.Fatalf("a row's error failed the command: %v", err)
+	}
+	for _, want := range []string{"docker-desktop: could not look: exec docker-desktop: wsl.exe failed", "kali-linux", "openSUSE-Tumbleweed", "23 GiB could be given back"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	out, _, err = runApp(t, a, "df", "--demo", "--json")
+	var rows []dfRow
+	if err != nil || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 6 {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for _, r := range rows {
+		if (r.Error != "") != (r.Distro == "docker-desktop") {
+			t.Errorf("%s: error %q", r.Distro, r.Error)
+		}
+	}
+	if rows[1].State != backend.StateRunning || rows[1].VHDXBytes == nil || rows[1].Inside != nil {
+		t.Errorf("the failed row lost what was known: %+v", rows[1])
+	}
+}
+
+// When no distro can be looked at (wsl.exe hangs), what is known is printed, then the error:
+// the exit status is 1. A hang costs one timeout: no look starts after it (backend.DiskReport).
+func TestDFFailsWhenNothingCouldBeLookedAt(t *testing.T) {
+	a := newApp()
+	a.wrap = func(b backend.Backend) backend.Backend { return failingDF{b, map[string]error{"*": timeoutIn("any")}} }
 	out, _, err := runApp(t, a, "df", "--demo")
 	if backend.KindOf(err) != backend.KindTimeout {
 		t.Fatalf("err %v", err)
 	}
-	if !strings.Contains(out, "Ubuntu-24.04") || !strings.Contains(out, "docker-desktop: df inside did not answer") || strings.Contains(out, "kali-linux") {
+	if !strings.Contains(out, "Ubuntu-24.04") || !strings.Contains(out, "36 GiB") || !strings.Contains(out, "Ubuntu-24.04: could not look") {
 		t.Fatalf("%s", out)
+	}
+	// One distro asked for, and it times out: its file's size, then the error.
+	out, _, err = runApp(t, a, "df", "Debian", "--demo", "--json")
+	var rows []dfRow
+	if backend.KindOf(err) != backend.KindTimeout || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 1 || rows[0].VHDXBytes == nil || rows[0].Error == "" {
+		t.Fatalf("%v: %s", err, out)
 	}
 }

@@ -44,7 +44,7 @@ inside WSL, wsl.exe on plain Linux or the demo) say skip and why.`,
 			r := doctor.Run(f)
 			out := cmd.OutOrStdout()
 			if asJSON {
-				if err := cfgWriteJSON(out, r); err != nil {
+				if err := writeJSON(out, r); err != nil {
 					return err
 				}
 			} else {

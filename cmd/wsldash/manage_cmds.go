@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -54,24 +52,6 @@ func dockerManageWarning(cmd *cobra.Command, name string) {
 	if backend.IsDockerDistro(name) {
 		fmt.Fprintf(cmd.ErrOrStderr(), "wsldash: %s belongs to Docker Desktop: changing it with wsl --manage can break Docker Desktop (use Docker Desktop's own settings for its disk)\n", name)
 	}
-}
-
-// confirm asks "prompt [y/N]" on a terminal; --yes answers for scripts, and without a terminal
-// or --yes nothing is done.
-func confirm(cmd *cobra.Command, yes bool, prompt string) error {
-	if yes {
-		return nil
-	}
-	f, ok := cmd.InOrStdin().(*os.File)
-	if !ok || !wslIsTerminal(f) {
-		return &backend.Error{Kind: backend.KindPermission, Op: cmd.Name(), Message: "not a terminal: pass --yes to confirm (" + prompt + ")"}
-	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "%s [y/N] ", prompt)
-	line, _ := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
-	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-		return &backend.Error{Kind: backend.KindPermission, Op: cmd.Name(), Message: "not confirmed; nothing was done"}
-	}
-	return nil
 }
 
 func installCmd(a *app) *cobra.Command {
@@ -156,7 +136,7 @@ func moveCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name, dir := args[0], args[1]
 			dockerManageWarning(cmd, name)
-			if err := confirm(cmd, yes, fmt.Sprintf("Stop %s and move its disk to %s?", name, dir)); err != nil {
+			if err := confirm(cmd, yes, confirmation{distro: name, question: fmt.Sprintf("Stop %s and move its disk to %s?", name, dir)}); err != nil {
 				return err
 			}
 			return withManager(cmd, a, func(m manager) error {
@@ -186,7 +166,7 @@ func moveCmd(a *app) *cobra.Command {
 			})
 		},
 	}
-	c.Flags().BoolVar(&yes, "yes", false, "do not ask for confirmation")
+	c.Flags().BoolVar(&yes, "yes", false, yesUsage)
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
 }
@@ -202,7 +182,7 @@ func simpleManageCmd(a *app, use, short string, destructive bool, prompt func(ar
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dockerManageWarning(cmd, args[0])
 			if destructive {
-				if err := confirm(cmd, yes, prompt(args)); err != nil {
+				if err := confirm(cmd, yes, confirmation{distro: args[0], question: prompt(args)}); err != nil {
 					return err
 				}
 			}
@@ -220,7 +200,7 @@ func simpleManageCmd(a *app, use, short string, destructive bool, prompt func(ar
 		},
 	}
 	if destructive {
-		c.Flags().BoolVar(&yes, "yes", false, "do not ask for confirmation")
+		c.Flags().BoolVar(&yes, "yes", false, yesUsage)
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
@@ -299,13 +279,6 @@ disk file's before and after, where the registry can be read.`,
 	c.Flags().BoolVar(&sparse, "sparse", false, "make the disk sparse first (wsl --manage --set-sparse true --allow-unsafe)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
-}
-
-func sizeOrUnknown(n *int64) string {
-	if n == nil {
-		return "unknown"
-	}
-	return humanBytes(uint64(*n))
 }
 
 func printCompact(w io.Writer, r backend.CompactResult) {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 // portsCmd is `wsldash ports [DISTRO] [--json]`: the networking mode, the VM's addresses and
@@ -40,7 +41,7 @@ func portsCmd(a *app) *cobra.Command {
 				out := cmd.OutOrStdout()
 				mode := n.Mode
 				if mode == "" {
-					mode = "—"
+					mode = units.Unknown
 				} else if n.ModeSource != "" {
 					mode += " (" + n.ModeSource + ")"
 				}
@@ -54,7 +55,7 @@ func portsCmd(a *app) *cobra.Command {
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "PROTO\tADDRESS\tPORT\tPID\tPROCESS\tDISTRO")
 				for _, p := range n.Ports {
-					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", p.Proto, p.Address, p.Port, pidText(p.PID), orDash(p.Process), orDash(p.Distro))
+					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", p.Proto, p.Address, p.Port, pidText(p.PID), orUnknown(p.Process), orUnknown(p.Distro))
 				}
 				return tw.Flush()
 			})
@@ -66,16 +67,9 @@ func portsCmd(a *app) *cobra.Command {
 
 func pidText(p *int) string {
 	if p == nil {
-		return "—"
+		return units.Unknown
 	}
 	return strconv.Itoa(*p)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
 }
 
 func joinComma(ss []string) string {

@@ -189,7 +189,7 @@ func TestREADMEJSONContract(t *testing.T) {
 		"move":         {reflect.TypeFor[wsl.MoveResult](), cliDouble("move", "Ubuntu", `D:\wsl\Ubuntu`, "--yes", "--json")},
 		"manage":       {reflect.TypeFor[manageJSON](), cliDouble("resize", "Ubuntu", "256GB", "--yes", "--json")},
 		"compact":      {reflect.TypeFor[wsl.CompactResult](), cliDouble("compact", "Ubuntu", "--yes", "--json")},
-		"df":           {reflect.TypeFor[[]backend.DiskUsage](), cli("df", "--json", "--demo")},
+		"df":           {reflect.TypeFor[[]dfRow](), cli("df", "--json", "--demo")},
 		// rename writes the registry (Windows only): the command's output over a stand-in backend.
 		"rename": {reflect.TypeFor[wsl.RenameResult](), func(t *testing.T) string {
 			a := newApp()

@@ -38,7 +38,7 @@ never a reason to undo the rename.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dockerManageWarning(cmd, args[0])
-			if err := confirm(cmd, yes, fmt.Sprintf("Rename %s to %s?", args[0], args[1])); err != nil {
+			if err := confirm(cmd, yes, confirmation{distro: args[0], question: fmt.Sprintf("Rename %s to %s?", args[0], args[1])}); err != nil {
 				return err
 			}
 			return withBackend(cmd, a, func(b backend.Backend) error {
@@ -59,7 +59,7 @@ never a reason to undo the rename.`,
 			})
 		},
 	}
-	c.Flags().BoolVar(&yes, "yes", false, "do not ask for confirmation")
+	c.Flags().BoolVar(&yes, "yes", false, yesUsage)
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
 }

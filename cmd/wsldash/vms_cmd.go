@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/wsldash/wsldash/backend/winhost"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 // listVMs is the source of `wsldash vms` (a seam for tests).
@@ -36,7 +36,7 @@ It only reads: it never acts on a VM. Windows only.`,
 			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "KIND\tOWNER\tTYPE\tSTATE\tID\tMEMORY\tCPU\tPROCESS\tPROCESS MEMORY")
 			for _, v := range l.VMs {
-				mem, cpu, pmem := "—", "—", "—"
+				mem, cpu, pmem := units.Unknown, units.Unknown, units.Unknown
 				if v.MemoryBytes != nil {
 					mem = humanBytes(*v.MemoryBytes)
 				}
@@ -46,8 +46,8 @@ It only reads: it never acts on a VM. Windows only.`,
 				if v.ProcessBytes != nil {
 					pmem = humanBytes(*v.ProcessBytes)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Kind, dash(v.Owner), dash(v.Type), dash(v.State),
-					dash(v.ID), mem, cpu, dash(v.Process), pmem)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Kind, orUnknown(v.Owner), orUnknown(v.Type), orUnknown(v.State),
+					orUnknown(v.ID), mem, cpu, orUnknown(v.Process), pmem)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
@@ -57,7 +57,7 @@ It only reads: it never acts on a VM. Windows only.`,
 			}
 			for _, v := range l.VMs {
 				if v.Note != "" {
-					fmt.Fprintf(out, "%s %s: %s\n", v.Kind, dash(v.ID), v.Note)
+					fmt.Fprintf(out, "%s %s: %s\n", v.Kind, orUnknown(v.ID), v.Note)
 				}
 			}
 			if l.Note != "" {
@@ -68,11 +68,4 @@ It only reads: it never acts on a VM. Windows only.`,
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {\"vms\":[…],\"note\":…}; unknown numbers are null")
 	return c
-}
-
-func dash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "—"
-	}
-	return s
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -12,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wsldash/wsldash/backend"
-	"github.com/wsldash/wsldash/backend/wsl"
+	"github.com/wsldash/wsldash/internal/units"
 )
 
 // addWSLCommands adds the verbs that copy and remove distros: export, import, clone, unregister
@@ -145,6 +144,7 @@ func wslCloneCmd(a *app) *cobra.Command {
 }
 
 func wslUnregisterCmd(a *app) *cobra.Command {
+	var yes bool
 	var typed string
 	c := &cobra.Command{
 		Use:   "unregister NAME",
@@ -152,18 +152,21 @@ func wslUnregisterCmd(a *app) *cobra.Command {
 		Long: `unregister never deletes a distro outright: it exports it to the trash folder, checks the
 archive, and only then runs wsl --unregister. Bring it back with "wsldash trash restore NAME";
 delete the archive for good with "wsldash trash purge NAME". You must type the distro's name at
-the prompt, or pass --yes-i-typed NAME in scripts.`,
+the prompt, or pass --yes in scripts.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
-			interactive := false
-			if f, ok := cmd.InOrStdin().(*os.File); ok {
-				interactive = wslIsTerminal(f)
-			}
 			if w := backend.DockerWarning(backend.ActUnregister, name, nil); w != "" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "wsldash: %s\n", w)
 			}
-			if err := wsl.ConfirmName(cmd.InOrStdin(), cmd.ErrOrStderr(), name, typed, interactive); err != nil {
+			c := confirmation{distro: name, question: "Move " + name + " to the trash (export it, then wsl --unregister)?", typeName: true}
+			if typed != "" { // the old --yes-i-typed NAME: still only with the exact name
+				if err := c.check(commandName(cmd), typed); err != nil {
+					return err
+				}
+				yes = true
+			}
+			if err := confirm(cmd, yes, c); err != nil {
 				return err
 			}
 			return withArchiver(cmd, a, func(b backend.Archiver) error {
@@ -178,7 +181,9 @@ the prompt, or pass --yes-i-typed NAME in scripts.`,
 			})
 		},
 	}
+	c.Flags().BoolVar(&yes, "yes", false, yesUsage)
 	c.Flags().StringVar(&typed, "yes-i-typed", "", "confirm without a prompt by giving the distro's exact name")
+	c.Flags().MarkHidden("yes-i-typed") // --yes is every command's; this one stays for old scripts
 	return c
 }
 
@@ -202,9 +207,7 @@ func wslTrashCmd(a *app) *cobra.Command {
 				}
 				out := cmd.OutOrStdout()
 				if asJSON {
-					enc := json.NewEncoder(out)
-					enc.SetIndent("", "  ")
-					return enc.Encode(es)
+					return writeJSON(out, es)
 				}
 				if len(es) == 0 {
 					fmt.Fprintln(out, "the trash is empty")
@@ -213,7 +216,14 @@ func wslTrashCmd(a *app) *cobra.Command {
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "NAME\tVERSION\tSIZE\tTRASHED\tSTATE\tARCHIVE")
 				for _, e := range es {
-					fmt.Fprintf(tw, "%s\t%d\t%.1f MiB\t%s\t%s\t%s\n", e.Name, e.Version, float64(e.Bytes)/(1<<20), e.Trashed.Local().Format("2006-01-02 15:04"), e.State, e.Archive)
+					size, when := units.Unknown, units.Unknown
+					if e.Bytes > 0 {
+						size = humanBytes(uint64(e.Bytes))
+					}
+					if !e.Trashed.IsZero() {
+						when = e.Trashed.Local().Format("2006-01-02 15:04")
+					}
+					fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", e.Name, e.Version, size, when, e.State, e.Archive)
 					fmt.Fprintf(tw, "\t%s\n", e.Note)
 				}
 				return tw.Flush()
@@ -236,14 +246,22 @@ func wslTrashCmd(a *app) *cobra.Command {
 			})
 		},
 	}
+	var yes bool
 	purge := &cobra.Command{
 		Use:   "purge NAME",
-		Short: "Delete the trashed archives of NAME for good",
+		Short: "Delete the trashed archives of NAME for good (asks you to type its name)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withArchiver(cmd, a, func(b backend.Archiver) error { return distroErr("trash purge", args[0], b.TrashPurge(args[0])) })
+			return withArchiver(cmd, a, func(b backend.Archiver) error {
+				name := args[0]
+				if err := confirm(cmd, yes, confirmation{distro: name, question: "Delete every trashed archive of " + name + " for good? Nothing can bring it back.", typeName: true}); err != nil {
+					return err
+				}
+				return distroErr("trash purge", name, b.TrashPurge(name))
+			})
 		},
 	}
+	purge.Flags().BoolVar(&yes, "yes", false, yesUsage)
 	trash.AddCommand(list, restore, purge)
 	return trash
 }
