@@ -94,6 +94,7 @@ type ConfigFile struct {
 type ConfigStore interface {
 	// WSLConfig reads .wslconfig, the VM's settings.
 	WSLConfig(ctx context.Context) (ConfigFile, error)
-	// WSLConf reads distro's /etc/wsl.conf; "" is the distro wsldash runs in, or this machine.
+	// WSLConf reads distro's /etc/wsl.conf; "" is the distro wsldash runs in, or this machine
+	// (the demo: its default distro).
 	WSLConf(ctx context.Context, distro string) (ConfigFile, error)
 }
