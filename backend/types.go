@@ -193,8 +193,18 @@ type Process struct {
 type Info struct {
 	Backend string `json:"backend"` // "wsl", "local", "demo"
 	// Label is shown wherever the backend's data appears; the demo's says "demo".
-	Label          string `json:"label"`
-	Simulated      bool   `json:"simulated"`
+	Label string `json:"label"`
+	// Simulated says the data is made up (the demo): front ends show Label with it. It is a
+	// label, not a switch; what a front end does differently follows from the fields below,
+	// Capabilities and the optional interfaces.
+	Simulated bool `json:"simulated"`
+	// DryRun is true when actions change nothing real (the demo's are simulated: nothing is
+	// written to disk and no distro starts): front ends say so beside what an action reports.
+	DryRun bool `json:"dry_run,omitempty"`
+	// ThisMachine is true when the backend watches the machine wsldash runs on instead of a WSL
+	// VM (local): there are no distros and no VM to restart, what it shows is this machine's,
+	// and Hostname names it.
+	ThisMachine    bool   `json:"this_machine,omitempty"`
 	WSLVersion     string `json:"wsl_version,omitempty"`
 	KernelVersion  string `json:"kernel_version,omitempty"`
 	WindowsVersion string `json:"windows_version,omitempty"`

@@ -1,9 +1,7 @@
 package tui
 
 import (
-	"cmp"
 	"context"
-	"os"
 	"strings"
 	"time"
 
@@ -15,8 +13,9 @@ import (
 
 // The config view (key 5) shows .wslconfig (every known key: value, default, whether set; the
 // warnings WSL would print; whether a restart is pending) and the selected distro's
-// /etc/wsl.conf, read-only. Files are read in a Cmd with an id (never in Update or View); a
-// result whose id is not the one awaited is dropped.
+// /etc/wsl.conf, read-only, through the backend's backend.ConfigStore (the demo's are samples).
+// Files are read in a Cmd with an id (never in Update or View); a result whose id is not the one
+// awaited is dropped.
 
 // configState is the config view's data, behind a pointer in Model.
 type configState struct {
@@ -25,8 +24,6 @@ type configState struct {
 	res    configMsg
 	// The two panes: .wslconfig and the selected distro's /etc/wsl.conf.
 	wslconfig, wslconf confPane
-	// wslConfPath is where /etc/wsl.conf is read ("" = /etc/wsl.conf; tests change it).
-	wslConfPath string
 }
 
 // configMsg is the result of reading both files.
@@ -39,12 +36,12 @@ type configMsg struct {
 
 // confFile is one file as the panes show it: a source line, an error or the parsed rows.
 type confFile struct {
-	source  string // path, or "demo sample"
+	source  string // path, or what a sample is called ("demo sample")
 	note    string // e.g. "no file: WSL uses its defaults"
 	err     string
 	modTime time.Time
 	rows    []confRow
-	demo    bool
+	sample  bool // a canned file on no disk (the demo's)
 }
 
 // confRow is one line of a config pane.
@@ -64,103 +61,59 @@ const (
 
 // configEnv is what the read needs to know, captured when it is asked for.
 type configEnv struct {
-	info     backend.Info
-	distro   string
-	insideWS string // $WSL_DISTRO_NAME: wsldash runs inside this WSL distro
-	wslconf  string // path of /etc/wsl.conf (tests change it)
-	now      time.Time
+	be     backend.Backend
+	info   backend.Info
+	distro string
 }
 
-// demoWSLConfig is the demo's canned .wslconfig: a realistic file with one classic mistake
-// (autoMemoryReclaim under [wsl2], which WSL ignores with a warning; microsoft/WSL#10759).
-func demoWSLConfig(mode backend.ReclaimMode) string {
-	m := map[backend.ReclaimMode]string{backend.ReclaimGradual: "gradual", backend.ReclaimDisabled: "disabled"}[mode]
-	if m == "" {
-		m = "dropCache"
-	}
-	return "# Settings apply across all Linux distros running on WSL 2\n" +
-		"[wsl2]\n" +
-		"memory=16GB\n" +
-		"processors=8\n" +
-		"swap=4GB\n" +
-		"autoMemoryReclaim=gradual\n" +
-		"\n" +
-		"[experimental]\n" +
-		"autoMemoryReclaim=" + m + "\n" +
-		"sparseVhd=true\n"
+// configCmd reads .wslconfig and the distro's wsl.conf through the backend's config store.
+func configCmd(ctx context.Context, id uint64, env configEnv) tea.Cmd {
+	return func() tea.Msg { return readConfig(ctx, id, env) }
 }
 
-// demoWSLConf is the demo's canned /etc/wsl.conf.
-const demoWSLConf = "[boot]\n" +
-	"systemd=true\n" +
-	"\n" +
-	"[user]\n" +
-	"default=dev\n" +
-	"\n" +
-	"[interop]\n" +
-	"appendWindowsPath=false\n" +
-	"\n" +
-	"[automount]\n" +
-	"options=\"metadata,umask=22,fmask=11\"\n"
-
-// configCmd reads .wslconfig and the distro's wsl.conf.
-func configCmd(_ context.Context, id uint64, env configEnv) tea.Cmd {
-	return func() tea.Msg { return readConfig(id, env) }
-}
-
-func readConfig(id uint64, env configEnv) configMsg {
+func readConfig(ctx context.Context, id uint64, env configEnv) configMsg {
 	msg := configMsg{id: id, forName: env.distro}
-	if env.info.Simulated {
-		f, _ := wslconfig.Parse([]byte(demoWSLConfig(env.info.ReclaimMode)))
-		msg.config = settingsRows(f, "demo sample")
-		msg.config.demo = true
-		// A canned file last changed a day before now: what the panes say about a restart
-		// follows from what the dashboard saw of the VM, as with a real file.
-		msg.config.modTime = env.now.Add(-26 * time.Hour).Truncate(time.Hour)
-		w, _ := wslconfig.ParseWSLConf([]byte(demoWSLConf))
-		msg.distro = settingsRows(w, "demo sample")
-		msg.distro.demo = true
+	cs, ok := env.be.(backend.ConfigStore)
+	if !ok {
+		msg.config.err = "this backend cannot read WSL's config files"
+		msg.distro.err = msg.config.err
 		return msg
 	}
-	if path, err := wslconfig.DefaultPath(); err != nil {
+	if cf, err := cs.WSLConfig(ctx); err != nil {
 		msg.config.err = errText(err)
-	} else if f, err := wslconfig.ReadFile(path); err != nil {
+	} else if f, err := wslconfig.FromStore(cf); err != nil {
 		msg.config.err = errText(err)
 	} else {
-		msg.config = settingsRows(f, path)
-		if !f.Exists() {
+		msg.config = settingsRows(f, cf.Path, cf.Sample)
+		if !cf.Exists {
 			msg.config.note = "no file: WSL uses its defaults"
 		}
 	}
-	switch {
-	case env.info.Backend == "local" || (env.insideWS != "" && strings.EqualFold(env.insideWS, env.distro)):
-		src := env.wslconf
-		if env.insideWS != "" {
-			src += " of " + env.insideWS
-		}
-		if f, err := wslconfig.ReadWSLConf(env.wslconf); err != nil {
-			msg.distro.err = errText(err)
-		} else {
-			msg.distro = settingsRows(f, src)
-			if !f.Exists() {
-				msg.distro.note = "no file: the distro uses WSL's defaults"
-			}
-		}
-	case env.distro == "":
+	if env.distro == "" && !env.info.ThisMachine {
 		msg.distro.err = "no distro selected"
-	case env.insideWS != "":
-		msg.distro.err = env.distro + "'s wsl.conf is not read from " + env.insideWS +
-			" (only the distro wsldash runs in); select " + env.insideWS
-	default:
-		msg.distro.err = env.distro + "'s wsl.conf is not read from Windows (reading it could start the distro)"
+		return msg
+	}
+	if cf, err := cs.WSLConf(ctx, env.distro); err != nil {
+		msg.distro.err = errText(err)
+	} else if f, err := wslconfig.WSLConfFromStore(cf); err != nil {
+		msg.distro.err = errText(err)
+	} else {
+		src := cf.Path
+		if !cf.Sample && env.distro != "" {
+			src += " of " + env.distro
+		}
+		msg.distro = settingsRows(f, src, cf.Sample)
+		if !cf.Exists {
+			msg.distro.note = "no file: the distro uses WSL's defaults"
+		}
 	}
 	return msg
 }
 
 // settingsRows turns a parsed file into pane rows: warnings first, then every known key by
 // section with its value (or default) and whether the file sets it.
-func settingsRows(f *wslconfig.File, source string) confFile {
-	out := confFile{source: source, modTime: f.ModTime()}
+func settingsRows(f *wslconfig.File, source string, sample bool) confFile {
+	out := confFile{source: source, modTime: f.ModTime(), sample: sample}
 	for _, w := range f.Warnings() {
 		out.rows = append(out.rows, confRow{"⚠ " + w.Text, confWarn})
 	}
@@ -187,8 +140,7 @@ func settingsRows(f *wslconfig.File, source string) confFile {
 // loadConfig asks for both files (superseding a read in flight).
 func (m *Model) loadConfig() tea.Cmd {
 	m.conf.req = m.nextID()
-	env := configEnv{info: m.info, distro: m.selected, insideWS: os.Getenv("WSL_DISTRO_NAME"),
-		wslconf: cmp.Or(m.conf.wslConfPath, "/etc/wsl.conf"), now: m.clock.Now()}
+	env := configEnv{be: m.be, info: m.info, distro: m.selected}
 	return configCmd(m.ctx, m.conf.req, env)
 }
 
@@ -236,7 +188,7 @@ func restartText(sh *shared, f confFile) (string, confKind) {
 	switch {
 	case f.err != "" || f.modTime.IsZero():
 		return "", confDefault
-	case sh.info.Backend == "local":
+	case sh.info.ThisMachine:
 		return "no WSL VM here", confDefault
 	case r.vmSince.IsZero():
 		return "VM not running: the file applies at the next start", confDefault

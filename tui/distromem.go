@@ -34,7 +34,7 @@ func (distroMemPane) render(sh *shared, r Rect) {
 		body = append(body, fit(P.muted.s("  waiting for the first sample…"), iw))
 	case len(last.Distros) == 0:
 		msg := "this backend cannot tell which distro uses memory"
-		if sh.info.Backend == "local" {
+		if sh.info.ThisMachine {
 			msg = "this machine has no distros"
 		}
 		body = append(body, fit(P.muted.s("  "+msg), iw))

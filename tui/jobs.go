@@ -206,7 +206,7 @@ func (m *Model) onJobDone(msg jobDoneMsg) tea.Cmd {
 		delete(m.pending, j.target)
 	}
 	text := msg.text
-	if msg.err == nil && m.info.Simulated {
+	if msg.err == nil && m.info.DryRun {
 		text += " (demo: nothing was written)"
 	}
 	if msg.err != nil {

@@ -19,17 +19,6 @@ import (
 // actQuit is the quit dialog's op (never sent to a backend).
 const actQuit backend.Action = "quit"
 
-// keeper is a backend that can keep distros running after wsldash exits (the wsl backend).
-type keeper interface {
-	Keep(ctx context.Context, distro string) error
-	Unkeep(distro string) (bool, error)
-}
-
-// idler knows how long WSL keeps a distro without a client.
-type idler interface {
-	InstanceIdle() (d time.Duration, never, fromConfig bool)
-}
-
 // heldOnly lists the distros held (not kept) by wsldash: they stop after it quits unless
 // something else holds them.
 func (m *Model) heldOnly() []string {
@@ -44,7 +33,7 @@ func (m *Model) heldOnly() []string {
 
 // idleText is "about 15 s" (WSL's instanceIdleTimeout), or "" when unknown or never.
 func (m *Model) idleText() string {
-	if i, ok := m.be.(idler); ok {
+	if i, ok := m.be.(backend.Idler); ok {
 		if d, never, _ := i.InstanceIdle(); !never {
 			return fmt.Sprintf("about %d s", int(d.Round(time.Second)/time.Second))
 		}
@@ -55,7 +44,7 @@ func (m *Model) idleText() string {
 // quit quits, or first asks when wsldash holds distros that would then stop.
 func (m *Model) quit() tea.Cmd {
 	held := m.heldOnly()
-	if _, ok := m.be.(keeper); !ok || len(held) == 0 || m.caps.Reason(backend.ActKeep) != "" {
+	if _, ok := m.be.(backend.Keeper); !ok || len(held) == 0 || m.caps.Reason(backend.ActKeep) != "" {
 		return tea.Quit
 	}
 	when := "soon after wsldash quits"
@@ -86,7 +75,7 @@ func (m *Model) quitWith(keep bool) tea.Cmd {
 	if !keep {
 		return tea.Quit
 	}
-	k, _ := m.be.(keeper)
+	k, _ := m.be.(backend.Keeper)
 	names, ctx := m.heldOnly(), m.ctx
 	m.setFlash(flashInfo, "keeping "+strings.Join(names, ", ")+"…")
 	return func() tea.Msg {
@@ -112,7 +101,7 @@ func (m *Model) onKeptAll(msg keptAllMsg) tea.Cmd {
 // keepOrRelease runs in an action Cmd. Release ends a keep-alive, and lets go of what the
 // dashboard holds itself.
 func keepOrRelease(ctx context.Context, be backend.Backend, o op) error {
-	k, ok := be.(keeper)
+	k, ok := be.(backend.Keeper)
 	if !ok {
 		return &backend.Error{Kind: backend.KindUnsupported, Op: string(o.act), Distro: o.distro, Message: "not supported by this backend"}
 	}
@@ -122,7 +111,7 @@ func keepOrRelease(ctx context.Context, be backend.Backend, o op) error {
 	if _, err := k.Unkeep(o.distro); err != nil {
 		return err
 	}
-	if r, ok := be.(interface{ Release(string) }); ok {
+	if r, ok := be.(backend.Releaser); ok {
 		r.Release(o.distro)
 	}
 	return nil

@@ -304,7 +304,7 @@ func (p *distrosPane) render(sh *shared, r Rect) {
 			msg = "no distro matches “" + p.filter.Value() + "”"
 		case !l.have && sh.distros == nil:
 			msg = "loading…"
-		case sh.info.Backend == "local":
+		case sh.info.ThisMachine:
 			msg = "this machine has no WSL distros"
 		}
 		body = append(body, fit(P.muted.s("  "+msg), iw))

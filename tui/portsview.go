@@ -93,7 +93,7 @@ func (ps *portsState) render(sh *shared, r Rect) {
 			col(pid, pidW-1, true) + " " + col(cmpOr(p.Process, "—"), procW-1, false) + " " + col(distroLabel(p.Distro), distW, false)
 	})
 	note := "all running distros"
-	if sh.info.Backend == "local" {
+	if sh.info.ThisMachine {
 		note = "this machine"
 	}
 	if len(n.Ports) > 0 {

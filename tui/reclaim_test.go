@@ -1,7 +1,7 @@
 package tui
 
 import (
-	"os"
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -297,14 +297,38 @@ func TestDemoShowsReclaims(t *testing.T) {
 	}
 }
 
+// confStore is the fake backend with a config store over two files, or refusals.
+type confStore struct {
+	*fake.Backend
+	wslconfig, wslconf string // paths
+	cfgErr, confErr    error
+}
+
+func (c confStore) WSLConfig(context.Context) (backend.ConfigFile, error) {
+	if c.cfgErr != nil {
+		return backend.ConfigFile{}, c.cfgErr
+	}
+	return wslconfig.Load(c.wslconfig)
+}
+
+func (c confStore) WSLConf(_ context.Context, distro string) (backend.ConfigFile, error) {
+	switch {
+	case c.confErr != nil:
+		return backend.ConfigFile{}, c.confErr
+	case c.wslconf == "":
+		return backend.ConfigFile{}, &backend.Error{Kind: backend.KindUnsupported, Distro: distro, Message: distro + "'s wsl.conf is not read here"}
+	}
+	return wslconfig.Load(c.wslconf)
+}
+
+// This machine's files (the local backend's case): no distro to name, and no VM to restart.
 func TestConfigView(t *testing.T) {
-	t.Setenv(wslconfig.EnvOverride, filepath.Join("testdata", "wslconfig", "wslconfig"))
-	t.Setenv("WSL_DISTRO_NAME", "")
-	be := fake.New()
-	be.SetDistros(nil)
-	be.SetInfo(backend.Info{Backend: "local", Label: "local"})
+	fb := fake.New()
+	fb.SetDistros(nil)
+	fb.SetInfo(backend.Info{Backend: "any", Label: "local", ThisMachine: true})
+	be := confStore{Backend: fb, wslconfig: filepath.Join("testdata", "wslconfig", "wslconfig"),
+		wslconf: filepath.Join("testdata", "wslconfig", "wsl.conf")}
 	h := newHarness(t, be, 120, 40)
-	h.m.conf.wslConfPath = filepath.Join("testdata", "wslconfig", "wsl.conf")
 	h.key("5")
 	if h.m.view != ViewConfig || h.m.focus != PaneWSLConfig {
 		t.Fatalf("view %v focus %v", h.m.view, h.m.focus)
@@ -352,19 +376,29 @@ func TestConfigView(t *testing.T) {
 	}
 }
 
+// What the store refuses is shown in its pane, and a backend without a store says so.
 func TestConfigViewErrors(t *testing.T) {
-	t.Setenv(wslconfig.EnvOverride, "")
-	t.Setenv("WSL_DISTRO_NAME", "")
-	h, _ := newFakeHarness(t, 120, 40)
-	h.key("5")
-	s := h.screen()
-	if _, err := os.Stat("/mnt/c"); err == nil {
-		t.Skip("a Windows drive is mounted: DefaultPath may succeed")
-	}
-	for _, want := range []string{"pass --file", "not read from"} {
-		if !strings.Contains(s, want) {
-			t.Fatalf("config view lacks %q:\n%s", want, s)
-		}
+	noProfile := &backend.Error{Kind: backend.KindUnsupported, Op: "config", Message: "no Windows profile here; pass --file PATH"}
+	refused := &backend.Error{Kind: backend.KindUnsupported, Distro: "Ubuntu", Message: "Ubuntu's wsl.conf is not read from Windows"}
+	for _, tc := range []struct {
+		name string
+		be   backend.Backend
+		want []string
+	}{
+		{"refused", confStore{Backend: fake.New(), cfgErr: noProfile, confErr: refused},
+			[]string{"config: no Windows profile here; pass --file PATH", "wsl.conf is not read from Windows"}},
+		{"no store", fake.New(), []string{"this backend cannot read WSL's config files"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, tc.be, 120, 40)
+			h.key("5")
+			s := h.screen()
+			for _, want := range tc.want {
+				if !strings.Contains(s, want) {
+					t.Fatalf("config view lacks %q:\n%s", want, s)
+				}
+			}
+		})
 	}
 }
 
@@ -393,16 +427,16 @@ func TestStaleConfigReadDropped(t *testing.T) {
 	}
 }
 
-func TestDemoConfigMatchesMode(t *testing.T) {
-	for _, mode := range []backend.ReclaimMode{backend.ReclaimDropCache, backend.ReclaimGradual, backend.ReclaimDisabled} {
-		msg := readConfig(1, configEnv{info: backend.Info{Simulated: true, ReclaimMode: mode}})
-		if !msg.config.demo || !msg.distro.demo {
-			t.Fatal("demo files must be labelled")
-		}
-		f, _ := wslconfig.Parse([]byte(demoWSLConfig(mode)))
-		if got := wslconfig.ReclaimMode(f); got != mode {
-			t.Fatalf("demo .wslconfig says %s, demo runs %s", got, mode)
-		}
+// The demo's config files come from its store, labelled as samples.
+func TestDemoConfigIsTheStoresSample(t *testing.T) {
+	h := newDemoHarness(t, 120, 40)
+	h.key("5")
+	res := h.m.conf.res
+	if !res.config.sample || !res.distro.sample || res.config.source != "demo sample" || res.distro.source != "demo sample" {
+		t.Fatalf("demo files must be labelled samples: %+v / %+v", res.config, res.distro)
+	}
+	if res.config.modTime.IsZero() || len(res.config.rows) == 0 || len(res.distro.rows) == 0 {
+		t.Fatalf("demo files empty: %+v", res)
 	}
 }
 
@@ -425,9 +459,7 @@ func TestGoldenReclaimAndConfig(t *testing.T) {
 
 // In the config view, selecting another distro reads that distro's wsl.conf.
 func TestConfigViewFollowsSelection(t *testing.T) {
-	t.Setenv(wslconfig.EnvOverride, "")
-	t.Setenv("WSL_DISTRO_NAME", "")
-	h, _ := newFakeHarness(t, 120, 40)
+	h := newHarness(t, confStore{Backend: fake.New()}, 120, 40)
 	h.key("5")
 	if got := h.m.conf.res.forName; got != "Ubuntu-24.04" {
 		t.Fatalf("wsl.conf read for %q", got)

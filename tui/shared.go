@@ -235,7 +235,7 @@ func (sh *shared) detailFor() string {
 	if sh.selected != "" {
 		return sh.selected
 	}
-	if sh.info.Backend == "local" {
+	if sh.info.ThisMachine {
 		return "this machine"
 	}
 	return ""

@@ -666,7 +666,7 @@ func TestReclaimMarksTheGraph(t *testing.T) {
 func TestLocalBackendWithoutDistros(t *testing.T) {
 	be := fake.New()
 	be.SetDistros(nil)
-	be.SetInfo(backend.Info{Backend: "local", Label: "local", Hostname: "devbox"})
+	be.SetInfo(backend.Info{Backend: "any", Label: "local", Hostname: "devbox", ThisMachine: true})
 	h := newHarness(t, be, 120, 40)
 	s := h.screen()
 	for _, want := range []string{"this machine has no WSL distros", "Processes ─ this machine", "devbox"} {

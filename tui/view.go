@@ -259,7 +259,7 @@ func (m *Model) renderHeader(w int) string {
 	if def := m.defaultDistro(); def != "" {
 		parts = append(parts, part{st.HeaderMuted.Render("default ") + st.HeaderInfo.Render(def), 4})
 	}
-	if m.info.Hostname != "" && m.info.Backend == "local" {
+	if m.info.Hostname != "" && m.info.ThisMachine {
 		parts = append(parts, part{st.HeaderInfo.Render(m.info.Hostname), 1})
 	}
 	// What reads the VM: the sh fallback costs the reclaim budget more, so it is said plainly.

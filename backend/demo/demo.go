@@ -56,7 +56,11 @@ type Backend struct {
 	lops     longState // simulated archives and trash (longops.go)
 }
 
-var _ backend.Backend = (*Backend)(nil)
+var (
+	_ backend.Backend    = (*Backend)(nil)
+	_ backend.Backfiller = (*Backend)(nil)
+	_ backend.Renamer    = (*Backend)(nil) // manage.go
+)
 
 // New builds the simulated host at the clock's now.
 func New(opts Options) *Backend {
@@ -130,6 +134,7 @@ func (b *Backend) Info(ctx context.Context) (backend.Info, error) {
 		Backend:        "demo",
 		Label:          Label,
 		Simulated:      true,
+		DryRun:         true,
 		WSLVersion:     wslVersion,
 		TimeScale:      b.sim.speed,
 		KernelVersion:  "6.6.87.2-1",

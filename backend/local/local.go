@@ -25,6 +25,8 @@ import (
 // Options point the backend at its files (tests use a fake tree).
 type Options struct {
 	ProcRoot string // default /proc
+	// WSLConf is the /etc/wsl.conf the config store reads (default /etc/wsl.conf).
+	WSLConf string
 	// CgroupRoot is the cgroup v2 mount holding memory.reclaim (default /sys/fs/cgroup).
 	CgroupRoot string
 	// Clock stamps samples (default time.Now).
@@ -87,6 +89,7 @@ func (b *Backend) Info(ctx context.Context) (backend.Info, error) {
 	kernel, _ := os.ReadFile(filepath.Join(b.opts.ProcRoot, "sys/kernel/osrelease"))
 	return backend.Info{
 		Backend:       "local",
+		ThisMachine:   true,
 		Label:         "local (this Linux machine)",
 		KernelVersion: strings.TrimSpace(string(kernel)),
 		Hostname:      host,

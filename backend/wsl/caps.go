@@ -71,3 +71,13 @@ func needs(installed, min string) string {
 	}
 	return ""
 }
+
+// The optional contracts whose methods live in files of their own (distromem.go, probe.go,
+// trash.go); the others are asserted beside their methods.
+var (
+	_ backend.MemoryWatcher  = (*Backend)(nil)
+	_ backend.Releaser       = (*Backend)(nil)
+	_ backend.TrashInspector = (*Backend)(nil)
+	_ backend.GuestProber    = (*Backend)(nil)
+	_ backend.Renamer        = (*Backend)(nil)
+)

@@ -3,6 +3,7 @@ package wsl
 import (
 	"context"
 
+	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/hostview"
 )
 
@@ -24,3 +25,5 @@ func (b *Backend) WaitHost(ctx context.Context) error {
 	}
 	return nil
 }
+
+var _ backend.HostWaiter = (*Backend)(nil)

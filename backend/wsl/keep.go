@@ -166,8 +166,7 @@ func (b *Backend) InstanceIdle() (d time.Duration, never, fromConfig bool) {
 
 // configMS reads a millisecond key of .wslconfig (def when the file or key is absent or bad).
 func (b *Backend) configMS(name string, def time.Duration) (d time.Duration, never, fromConfig bool) {
-	b.cfgOnce.Do(func() { b.cfgPath, _ = wslconfig.DefaultPath() })
-	if b.cfgPath != "" {
+	if p, _ := b.wslconfigPath(); p != "" {
 		if f, err := wslconfig.ReadFile(b.cfgPath); err == nil {
 			if v, ok := f.Get(name); ok {
 				if ms, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
@@ -181,3 +180,8 @@ func (b *Backend) configMS(name string, def time.Duration) (d time.Duration, nev
 	}
 	return def, false, false
 }
+
+var (
+	_ backend.Keeper = (*Backend)(nil)
+	_ backend.Idler  = (*Backend)(nil)
+)

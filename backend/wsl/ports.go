@@ -92,7 +92,7 @@ func (b *Backend) Network(ctx context.Context, distro string) (backend.Network, 
 // configNetworkingMode is wsl2.networkingMode from .wslconfig (WSL's default nat when the key is
 // absent), or "" when the file cannot be found.
 func (b *Backend) configNetworkingMode() (mode, source string) {
-	b.cfgOnce.Do(func() { b.cfgPath, _ = wslconfig.DefaultPath() })
+	b.wslconfigPath()
 	if b.cfgPath == "" {
 		return "", ""
 	}

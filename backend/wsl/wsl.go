@@ -106,6 +106,7 @@ type Options struct {
 	// unless something says the list changed (an action, the probe's end, Changes), default 10s.
 	ListTTL  time.Duration
 	ProcRoot string     // "" = "/proc"; inside WSL guest data is read from here
+	WSLConf  string     // "" = "/etc/wsl.conf": the own distro's, inside WSL (config.go)
 	Inside   *bool      // nil = detect (IsInsideWSL)
 	Host     HostSource // nil = none (on Windows: the winhost source)
 
@@ -180,7 +181,8 @@ type Backend struct {
 	lastRunning time.Time         // when a list last showed a running distro (vmidle.go)
 
 	cfgOnce sync.Once
-	cfgPath string // .wslconfig, found once (inside WSL that asks cmd.exe)
+	cfgPath string // .wslconfig, found once (inside WSL that asks cmd.exe): wslconfigPath
+	cfgErr  error  // why it was not found
 
 	dmem distroMem // per-distro memory, looked at in the background (distromem.go)
 
@@ -398,8 +400,7 @@ func (b *Backend) Info(ctx context.Context) (backend.Info, error) {
 // reclaimMode is experimental.autoMemoryReclaim from .wslconfig (WSL's default when the file or
 // key is absent), or "" when the file cannot be found.
 func (b *Backend) reclaimMode() backend.ReclaimMode {
-	b.cfgOnce.Do(func() { b.cfgPath, _ = wslconfig.DefaultPath() })
-	if b.cfgPath == "" {
+	if p, _ := b.wslconfigPath(); p == "" {
 		return ""
 	}
 	f, err := wslconfig.ReadFile(b.cfgPath)

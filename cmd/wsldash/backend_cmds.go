@@ -184,7 +184,7 @@ func statsCmd(a *app) *cobra.Command {
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				ctx := cmd.Context()
 				waitHostView(ctx, b) // host_cmd.go: the host object inside WSL
-				if w, ok := b.(interface{ WatchDistroMemory(bool) }); ok {
+				if w, ok := b.(backend.MemoryWatcher); ok {
 					w.WatchDistroMemory(true) // stats prints each distro's share
 				}
 				info, err := b.Info(ctx)

@@ -29,20 +29,32 @@ func addConfigCommands(root *cobra.Command, a *app) {
 		Long: "Show and edit .wslconfig as WSL itself parses it: keys are section.key (wsl2.memory,\n" +
 			"experimental.autoMemoryReclaim), the first occurrence of a key wins, and values WSL would\n" +
 			"ignore are refused. Edits keep every other byte of the file (comments, spacing, CRLF) and\n" +
-			"leave the previous version in FILE.bak. WSL reads the file when the VM starts.",
+			"leave the previous version in FILE.bak. WSL reads the file when the VM starts. With --demo,\n" +
+			"list and get show the demo's sample .wslconfig (the one its dashboard shows), and set refuses.",
 	}
 	cfg.PersistentFlags().StringVar(&file, "file", "",
 		"the .wslconfig to use (default: %UserProfile%\\.wslconfig, found through interop inside WSL, or $"+wslconfig.EnvOverride+")")
-	read := func() (*wslconfig.File, string, error) {
-		p := file
-		if p == "" {
-			var err error
-			if p, err = wslconfig.DefaultPath(); err != nil {
-				return nil, "", err
-			}
+	// read reads --file, else the chosen backend's .wslconfig through its config store (the
+	// demo's is a sample, the one its dashboard shows). The caller closes b when it is not nil.
+	read := func(cmd *cobra.Command) (f *wslconfig.File, cf backend.ConfigFile, b backend.Backend, err error) {
+		if file != "" {
+			f, err = wslconfig.ReadFile(file)
+			return f, backend.ConfigFile{Path: file}, nil, err
 		}
-		f, err := wslconfig.ReadFile(p)
-		return f, p, err
+		b, err = a.open(cmd.Context())
+		if err != nil {
+			return nil, cf, nil, err
+		}
+		cs, ok := b.(backend.ConfigStore)
+		if !ok {
+			return nil, cf, b, &backend.Error{Kind: backend.KindUnsupported, Op: "config",
+				Message: "this backend cannot read .wslconfig; pass --file PATH"}
+		}
+		if cf, err = cs.WSLConfig(cmd.Context()); err != nil {
+			return nil, cf, b, err
+		}
+		f, err = wslconfig.FromStore(cf)
+		return f, cf, b, err
 	}
 
 	list := &cobra.Command{
@@ -50,14 +62,23 @@ func addConfigCommands(root *cobra.Command, a *app) {
 		Short: "Every known key with its value, default and origin; unknown keys and WSL's warnings",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, _, err := read()
+			f, cf, b, err := read(cmd)
+			if b != nil {
+				defer b.Close()
+			}
 			if err != nil {
 				return err
 			}
 			if a.json {
-				return writeJSON(cmd.OutOrStdout(), cfgListJSON(f))
+				if b != nil {
+					warnDemo(cmd, b)
+				}
+				return writeJSON(cmd.OutOrStdout(), cfgListJSON(f, cf.Path))
 			}
-			cfgPrintList(cmd.OutOrStdout(), f)
+			if b != nil {
+				printLabel(cmd, b)
+			}
+			cfgPrintList(cmd.OutOrStdout(), f, cf.Path)
 			return nil
 		},
 	}
@@ -68,9 +89,15 @@ func addConfigCommands(root *cobra.Command, a *app) {
 		Short: "Print the value in force for KEY (section.key, e.g. wsl2.memory)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, _, err := read()
+			f, _, b, err := read(cmd)
+			if b != nil {
+				defer b.Close()
+			}
 			if err != nil {
 				return err
+			}
+			if b != nil {
+				warnDemo(cmd, b) // stderr: the value on stdout stays the only thing there
 			}
 			s, err := cfgSetting(f, args[0])
 			if err != nil {
@@ -102,7 +129,20 @@ func addConfigCommands(root *cobra.Command, a *app) {
 			"  wsldash config set wsl2.vmIdleTimeout -- -1         # -- before a negative number",
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, p, err := read()
+			_, cf, b, err := read(cmd)
+			if b != nil {
+				defer b.Close()
+			}
+			if err != nil {
+				return err
+			}
+			if cf.Sample {
+				return &backend.Error{Kind: backend.KindUnsupported, Op: "config",
+					Message: "the " + cf.Path + " is not a file: nothing to set (pass --file PATH, or leave out --demo)"}
+			}
+			// The file itself, with its mode, for WriteFile.
+			p := cf.Path
+			f, err := wslconfig.ReadFile(p)
 			if err != nil {
 				return err
 			}
@@ -216,8 +256,9 @@ type cfgListOut struct {
 	} `json:"reclaim"`
 }
 
-func cfgListJSON(f *wslconfig.File) cfgListOut {
-	o := cfgListOut{File: f.Path(), Exists: f.Exists(), Unknown: f.Unknown(), Warnings: f.Warnings()}
+// cfgListJSON is `config list --json` for f, found at path (or, for a sample, so called).
+func cfgListJSON(f *wslconfig.File, path string) cfgListOut {
+	o := cfgListOut{File: path, Exists: f.Exists(), Unknown: f.Unknown(), Warnings: f.Warnings()}
 	if o.Unknown == nil {
 		o.Unknown = []wslconfig.Entry{}
 	}
@@ -232,12 +273,13 @@ func cfgListJSON(f *wslconfig.File) cfgListOut {
 	return o
 }
 
-func cfgPrintList(out io.Writer, f *wslconfig.File) {
+// cfgPrintList is `config list` for f, found at path (or, for a sample, so called).
+func cfgPrintList(out io.Writer, f *wslconfig.File, path string) {
 	state := ""
 	if !f.Exists() {
 		state = " (does not exist: every key has its default)"
 	}
-	fmt.Fprintf(out, "File: %s%s\n\n", f.Path(), state)
+	fmt.Fprintf(out, "File: %s%s\n\n", path, state)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "KEY\tVALUE\tDEFAULT\tFROM")
 	for _, s := range f.Settings() {

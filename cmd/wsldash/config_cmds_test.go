@@ -2,11 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wsldash/wsldash/backend"
+	"github.com/wsldash/wsldash/backend/demo"
+	"github.com/wsldash/wsldash/backend/wslconfig"
 )
 
 // cfgRun runs wsldash with args and returns stdout and the error.
@@ -221,5 +226,57 @@ func TestConfigDefaultPathOverride(t *testing.T) {
 	out, err := cfgRun(t, "config", "get", "wsl2.swap")
 	if err != nil || out != "0\n" {
 		t.Errorf("get via $WSLDASH_WSLCONFIG = %q, %v", out, err)
+	}
+}
+
+// `wsldash --demo config list` shows the demo's sample .wslconfig, the one its dashboard's view 5
+// reads from the same store, labelled; get reads it too, and set refuses to write a sample.
+func TestConfigDemoSample(t *testing.T) {
+	a := newApp()
+	out, _, err := runApp(t, a, "--demo", "config", "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, err := demo.New(a.demoOptions()).WSLConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := wslconfig.FromStore(cf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"[" + demo.Label + "]", "File: demo sample\n", "Unknown key 'wsl2.autoMemoryReclaim' in .wslconfig:6"}
+	for _, s := range f.Settings() {
+		if s.Set && s.Valid {
+			want = append(want, s.Key.Name+" ", " "+s.Value+" ")
+		}
+	}
+	if len(want) < 8 {
+		t.Fatalf("the demo's sample sets too little: %v", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("--demo config list lacks %q:\n%s", w, out)
+		}
+	}
+	out, errOut, err := runApp(t, newApp(), "--demo", "config", "get", "wsl2.memory")
+	if err != nil || out != "16GB\n" || !strings.Contains(errOut, demo.Label) {
+		t.Errorf("--demo config get = %q, %q, %v", out, errOut, err)
+	}
+	out, _, err = runApp(t, newApp(), "--demo", "config", "list", "--json")
+	var j struct {
+		File   string `json:"file"`
+		Exists bool   `json:"exists"`
+	}
+	if err != nil || json.Unmarshal([]byte(out), &j) != nil || j.File != "demo sample" || !j.Exists {
+		t.Errorf("--demo config list --json = %s, %v", out, err)
+	}
+	t.Setenv("WSLDASH_WSLCONFIG", filepath.Join(t.TempDir(), ".wslconfig"))
+	t.Chdir(t.TempDir()) // where a sample's name would be taken for a path
+	if _, _, err := runApp(t, newApp(), "--demo", "config", "set", "wsl2.memory", "8GB"); backend.KindOf(err) != backend.KindUnsupported {
+		t.Errorf("--demo config set: %v", err)
+	}
+	if _, err := os.Stat(os.Getenv("WSLDASH_WSLCONFIG")); err == nil {
+		t.Error("--demo config set wrote a file")
 	}
 }

@@ -108,11 +108,13 @@ func gatherFacts(ctx context.Context, a *app, out io.Writer) (doctor.Facts, erro
 		}
 	}
 
+	var store backend.ConfigStore
 	b, err := a.open(ctx)
 	if err != nil {
 		f.DistrosErr = err
 	} else {
 		defer b.Close()
+		store, _ = b.(backend.ConfigStore)
 		if info, err := b.Info(ctx); err == nil {
 			f.Simulated = info.Simulated
 		}
@@ -133,12 +135,17 @@ func gatherFacts(ctx context.Context, a *app, out io.Writer) (doctor.Facts, erro
 		}
 	}
 
-	if !f.Simulated {
-		if p, err := wslconfig.DefaultPath(); err != nil {
-			f.WSLConfigErr = err
-		} else {
-			f.WSLConfigPath = p
-			if wf, err := wslconfig.ReadFile(p); err != nil {
+	// .wslconfig as the backend reads it; a sample (the demo's) is no file of this machine's.
+	var cf backend.ConfigFile
+	if store == nil {
+		f.WSLConfigErr = &backend.Error{Kind: backend.KindUnsupported, Op: "config", Message: "this backend cannot read .wslconfig"}
+	} else if cf, err = store.WSLConfig(ctx); err != nil {
+		f.WSLConfigPath, f.WSLConfigErr = cf.Path, err
+	}
+	if !cf.Sample {
+		if f.WSLConfigErr == nil {
+			f.WSLConfigPath = cf.Path
+			if wf, err := wslconfig.FromStore(cf); err != nil {
 				f.WSLConfigErr = err
 			} else {
 				f.WSLConfigExists = wf.Exists()

@@ -46,7 +46,7 @@ func hostCmd(a *app) *cobra.Command {
 // waitHostView gives the backend's host source (inside WSL: the helper) up to hostWait to
 // answer, so a one-shot command's output carries the host's data. Elsewhere it returns at once.
 func waitHostView(ctx context.Context, b backend.Backend) {
-	w, ok := b.(interface{ WaitHost(context.Context) error })
+	w, ok := b.(backend.HostWaiter)
 	if !ok {
 		return
 	}

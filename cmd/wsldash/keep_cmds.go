@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"time"
@@ -11,20 +10,9 @@ import (
 	"github.com/wsldash/wsldash/backend"
 )
 
-// keeper is a backend that can keep a distro running after wsldash exits (the wsl backend).
-type keeper interface {
-	Keep(ctx context.Context, distro string) error
-	Unkeep(distro string) (bool, error)
-}
-
-// idler knows how long WSL keeps a distro without a client.
-type idler interface {
-	InstanceIdle() (d time.Duration, never, fromConfig bool)
-}
-
 // idleNote says how long WSL will keep distro after wsldash lets go of it.
 func idleNote(b backend.Backend, distro string) string {
-	i, ok := b.(idler)
+	i, ok := b.(backend.Idler)
 	if !ok {
 		return ""
 	}
@@ -53,7 +41,7 @@ Running after wsldash exits (list shows it as kept) until "wsldash release NAME"
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				name := args[0]
 				if keep {
-					k, ok := b.(keeper)
+					k, ok := b.(backend.Keeper)
 					if !ok {
 						return &backend.Error{Kind: backend.KindUnsupported, Op: "keep", Distro: name, Message: "--keep needs the wsl backend"}
 					}
@@ -83,7 +71,7 @@ func releaseCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				name := args[0]
-				k, ok := b.(keeper)
+				k, ok := b.(backend.Keeper)
 				if !ok {
 					return &backend.Error{Kind: backend.KindUnsupported, Op: "release", Distro: name, Message: "release needs the wsl backend"}
 				}
@@ -95,7 +83,7 @@ func releaseCmd(a *app) *cobra.Command {
 					return &backend.Error{Kind: backend.KindNotFound, Op: "release", Distro: name, Message: "not kept by wsldash (nothing to release)"}
 				}
 				msg := name + " released."
-				if i, ok := b.(idler); ok {
+				if i, ok := b.(backend.Idler); ok {
 					if d, never, _ := i.InstanceIdle(); !never {
 						msg += fmt.Sprintf(" With no client left WSL stops it in about %s.", d.Round(time.Second))
 					}

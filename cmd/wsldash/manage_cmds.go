@@ -40,7 +40,7 @@ func withManager(cmd *cobra.Command, a *app, f func(manager) error) error {
 			return &backend.Error{Kind: backend.KindUnsupported, Op: cmd.Name(),
 				Message: label + " cannot " + cmd.Name() + " distros (the wsl backend runs wsl.exe; --demo simulates it)"}
 		}
-		if info, err := b.Info(cmd.Context()); err == nil && info.Simulated {
+		if info, err := b.Info(cmd.Context()); err == nil && info.DryRun {
 			fmt.Fprintf(cmd.ErrOrStderr(), "wsldash: %s: simulated, nothing is installed, moved or changed on disk\n", info.Label)
 		}
 		return f(m)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wsldash/wsldash/backend"
-	"github.com/wsldash/wsldash/backend/winhost"
 	"github.com/wsldash/wsldash/internal/units"
 )
 
@@ -28,11 +26,6 @@ func TestJSONIsOneValuePerLine(t *testing.T) {
 	os.WriteFile(filepath.Join(trash, "Debian-1.json"), []byte(`{"name":"Debian","version":2,"archive":"`+filepath.Join(trash, "Debian-1.tar")+`","bytes":1,"trashed":"2026-11-25T12:00:00Z"}`), 0o644)
 	wslcfg := filepath.Join(t.TempDir(), ".wslconfig")
 	os.WriteFile(wslcfg, []byte("[wsl2]\nmemory=8GB\nmemry=4GB\n"), 0o644)
-	orig := listVMs
-	t.Cleanup(func() { listVMs = orig })
-	listVMs = func(context.Context) (winhost.VMList, error) {
-		return winhost.VMList{VMs: []winhost.VM{{Kind: winhost.KindWSL, ID: "EED44DAF"}, {Kind: winhost.KindUnknownVM}}, Note: "n"}, nil
-	}
 	demo := func(args ...string) func(t *testing.T) string { return cli(append(args, "--demo")...) }
 	lines := map[string]int{"stats --watch": 2} // the rest: one
 	cases := map[string]func(t *testing.T) string{
@@ -54,7 +47,7 @@ func TestJSONIsOneValuePerLine(t *testing.T) {
 		"stats":         demo("stats", "--json"),
 		"stats --watch": demo("stats", "--json", "--watch", "--count", "2", "--refresh", "50ms"),
 		"trash list":    cli("trash", "list", "--json", "--backend", "wsl", "--wsl-exe", filepath.Join(cache, "none.exe")),
-		"vms":           cli("vms", "--json"),
+		"vms":           demo("vms", "--json"),
 		"rename": func(t *testing.T) string {
 			a := newApp()
 			a.wrap = func(b backend.Backend) backend.Backend { return renaming{b} }

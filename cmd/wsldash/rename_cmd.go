@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 
@@ -11,16 +10,8 @@ import (
 	"github.com/wsldash/wsldash/backend/wsl"
 )
 
-// renamer is a backend that renames distros (the wsl backend, in the Windows build).
-type renamer interface {
-	Rename(ctx context.Context, name, newName string) (backend.RenameResult, error)
-}
-
-// The wsl backend must stay both, or these commands would refuse it at run time.
-var (
-	_ renamer = (*wsl.Backend)(nil)
-	_ manager = (*wsl.Backend)(nil)
-)
+// The wsl backend must stay a Manager, or these commands would refuse it at run time.
+var _ manager = (*wsl.Backend)(nil)
 
 func renameCmd(a *app) *cobra.Command {
 	var yes, asJSON bool
@@ -42,7 +33,7 @@ never a reason to undo the rename.`,
 				return err
 			}
 			return withBackend(cmd, a, func(b backend.Backend) error {
-				r, ok := b.(renamer)
+				r, ok := b.(backend.Renamer)
 				if !ok {
 					return &backend.Error{Kind: backend.KindUnsupported, Op: "rename",
 						Message: backendLabel(cmd, b) + " cannot rename distros (only the wsl backend, in the Windows build)"}

@@ -29,7 +29,7 @@ func withArchiver(cmd *cobra.Command, a *app, f func(backend.Archiver) error) er
 		if !ok {
 			return &backend.Error{Kind: backend.KindUnsupported, Op: cmd.Name(), Message: "this backend cannot export, import or unregister distros"}
 		}
-		if info, err := b.Info(cmd.Context()); err == nil && info.Simulated {
+		if info, err := b.Info(cmd.Context()); err == nil && info.DryRun {
 			fmt.Fprintf(cmd.ErrOrStderr(), "wsldash: %s: simulated, nothing is written to or deleted from disk\n", info.Label)
 		}
 		return f(ar)
@@ -39,9 +39,7 @@ func withArchiver(cmd *cobra.Command, a *app, f func(backend.Archiver) error) er
 // trashStatus lists the trash with what each entry means now (still registered, restorable)
 // where the backend can say, else the plain list.
 func trashStatus(ctx context.Context, b backend.Archiver) ([]backend.TrashEntry, error) {
-	if st, ok := b.(interface {
-		TrashStatus(context.Context) ([]backend.TrashEntry, error)
-	}); ok {
+	if st, ok := b.(backend.TrashInspector); ok {
 		return st.TrashStatus(ctx)
 	}
 	return b.TrashList()
