@@ -420,8 +420,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onWheel(msg.Mouse())
 	}
 	for i := range views { // the views' own answers
-		if u := views[i].update; u != nil && u(&m, msg) {
-			return m, nil
+		if u := views[i].update; u != nil {
+			u(&m, msg)
 		}
 	}
 	return m, nil

@@ -68,9 +68,10 @@ type viewDef struct {
 	// fetch whenever they are on screen, in whichever view: detailCmds, revealed.)
 	open, every func(m *Model) []tea.Cmd
 	refetch     func(m *Model) tea.Cmd
-	// update takes the answers to its requests and reports whether msg was one; an answer
-	// that arrives after the view closed is still taken (its request id decides).
-	update func(m *Model, msg tea.Msg) bool
+	// update is offered every message the root does not take itself, to take the answers to
+	// its requests: their ids decide (so two views may share a message type), also after the
+	// view closed.
+	update func(m *Model, msg tea.Msg)
 
 	footer []string   // the footer's keys by config name, in order; the last two always stay
 	keys   []keyGroup // the keys that act while it is open, as `?` groups them (before the Views and Dialogs groups every view has)
@@ -244,12 +245,10 @@ func newViewState() viewState {
 }
 
 // answers makes a view's handler of its answers of type T its entry's update.
-func answers[T tea.Msg](f func(*Model, T)) func(*Model, tea.Msg) bool {
-	return func(m *Model, msg tea.Msg) bool {
-		t, ok := msg.(T)
-		if ok {
+func answers[T tea.Msg](f func(*Model, T)) func(*Model, tea.Msg) {
+	return func(m *Model, msg tea.Msg) {
+		if t, ok := msg.(T); ok {
 			f(m, t)
 		}
-		return ok
 	}
 }

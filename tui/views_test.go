@@ -214,3 +214,18 @@ func TestViewTakesOnlyItsKeys(t *testing.T) {
 	h.key("s")
 	mustCall(t, h, "start kali-linux")
 }
+
+// Every view is offered the messages the root does not take: two views asking for the same
+// kind of answer each get theirs (their request ids tell them apart).
+func TestViewsShareAMessageType(t *testing.T) {
+	savedPorts, savedVMs := views[ViewPorts], views[ViewVMs]
+	t.Cleanup(func() { views[ViewPorts], views[ViewVMs] = savedPorts, savedVMs })
+	var ports, vms int
+	views[ViewPorts].update = answers(func(_ *Model, msg probeMsg) { ports += msg.n })
+	views[ViewVMs].update = answers(func(_ *Model, msg probeMsg) { vms += msg.n })
+	h, _ := newFakeHarness(t, 120, 40)
+	h.send(probeMsg{1})
+	if ports != 1 || vms != 1 {
+		t.Fatalf("ports took %d, VMs %d; want 1 each", ports, vms)
+	}
+}
