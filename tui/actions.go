@@ -124,9 +124,12 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	for v, b := range k.viewKeys() {
-		if key.Matches(msg, *b) {
-			return m, m.setView(View(v))
+	if b := k.match(msg); b != nil && !k.offers(m.view, b) {
+		return m, nil // not a key of this view
+	}
+	for v := range viewCount {
+		if key.Matches(msg, k.Views[v]) {
+			return m, m.setView(v)
 		}
 	}
 	switch {
@@ -252,51 +255,26 @@ func (m *Model) selectionChanged(before string) tea.Cmd {
 	return nil
 }
 
+// setView opens view v: its first focusable pane takes the keyboard, and what it shows is asked
+// for (its entry's open, and the detail panes that came on screen).
 func (m *Model) setView(v View) tea.Cmd {
+	vd := &views[v]
 	m.view = v
 	m.watchDistroMemory()
-	switch v {
-	case ViewProcesses:
-		m.focus = PaneProcs
-	case ViewMounts:
-		m.focus = PaneMounts
-	case ViewConfig:
-		m.focus = PaneWSLConfig
-	case ViewPorts:
-		m.focus = PanePorts
-	case ViewVMs:
-		m.focus = PaneVMs
-	case ViewDisks:
-		m.focus = PaneDisks
-	case ViewCatalog:
-		m.focus = PaneCatalog
-	default:
-		m.focus = PaneDistros
-	}
+	m.focus = vd.focus[0]
 	before := m.layout
 	m.relayout()
-	if v == ViewConfig {
-		return m.loadConfig() // read afresh each time: the files may have changed
-	}
 	cmd := m.revealed(before)
-	if v == ViewPorts {
-		return tea.Batch(append(m.portsCmds(true), cmd)...)
+	if vd.open == nil {
+		return cmd
 	}
-	if v == ViewVMs {
-		return tea.Batch(append(m.vmsCmds(true), cmd)...)
-	}
-	if v == ViewDisks {
-		return tea.Batch(append(m.openDisks(), cmd)...)
-	}
-	if v == ViewCatalog {
-		return tea.Batch(append(m.catalogCmds(), cmd)...)
-	}
-	return cmd
+	return tea.Batch(append(vd.open(m), cmd)...)
 }
 
+// cycleFocus moves the keyboard to the view's next (dir 1) or previous (-1) pane on screen.
 func (m *Model) cycleFocus(dir int) {
 	var vis []Pane
-	for _, p := range focusable {
+	for _, p := range views[m.view].focus {
 		if m.layout.Visible(p) {
 			vis = append(vis, p)
 		}

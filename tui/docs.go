@@ -12,16 +12,36 @@ import (
 // documentation cannot drift from behaviour (cmd/wsldash's README test compares them).
 
 // KeysMarkdown is the README's keybindings table: every binding of the default key map, in the
-// order of the `?` screen, with its config name (for [keys] in config.toml).
+// order of the `?` screens (each view's, merged: a group's keys where the group first shows,
+// each key once), with its config name (for [keys] in config.toml).
 func KeysMarkdown() string {
 	km := DefaultKeyMap()
 	names := map[*key.Binding]binding{}
 	for _, e := range km.bindings() {
 		names[e.B] = e
 	}
+	var groups []helpGroup
+	at := map[string]int{}
+	seen := map[*key.Binding]bool{}
+	for v := range viewCount {
+		for _, g := range km.helpGroups(v) {
+			i, ok := at[g.Title]
+			if !ok {
+				i = len(groups)
+				at[g.Title] = i
+				groups = append(groups, helpGroup{Title: g.Title})
+			}
+			for _, kb := range g.Keys {
+				if !seen[kb] {
+					seen[kb] = true
+					groups[i].Keys = append(groups[i].Keys, kb)
+				}
+			}
+		}
+	}
 	var b strings.Builder
 	b.WriteString("| keys | does | group | config name |\n|---|---|---|---|\n")
-	for _, g := range km.helpGroups() {
+	for _, g := range groups {
 		for _, kb := range g.Keys {
 			e := names[kb]
 			var ks []string

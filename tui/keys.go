@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/wsldash/wsldash/backend"
 )
@@ -24,9 +25,10 @@ type KeyMap struct {
 	Restore, Purge, Install                   key.Binding
 	Sort, Theme                               key.Binding
 
-	ViewOverview, ViewMemory, ViewProcesses, ViewMounts, ViewConfig key.Binding
-	ViewPorts, ViewVMs, ViewDisks, ViewCatalog, AllProcs            key.Binding
-	Help, Quit                                                      key.Binding
+	AllProcs, Help, Quit key.Binding
+
+	// The keys that open the views, by View (their defaults and names are in the view registry).
+	Views [viewCount]key.Binding
 
 	// In dialogs.
 	Confirm, Cancel key.Binding
@@ -37,7 +39,7 @@ func DefaultKeyMap() KeyMap {
 	b := func(help string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keyHelp(keys), help))
 	}
-	return KeyMap{
+	km := KeyMap{
 		Up:       b("up", "up", "k"),
 		Down:     b("down", "down", "j"),
 		PageUp:   b("page up", "pgup", "ctrl+u"),
@@ -69,22 +71,17 @@ func DefaultKeyMap() KeyMap {
 		Sort:       b("sort processes", "o"),
 		Theme:      b("next theme", "T"),
 
-		ViewOverview:  b("overview", "1"),
-		ViewMemory:    b("memory & reclaim", "2"),
-		ViewProcesses: b("processes", "3"),
-		ViewMounts:    b("mounts", "4"),
-		ViewConfig:    b(".wslconfig & wsl.conf", "5"),
-		ViewPorts:     b("ports", "6"),
-		ViewVMs:       b("VMs on the host", "7"),
-		ViewDisks:     b("disks & trash", "8"),
-		ViewCatalog:   b("install (catalogue)", "9"),
-		AllProcs:      b("all distros' processes", "a"),
-		Help:          b("help", "?"),
-		Quit:          b("quit", "q", "ctrl+c"),
+		AllProcs: b("all distros' processes", "a"),
+		Help:     b("help", "?"),
+		Quit:     b("quit", "q", "ctrl+c"),
 
 		Confirm: b("confirm", "y", "enter"),
 		Cancel:  b("cancel", "n", "esc"),
 	}
+	for v := range viewCount {
+		km.Views[v] = b(views[v].key.help, views[v].key.key)
+	}
+	return km
 }
 
 // binding is one entry of the key map with its config name and, for actions a backend may not
@@ -95,9 +92,9 @@ type binding struct {
 	Action backend.Action // "" when always available
 }
 
-// bindings lists the key map in help order.
+// bindings lists the key map: the config names in this order, the view keys in the registry's.
 func (k *KeyMap) bindings() []binding {
-	return []binding{
+	out := []binding{
 		{"up", &k.Up, ""}, {"down", &k.Down, ""}, {"page_up", &k.PageUp, ""}, {"page_down", &k.PageDown, ""},
 		{"top", &k.Top, ""}, {"bottom", &k.Bottom, ""},
 		{"focus_next", &k.FocusNext, ""}, {"focus_prev", &k.FocusPrev, ""}, {"filter", &k.Filter, ""},
@@ -110,32 +107,46 @@ func (k *KeyMap) bindings() []binding {
 		{"unregister", &k.Unregister, backend.ActUnregister}, {"manage", &k.Manage, ""},
 		{"restore", &k.Restore, backend.ActUnregister}, {"purge", &k.Purge, backend.ActUnregister},
 		{"install", &k.Install, backend.ActInstall},
-		{"view_overview", &k.ViewOverview, ""}, {"view_memory", &k.ViewMemory, ""},
-		{"view_processes", &k.ViewProcesses, ""}, {"view_mounts", &k.ViewMounts, ""},
-		{"view_config", &k.ViewConfig, ""}, {"view_ports", &k.ViewPorts, ""}, {"view_vms", &k.ViewVMs, ""},
-		{"view_disks", &k.ViewDisks, ""}, {"view_catalog", &k.ViewCatalog, ""}, {"all_processes", &k.AllProcs, ""},
-		{"help", &k.Help, ""}, {"quit", &k.Quit, ""},
-		{"confirm", &k.Confirm, ""}, {"cancel", &k.Cancel, ""},
 	}
+	for v := range viewCount {
+		out = append(out, binding{views[v].key.name, &k.Views[v], ""})
+	}
+	return append(out,
+		binding{"all_processes", &k.AllProcs, ""},
+		binding{"help", &k.Help, ""}, binding{"quit", &k.Quit, ""},
+		binding{"confirm", &k.Confirm, ""}, binding{"cancel", &k.Cancel, ""})
 }
 
-// viewKeys are the keys of the views, indexed by View.
-func (k *KeyMap) viewKeys() [viewCount]*key.Binding {
-	return [viewCount]*key.Binding{ViewOverview: &k.ViewOverview, ViewMemory: &k.ViewMemory, ViewProcesses: &k.ViewProcesses,
-		ViewMounts: &k.ViewMounts, ViewConfig: &k.ViewConfig, ViewPorts: &k.ViewPorts, ViewVMs: &k.ViewVMs,
-		ViewDisks: &k.ViewDisks, ViewCatalog: &k.ViewCatalog}
+// named resolves config names to bindings, in order; an unknown name is left out (a test
+// checks that the registry names only known ones).
+func (k *KeyMap) named(names []string) []*key.Binding {
+	all := k.bindings()
+	out := make([]*key.Binding, 0, len(names))
+	for _, n := range names {
+		for _, e := range all {
+			if e.Name == n {
+				out = append(out, e.B)
+				break
+			}
+		}
+	}
+	return out
 }
 
-// helpGroups is the full help screen, in columns.
-func (k *KeyMap) helpGroups() []helpGroup {
-	return []helpGroup{
-		{"Move", []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.FocusNext, &k.FocusPrev, &k.Filter}},
-		{"Distro", []*key.Binding{&k.Start, &k.Terminate, &k.SetDefault, &k.Shell, &k.Keep, &k.Release}},
-		{"Manage", []*key.Binding{&k.Export, &k.Import, &k.Clone, &k.Unregister, &k.Manage, &k.Restore, &k.Purge, &k.Install}},
-		{"VM", []*key.Binding{&k.Shutdown, &k.Reclaim, &k.Kill, &k.Sort, &k.AllProcs}},
-		{"Views", []*key.Binding{&k.ViewOverview, &k.ViewMemory, &k.ViewProcesses, &k.ViewMounts, &k.ViewConfig, &k.ViewPorts, &k.ViewVMs, &k.ViewDisks, &k.ViewCatalog, &k.Theme, &k.Help, &k.Quit}},
-		{"Dialogs", []*key.Binding{&k.Confirm, &k.Cancel}},
+// helpGroups is view v's help screen, in columns: the keys its entry lists, then the keys every
+// view has (the views', theme, help and quit) and the dialogs'.
+func (k *KeyMap) helpGroups(v View) []helpGroup {
+	var out []helpGroup
+	for _, g := range views[v].keys {
+		out = append(out, helpGroup{g.title, k.named(g.keys)})
 	}
+	all := make([]*key.Binding, 0, viewCount+3)
+	for i := range k.Views {
+		all = append(all, &k.Views[i])
+	}
+	return append(out,
+		helpGroup{"Views", append(all, &k.Theme, &k.Help, &k.Quit)},
+		helpGroup{"Dialogs", []*key.Binding{&k.Confirm, &k.Cancel}})
 }
 
 type helpGroup struct {
@@ -143,17 +154,32 @@ type helpGroup struct {
 	Keys  []*key.Binding
 }
 
-// shortHelp is the footer, in display order; when the line is too short the entries are dropped
-// from the end of the list, except help and quit which always stay.
-func (k *KeyMap) shortHelp(v View) []*key.Binding {
-	switch v {
-	case ViewDisks: // its own keys first: the trash's, and what acts on the selected disk
-		return []*key.Binding{&k.Restore, &k.Purge, &k.Manage, &k.Unregister, &k.Export, &k.Start, &k.Help, &k.Quit}
-	case ViewCatalog:
-		return []*key.Binding{&k.Install, &k.Import, &k.Help, &k.Quit}
+// offers reports whether view v takes b: b is among the keys its help lists.
+func (k *KeyMap) offers(v View, b *key.Binding) bool {
+	for _, g := range k.helpGroups(v) {
+		for _, kb := range g.Keys {
+			if kb == b {
+				return true
+			}
+		}
 	}
-	return []*key.Binding{&k.Start, &k.Terminate, &k.Shell, &k.SetDefault, &k.Manage, &k.Filter, &k.Reclaim, &k.Shutdown, &k.Help, &k.Quit}
+	return false
 }
+
+// match is the binding of the main screen msg is, or nil (the dialogs' keys live in their own
+// scope; Apply keeps the others' keys apart).
+func (k *KeyMap) match(msg tea.KeyPressMsg) *key.Binding {
+	for _, e := range k.bindings() {
+		if e.B != &k.Confirm && e.B != &k.Cancel && key.Matches(msg, *e.B) {
+			return e.B
+		}
+	}
+	return nil
+}
+
+// shortHelp is view v's footer, in display order; when the line is too short the entries are
+// dropped from the end of the list, except the last two (help and quit) which always stay.
+func (k *KeyMap) shortHelp(v View) []*key.Binding { return k.named(views[v].footer) }
 
 // actionOf returns the backend action that gates b, if any.
 func (k *KeyMap) actionOf(b *key.Binding) backend.Action {

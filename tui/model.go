@@ -116,6 +116,7 @@ func leavePaint(f *os.File) {
 // shared context; each pane keeps its own state, keys and rendering.
 type Model struct {
 	shared
+	viewState // the views' own state (views.go)
 
 	ctx context.Context
 	be  backend.Backend
@@ -131,16 +132,11 @@ type Model struct {
 	showHelp      bool
 	dialog        *dialog
 
-	// The panes. Their data arrives in messages the root model routes to them.
+	// The panes around the distro table. Their data arrives in messages the root model routes
+	// to them.
 	distroPane distrosPane
 	procPane   procsPane
 	mountPane  mountsPane
-	conf       *configState // the config view's files and its two panes (configview.go)
-	ports      *portsState  // the ports view (portsview.go)
-	vms        *vmsState    // the VMs view (vmsview.go)
-
-	disk    *diskState    // the disks & trash view (diskview.go)
-	catalog *catalogState // the catalogue view (catalogview.go)
 
 	seq uint64
 	req requests
@@ -211,8 +207,6 @@ func New(opts Options) Model {
 	refresh := cmp.Or(opts.Refresh, cfg.Refresh.Duration, DefaultRefresh)
 	refresh = max(refresh, MinRefresh)
 	wake := make(chan struct{}, 1)
-	conf := &configState{}
-	conf.wslconfig.st, conf.wslconf.st, conf.wslconf.distro = conf, conf, true
 	m := Model{
 		shared: shared{
 			keys:    DefaultKeyMap(),
@@ -234,11 +228,7 @@ func New(opts Options) Model {
 		themeName:    cmp.Or(opts.Theme, cfg.Theme, themes.DefaultName),
 		isDark:       true,
 		distroPane:   newDistrosPane(),
-		conf:         conf,
-		ports:        &portsState{},
-		vms:          &vmsState{},
-		disk:         newDiskState(),
-		catalog:      &catalogState{},
+		viewState:    newViewState(),
 	}
 	if m.be == nil {
 		m.be = nopBackend{}
@@ -346,8 +336,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.info = msg.info
 			m.syncGate()
 			m.cache.invalidate()
-			if m.view == ViewConfig { // the demo's files follow its Info
-				return m, m.loadConfig()
+			if r := views[m.view].refetch; r != nil {
+				return m, r(&m)
 			}
 		}
 		return m, nil
@@ -393,18 +383,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.req.mounts = 0
 		m.mountPane.set(msg)
 		return m, nil
-	case portsMsg:
-		m.onPorts(msg)
-		return m, nil
-	case vmsMsg:
-		m.onVMs(msg)
-		return m, nil
-	case disksMsg:
-		m.onDisks(msg)
-		return m, nil
-	case catalogMsg:
-		m.onCatalog(msg)
-		return m, nil
 	case actionMsg:
 		return m, m.onAction(msg)
 	case jobProgressMsg:
@@ -413,9 +391,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onJobDone(msg)
 	case keptAllMsg:
 		return m, m.onKeptAll(msg)
-	case configMsg:
-		m.onConfig(msg)
-		return m, nil
 	case shellReadyMsg:
 		return m, m.onShellReady(msg)
 	case shellDoneMsg:
@@ -444,6 +419,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onInput()
 		return m, m.onWheel(msg.Mouse())
 	}
+	for i := range views { // the views' own answers
+		if u := views[i].update; u != nil {
+			u(&m, msg)
+		}
+	}
 	return m, nil
 }
 
@@ -453,9 +433,10 @@ func (m *Model) relayout() {
 	if !m.layout.Visible(m.focus) {
 		m.focus = PaneDistros
 	}
-	for _, p := range focusable {
-		lp := m.listOf(p)
-		lp.scroll().setVisible(m.layout.Rect(p).H - lp.chrome())
+	for p := range paneCount {
+		if lp := m.listOf(p); lp != nil {
+			lp.scroll().setVisible(m.layout.Rect(p).H - lp.chrome())
+		}
 	}
 	m.cache.invalidate()
 }
@@ -482,9 +463,9 @@ func (m Model) onRefresh(msg refreshMsg) (tea.Model, tea.Cmd) {
 // scheduleRefresh makes the next refresh's requests: a sample each time, the distro list every
 // other time (cheap: the wsl backend answers from its cache and asks wsl.exe only when the list
 // can have changed or on its slow period; actions ask for it at once), and every fetchEvery
-// times the processes and mounts, each only while its pane is on screen. A kind whose last
-// request is still out is not asked again. The requests run when the refresh interval has
-// passed, together (see gather).
+// times the processes and mounts, each only while its pane is on screen, and what the open
+// view's entry asks for (every). A kind whose last request is still out is not asked again. The
+// requests run when the refresh interval has passed, together (see gather).
 func (m *Model) scheduleRefresh() tea.Cmd {
 	next := m.ticks + 1
 	parts := make([]tea.Cmd, 0, 4)
@@ -498,20 +479,21 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 	}
 	if next%fetchEvery == 0 {
 		parts = append(parts, m.detailCmds(false)...)
-		parts = append(parts, m.portsCmds(false)...)
-		parts = append(parts, m.vmsCmds(false)...)
-		parts = append(parts, m.diskCmds(false)...)
+		if e := views[m.view].every; e != nil {
+			parts = append(parts, e(m)...)
+		}
 	}
 	d := m.interval()
 	return tea.Batch(m.tellCadence(d), m.afterRefresh(d, gather(m.ctx, gatherBudget, parts...)))
 }
 
-// fetchDetails asks for the processes and mounts of the selected distro. With force, a request
-// in flight is superseded (its result will be dropped); without, it is left alone.
+// fetchDetails asks for the processes and mounts of the selected distro, and with force what
+// the open view shows of it (its entry's refetch). With force, a request in flight is
+// superseded (its result will be dropped); without, it is left alone.
 func (m *Model) fetchDetails(force bool) tea.Cmd {
 	cmds := m.detailCmds(force)
-	if force && m.view == ViewConfig { // another distro's wsl.conf
-		cmds = append(cmds, m.loadConfig())
+	if r := views[m.view].refetch; force && r != nil {
+		cmds = append(cmds, r(m))
 	}
 	return tea.Batch(cmds...)
 }
@@ -628,8 +610,8 @@ func detailErr(distro string, err error) string {
 	return errText(err)
 }
 
-// move moves the cursor of list pane p by delta rows; moving the distro cursor changes the
-// selection, which fetches that distro's processes and mounts.
+// move moves the cursor of list pane p by delta rows, then runs the pane's moved hook: moving
+// the distro cursor changes the selection, which fetches that distro's processes and mounts.
 func (m *Model) move(p Pane, delta int) tea.Cmd {
 	lp := m.listOf(p)
 	if lp == nil {
@@ -637,11 +619,8 @@ func (m *Model) move(p Pane, delta int) tea.Cmd {
 	}
 	l := lp.scroll()
 	l.MoveTo(l.Cursor() + delta)
-	if p == PaneDistros {
-		return m.selectionChanged(m.selected)
-	}
-	if p == PaneDisks {
-		return m.followDisk()
+	if mv := panes[p].moved; mv != nil {
+		return mv(m)
 	}
 	return nil
 }

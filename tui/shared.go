@@ -84,43 +84,12 @@ type host interface {
 	ctxt() *shared
 }
 
-// paneOf is the pane of a screen region (nil for PaneNone).
+// paneOf is the pane of a screen region (nil for PaneNone), as its entry in panes says.
 func (m *Model) paneOf(p Pane) pane {
-	switch p {
-	case PaneDistros:
-		return &m.distroPane
-	case PaneProcs:
-		return &m.procPane
-	case PaneMounts:
-		return &m.mountPane
-	case PaneMemory:
-		return memoryPane{}
-	case PaneCPU:
-		return cpuPane{}
-	case PaneReclaim:
-		return reclaimPane{}
-	case PaneEvents:
-		return eventsPane{}
-	case PaneDistroMem:
-		return distroMemPane{}
-	case PaneWSLConfig:
-		return &m.conf.wslconfig
-	case PaneWSLConf:
-		return &m.conf.wslconf
-	case PanePorts:
-		return m.ports
-	case PaneVMs:
-		return m.vms
-	case PaneDisks:
-		return &m.disk.disks
-	case PaneAdvice:
-		return m.disk.advice
-	case PaneTrash:
-		return &m.disk.trash
-	case PaneCatalog:
-		return m.catalog
+	if p <= PaneNone || p >= paneCount {
+		return nil
 	}
-	return nil
+	return panes[p].of(m)
 }
 
 // listOf is the list of pane p, or nil when p is not a list.

@@ -106,8 +106,8 @@ func (m *Model) render() string {
 	if m.showHelp {
 		m.renderHelp(Rect{0, 1, w, h - 2})
 	} else {
-		// Panes in x order, so that each screen row is written left to right.
-		for _, p := range [...]Pane{PaneDistros, PaneProcs, PaneReclaim, PaneWSLConfig, PaneMemory, PaneCPU, PaneMounts, PaneEvents, PaneWSLConf, PaneDistroMem, PanePorts, PaneVMs, PaneDisks, PaneAdvice, PaneTrash, PaneCatalog} {
+		// The view's panes in its drawing order (x order: each screen row is written left to right).
+		for _, p := range views[m.view].panes {
 			if r := l.Rect(p); !r.Empty() {
 				m.renderPane(p, r)
 			}
@@ -478,7 +478,7 @@ func (m *Model) renderHelp(r Rect) {
 	}
 	// One block of lines per group, each with its own key column width.
 	var blocks [][]string
-	for _, g := range m.keys.helpGroups() {
+	for _, g := range m.keys.helpGroups(m.view) {
 		kw := 0
 		for _, kb := range g.Keys {
 			kw = max(kw, ansi.StringWidth(kb.Help().Key))
