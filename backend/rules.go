@@ -149,7 +149,7 @@ func CheckFormat(a Action, d Distro, f Format) error {
 	case FormatVHD:
 		if d.Version != 2 {
 			return &Error{Kind: KindUnsupported, Op: string(a), Distro: d.Name,
-				Message: "only a WSL 2 distro has a disk to export as a vhd; export a tar instead"}
+				Message: d.Name + " is a WSL 1 distro: it has no disk to export as a vhd; export a tar instead"}
 		}
 		return nil
 	}

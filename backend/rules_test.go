@@ -173,7 +173,7 @@ func TestCheckFormat(t *testing.T) {
 	if err := CheckFormat(ActExport, wsl2, FormatVHD); err != nil {
 		t.Error(err)
 	}
-	if err := CheckFormat(ActClone, wsl1, FormatVHD); KindOf(err) != KindUnsupported || !strings.Contains(err.Error(), "clone Alpine: only a WSL 2 distro") {
+	if err := CheckFormat(ActClone, wsl1, FormatVHD); KindOf(err) != KindUnsupported || !strings.Contains(err.Error(), "clone Alpine: Alpine is a WSL 1 distro: it has no disk") {
 		t.Errorf("vhd of WSL 1: %v", err)
 	}
 	if err := CheckFormat(ActExport, wsl2, "zip"); KindOf(err) != KindFailed || !strings.Contains(err.Error(), `unknown format "zip"`) {
