@@ -49,7 +49,10 @@ func TestRulesDecideOnAFreshList(t *testing.T) {
 			_, err := b.Install(ctx, InstallOptions{Distro: "Ubuntu-24.04", Name: "debian"}, nil)
 			return err
 		}, backend.KindFailed, "a distro named Debian already exists"},
-		{"install Legacy", func() error { _, err := b.Install(ctx, InstallOptions{Distro: "Ubuntu-24.04", Name: "LEGACY"}, nil); return err }, backend.KindFailed, "reserved"},
+		{"install Legacy", func() error {
+			_, err := b.Install(ctx, InstallOptions{Distro: "Ubuntu-24.04", Name: "LEGACY"}, nil)
+			return err
+		}, backend.KindFailed, "reserved"},
 	} {
 		err := c.run()
 		var e *backend.Error
