@@ -11,7 +11,8 @@ import (
 
 // WSL's rules for distros, in one place: the name a distro may have (ValidDistroName), what an
 // action needs of the distro it acts on (Precheck) and of the distro it makes (CheckNewName), and
-// the small syntaxes of their arguments (CheckFormat, ParseSize, CheckUserName, CheckImport).
+// the small syntaxes of their arguments (CheckFormat, CheckExportFile, ParseSize, CheckUserName,
+// CheckImport).
 // Every backend checks them on a fresh list right before it acts; the front ends ask the same
 // functions to grey out what would be refused. A refusal is an *Error with its Kind and a
 // one-line Message a front end can show as it is.
@@ -155,6 +156,20 @@ func CheckFormat(a Action, d Distro, f Format) error {
 	}
 	return &Error{Kind: KindFailed, Op: string(a), Distro: d.Name,
 		Message: fmt.Sprintf("unknown format %q: use tar, tar.gz, tar.xz or vhd", string(f))}
+}
+
+// CheckExportFile says why file cannot be what an export of distro writes, or nil: there must be
+// a file name, and an export never replaces a file (exists: one is there), since a failed or
+// cancelled export removes its file and that must not be one the user had.
+func CheckExportFile(a Action, distro, file string, exists bool) error {
+	switch {
+	case file == "":
+		return &Error{Kind: KindFailed, Op: string(a), Distro: distro, Message: "no file to export to"}
+	case exists:
+		return &Error{Kind: KindFailed, Op: string(a), Distro: distro,
+			Message: fmt.Sprintf("%s already exists; choose another file name or remove it first", file)}
+	}
+	return nil
 }
 
 var sizeRE = regexp.MustCompile(`^([0-9]+)(B|K|KB|M|MB|G|GB|T|TB)?$`)

@@ -181,6 +181,18 @@ func TestCheckFormat(t *testing.T) {
 	}
 }
 
+func TestCheckExportFile(t *testing.T) {
+	if err := CheckExportFile(ActExport, "Debian", `C:\d.tar`, false); err != nil {
+		t.Error(err)
+	}
+	if err := CheckExportFile(ActExport, "Debian", `C:\d.tar`, true); KindOf(err) != KindFailed || !strings.Contains(err.Error(), `export Debian: C:\d.tar already exists`) {
+		t.Errorf("existing file: %v", err)
+	}
+	if err := CheckExportFile(ActClone, "Debian", "", false); err == nil || !strings.Contains(err.Error(), "no file") {
+		t.Errorf("no file: %v", err)
+	}
+}
+
 func TestParseSize(t *testing.T) {
 	for s, want := range map[string]int64{"256GB": 256 << 30, "1TB": 1 << 40, "1T": 1 << 40, "512": 512, "7B": 7, "3K": 3 << 10, "20M": 20 << 20} {
 		if n, err := ParseSize(s); err != nil || n != want {

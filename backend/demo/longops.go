@@ -164,18 +164,12 @@ func (b *Backend) Export(ctx context.Context, name, file string, format backend.
 	return nil
 }
 
-// exportable refuses a target that exists (in the demo or on disk): an export never replaces a
-// file. Callers hold b.mu.
+// exportable refuses what backend.CheckExportFile refuses, a file counting as there when it is
+// in the demo or on disk. Callers hold b.mu.
 func (b *Backend) exportable(op string, d *simDistro, file string) error {
-	if file == "" {
-		return &backend.Error{Kind: backend.KindFailed, Op: op, Distro: d.Name, Message: "no file to export to"}
-	}
 	_, inDemo := b.lops.archives[pathKey(file)]
-	if _, err := os.Lstat(file); err == nil || inDemo {
-		return &backend.Error{Kind: backend.KindFailed, Op: op, Distro: d.Name,
-			Message: fmt.Sprintf("%s already exists; choose another file name or remove it first", file)}
-	}
-	return nil
+	_, err := os.Lstat(file)
+	return backend.CheckExportFile(backend.Action(op), d.Name, file, err == nil || inDemo)
 }
 
 // markExporting shows a stopped distro as Exporting (as wsl -l -v does) and returns what puts

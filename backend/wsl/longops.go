@@ -196,11 +196,9 @@ func (b *Backend) export(ctx context.Context, name, file string, progress func(i
 	if err != nil {
 		return &backend.Error{Kind: backend.KindFailed, Op: "export", Distro: name, Message: err.Error(), Err: err}
 	}
-	// Never overwrite: a failed or cancelled export removes its file, and that must not be a file
-	// the user already had.
-	if _, err := os.Lstat(file); err == nil {
-		return &backend.Error{Kind: backend.KindFailed, Op: "export", Distro: name,
-			Message: fmt.Sprintf("%s already exists; choose another file name or remove it first", file)}
+	_, serr := os.Lstat(file)
+	if err := backend.CheckExportFile(backend.ActExport, name, file, serr == nil); err != nil {
+		return err
 	}
 	last := int64(-1)
 	report := func() {
