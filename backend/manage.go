@@ -11,7 +11,8 @@ import (
 // wsl backend does it with wsl.exe (and the registry, for rename); the demo simulates it on its
 // clock (labelled, nothing on disk). Front ends find it with a type assertion:
 // b.(backend.Manager); Capabilities says, per action, whether it can run here and which WSL
-// version it needs.
+// version it needs. Each method refuses what rules.go refuses (Precheck, CheckNewName, …), on the
+// distros as they are when it starts.
 type Manager interface {
 	// OnlineDistros is the catalogue (wsl --list --online).
 	OnlineDistros(ctx context.Context) ([]OnlineDistro, error)

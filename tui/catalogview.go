@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -53,12 +52,8 @@ func (m *Model) onCatalog(msg catalogMsg) {
 
 // registered reports whether a distro of this name is registered (WSL's names ignore case).
 func (sh *shared) registered(name string) bool {
-	for _, d := range sh.distros {
-		if strings.EqualFold(d.Name, name) {
-			return true
-		}
-	}
-	return false
+	_, ok := backend.FindDistro(sh.distros, name)
+	return ok
 }
 
 func (cs *catalogState) render(sh *shared, r Rect) {
@@ -113,12 +108,8 @@ func (cs *catalogState) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	}
 	src := *o
-	taken := make([]string, 0, len(sh.distros))
-	for _, d := range sh.distros {
-		taken = append(taken, d.Name)
-	}
 	fields := []dlg.Field{
-		{Label: "Name", Value: src.Name, Validate: func(s string) error { return validDistroName(strings.TrimSpace(s), taken) }},
+		{Label: "Name", Value: src.Name, Validate: newName(backend.ActInstall, "", sh)},
 		{Label: "Location", Placeholder: "WSL's default folder"},
 		{Label: "Web download", Value: "no", Choices: []string{"no", "yes"}},
 	}
@@ -129,24 +120,6 @@ func (cs *catalogState) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.installJob(opts)
 	}))
 	return nil, true
-}
-
-// validDistroName refuses a name WSL would refuse, or one already registered.
-func validDistroName(s string, taken []string) error {
-	if s == "" {
-		return fmt.Errorf("give it a name")
-	}
-	for _, c := range s {
-		if !(c == '-' || c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-			return fmt.Errorf("letters, digits, '.', '_' and '-' only")
-		}
-	}
-	for _, t := range taken {
-		if strings.EqualFold(t, s) {
-			return fmt.Errorf("%s is already registered", t)
-		}
-	}
-	return nil
 }
 
 func (m *Model) installJob(o backend.InstallOptions) tea.Cmd {

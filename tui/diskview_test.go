@@ -288,7 +288,7 @@ func TestCatalogue(t *testing.T) {
 			flash: "installed Ubuntu. open its shell to create its user", screen: []string{"3 distros · 2 installed"}},
 		{name: "install with options", keys: []string{"i", "~2", "tab", `~D:\wsl\u2`, "tab", "right", "enter", "enter"},
 			call: `install Ubuntu name=Ubuntu2 location=D:\wsl\u2 web=true`, flash: "installed Ubuntu2 from Ubuntu"},
-		{name: "name taken", keys: []string{"i", "~-24.04", "enter"}, screen: []string{"Ubuntu-24.04 is already registered"}},
+		{name: "name taken", keys: []string{"i", "~-24.04", "enter"}, screen: []string{"a distro named Ubuntu-24.04 already exists"}},
 		{name: "install fails", setup: func(be *fake.Views) {
 			be.FailInstall(&backend.Error{Kind: backend.KindFailed, Op: "install", Message: "the Store is unreachable"})
 		}, keys: []string{"i", "enter", "enter"}, call: "install Ubuntu name=Ubuntu location= web=false", flash: "the Store is unreachable",

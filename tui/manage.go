@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -71,14 +72,6 @@ func homeDir() string {
 	return "."
 }
 
-// formatExt is the file extension of an export format.
-func formatExt(f backend.Format) string {
-	if f == backend.FormatVHD {
-		return ".vhdx"
-	}
-	return "." + string(f)
-}
-
 // withFormat gives file the extension of format f, replacing an archive extension it has.
 func withFormat(file string, f backend.Format) string {
 	low := strings.ToLower(file)
@@ -88,7 +81,7 @@ func withFormat(file string, f backend.Format) string {
 			break
 		}
 	}
-	return file + formatExt(f)
+	return file + f.Ext()
 }
 
 func notEmpty(what string) func(string) error {
@@ -100,23 +93,34 @@ func notEmpty(what string) func(string) error {
 	}
 }
 
-// validNewName checks a new distro name as WSL would, and that no distro has it (WSL compares
-// names case-insensitively).
-func (m *Model) validNewName(s string) error {
-	taken := make([]string, len(m.distros))
-	for i, d := range m.distros {
-		taken[i] = d.Name
+// ruleReason is a backend rule's refusal in a dialog's words: its one-line message alone (the
+// dialog already names the action and the distro).
+func ruleReason(err error) string {
+	var e *backend.Error
+	if errors.As(err, &e) && e.Message != "" {
+		return e.Message
 	}
-	return validDistroName(strings.TrimSpace(s), taken)
+	return err.Error()
+}
+
+// newName is a name field's check for the distro action a makes (renaming: the distro a rename
+// renames, else ""): backend.CheckNewName on the distros listed when it is asked.
+func newName(a backend.Action, renaming string, sh *shared) func(string) error {
+	return func(s string) error {
+		if err := backend.CheckNewName(a, strings.TrimSpace(s), renaming, sh.distros); err != nil {
+			return errors.New(ruleReason(err))
+		}
+		return nil
+	}
 }
 
 // formatChoices are the export formats this distro and this WSL can write, as form choices; the
 // reason a format is not offered goes in the dialog's body.
 func (m *Model) formatChoices(d backend.Distro) (choices []string, notes []string) {
 	for _, f := range backend.Formats {
-		switch {
-		case f == backend.FormatVHD && d.Version != 2:
-			notes = append(notes, "vhd: only a WSL 2 distro has a disk to export")
+		switch err := backend.CheckFormat(backend.ActExport, d, f); {
+		case err != nil:
+			notes = append(notes, string(f)+": "+ruleReason(err))
 		case (f == backend.FormatTarGz || f == backend.FormatTarXz) && m.caps.Reason(backend.ActExportFormat) != "":
 			if len(notes) == 0 || !strings.HasPrefix(notes[len(notes)-1], "tar.gz") {
 				notes = append(notes, "tar.gz, tar.xz: "+m.caps.Reason(backend.ActExportFormat))
@@ -192,7 +196,7 @@ func (m *Model) importDialog() {
 	}
 	fields := []dlg.Field{
 		{Label: "File (.tar, .tar.gz, .tar.xz, .vhdx)", Validate: notEmpty("a file")},
-		{Label: "Name", Validate: m.validNewName},
+		{Label: "Name", Validate: newName(backend.ActImport, "", &m.shared)},
 		{Label: "Install folder", Value: filepath.Join(homeDir(), "wsl"), Validate: notEmpty("a folder")},
 		{Label: "WSL version", Value: "default", Choices: []string{"default", "2", "1"}},
 	}
@@ -219,7 +223,7 @@ func (m *Model) cloneDialog(d backend.Distro) {
 		return
 	}
 	fields := []dlg.Field{
-		{Label: "New name", Value: d.Name + "-copy", Validate: m.validNewName},
+		{Label: "New name", Value: d.Name + "-copy", Validate: newName(backend.ActClone, "", &m.shared)},
 		{Label: "Install folder (empty: next to the others)", Value: ""},
 	}
 	be := m.be
@@ -303,7 +307,9 @@ func (m *Model) manageMenu(d backend.Distro) {
 	m.dialog = dd
 }
 
-// manageReason is why a manage entry cannot be chosen for d now ("" = it can).
+// manageReason is why a manage entry cannot be chosen for d now ("" = it can): what the backend
+// cannot do, else backend.Precheck's reason on the distros listed now, with the dashboard's key
+// for stopping a distro where that is what it needs.
 func (m *Model) manageReason(a backend.Action, d backend.Distro) string {
 	if r := m.caps.Reason(a); r != "" {
 		return r
@@ -311,17 +317,11 @@ func (m *Model) manageReason(a backend.Action, d backend.Distro) string {
 	if _, ok := m.be.(backend.Manager); !ok && a != backend.ActExport && a != backend.ActClone && a != backend.ActUnregister {
 		return "this backend cannot manage distros"
 	}
-	if d.Version != 2 {
-		switch a {
-		case backend.ActMove, backend.ActResize, backend.ActSparse, backend.ActCompact:
-			return "a WSL 1 distro has no virtual disk"
-		}
-	}
-	if d.State.Busy() {
-		return d.Name + " is " + strings.ToLower(string(d.State))
-	}
-	if a == backend.ActRename && d.State == backend.StateRunning {
+	switch err := backend.Precheck(a, d.Name, m.distros); {
+	case errors.Is(err, backend.ErrStopFirst):
 		return "stop it first (t)"
+	case err != nil:
+		return ruleReason(err)
 	}
 	return ""
 }
@@ -403,7 +403,7 @@ func (m *Model) manageAction(a backend.Action, d backend.Distro) {
 		m.compactDialog(g, d)
 	case backend.ActRename:
 		m.dialog = formDialog("Rename "+d.Name, "The registration's name and the Windows Terminal profile that names it.",
-			"rename", []dlg.Field{{Label: "New name", Value: d.Name, Validate: m.validNewName}}, func(m *Model, r dlg.Result) tea.Cmd {
+			"rename", []dlg.Field{{Label: "New name", Value: d.Name, Validate: newName(backend.ActRename, d.Name, &m.shared)}}, func(m *Model, r dlg.Result) tea.Cmd {
 				name := strings.TrimSpace(r.Values[0])
 				return m.manageJob("Renaming", "renaming", d, func(ctx context.Context, _ *jobFeed) (string, error) {
 					res, err := g.Rename(ctx, d.Name, name)

@@ -61,7 +61,7 @@ func TestManageFromTheDashboard(t *testing.T) {
 			h.selectDistro("Ubuntu-18.04")
 			h.key("e")
 		}, func(t *testing.T, h *harness) {
-			if h.m.dialog == nil || !strings.Contains(h.m.dialog.body, "vhd: only a WSL 2 distro") {
+			if h.m.dialog == nil || !strings.Contains(h.m.dialog.body, "vhd: Ubuntu-18.04 is a WSL 1 distro: it has no disk to export as a vhd") {
 				t.Fatalf("no reason for the missing vhd: %+v", h.m.dialog)
 			}
 		}},
@@ -116,8 +116,45 @@ func TestManageFromTheDashboard(t *testing.T) {
 			h.typeText("kali-linux")
 			h.key("enter")
 		}, func(t *testing.T, h *harness) {
-			if h.m.job != nil || !strings.Contains(h.screen(), "kali-linux is already registered") {
+			if h.m.job != nil || !strings.Contains(h.screen(), "a distro named kali-linux already exists") {
 				t.Fatalf("taken name accepted:\n%s", h.screen())
+			}
+		}},
+		// The rename dialog asks backend.CheckNewName: WSL's characters, and not the name it has.
+		{"rename says which character WSL refuses", func(h *harness) {
+			h.selectDistro("Debian")
+			h.key("m")
+			for range 5 {
+				h.key("down")
+			}
+			h.key("enter")
+			h.clearField()
+			h.typeText("Debian/12")
+			h.key("enter")
+		}, func(t *testing.T, h *harness) {
+			if h.m.job != nil || !strings.Contains(h.screen(), "'/' is not allowed in a distro name") {
+				t.Fatalf("bad name accepted:\n%s", h.screen())
+			}
+		}},
+		{"rename to the name it has is refused", func(h *harness) {
+			h.selectDistro("Debian")
+			h.key("m")
+			for range 5 {
+				h.key("down")
+			}
+			h.key("enter")
+			h.key("enter")
+		}, func(t *testing.T, h *harness) {
+			if h.m.job != nil || !strings.Contains(h.screen(), "it is already called Debian") {
+				t.Fatalf("unchanged name accepted:\n%s", h.screen())
+			}
+		}},
+		{"the disk entries say why a WSL 1 distro has none", func(h *harness) {
+			h.selectDistro("Ubuntu-18.04")
+			h.key("m")
+		}, func(t *testing.T, h *harness) {
+			if s := h.screen(); !strings.Contains(s, "a WSL 1 distro has no virtual disk to move") {
+				t.Fatalf("move not disabled for a WSL 1 distro:\n%s", s)
 			}
 		}},
 		{"the manage menu renames a stopped distro", func(h *harness) {
@@ -139,7 +176,7 @@ func TestManageFromTheDashboard(t *testing.T) {
 			h.selectDistro("Ubuntu-24.04")
 			h.key("m")
 		}, func(t *testing.T, h *harness) {
-			if s := h.screen(); !strings.Contains(s, "stop it first") {
+			if s := h.screen(); !strings.Contains(s, "stop it first (t)") || strings.Contains(s, "wsldash terminate") {
 				t.Fatalf("rename not disabled for a running distro:\n%s", s)
 			}
 		}},

@@ -89,23 +89,6 @@ func formatBytes(d *simDistro, format backend.Format) int64 {
 	return n
 }
 
-// exportFormat refuses what wsl.exe refuses: an unknown format (E_INVALIDARG), and a vhd of a
-// WSL 1 distro (WSL_E_WSL2_NEEDED).
-func exportFormat(op string, d *simDistro, format backend.Format) error {
-	switch format {
-	case "", backend.FormatTar, backend.FormatTarGz, backend.FormatTarXz:
-		return nil
-	case backend.FormatVHD:
-		if d.Version != 2 {
-			return &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: d.Name,
-				Message: "This operation is only supported by WSL2.", Code: "Wsl/Service/ExportDistro/WSL_E_WSL2_NEEDED"}
-		}
-		return nil
-	}
-	return &backend.Error{Kind: backend.KindFailed, Op: op, Distro: d.Name,
-		Message: fmt.Sprintf("unknown format %q: use tar, tar.gz, tar.xz or vhd", string(format))}
-}
-
 // transfer waits for n bytes to be moved at archiveRate (times Speed), calling progress with
 // the bytes done after each step. It returns ctx's error if cancelled.
 func (b *Backend) transfer(ctx context.Context, n int64, progress func(int64)) error {
@@ -141,16 +124,17 @@ func cancelled(op, distro string, err error) error {
 
 // Export "writes" the distro to file in format: it takes the time a real export would, shows
 // the distro Exporting meanwhile (a running distro keeps running), and records the archive in the
-// demo. A vhd of a WSL 1 distro is refused as wsl.exe refuses it.
+// demo. What backend.Precheck and CheckFormat refuse (a busy distro, a vhd of a WSL 1 one) is
+// refused as the wsl backend refuses it.
 func (b *Backend) Export(ctx context.Context, name, file string, format backend.Format, progress func(int64)) error {
 	b.mu.Lock()
 	b.advance()
-	d, err := b.find(name)
+	d, err := b.precheck(backend.ActExport, name)
 	if err == nil {
 		err = b.exportable("export", d, file)
 	}
 	if err == nil {
-		err = exportFormat("export", d, format)
+		err = backend.CheckFormat(backend.ActExport, d.Distro, format)
 	}
 	if err == nil {
 		err = b.begin(d.Name)
@@ -180,22 +164,12 @@ func (b *Backend) Export(ctx context.Context, name, file string, format backend.
 	return nil
 }
 
-// exportable refuses a busy distro and a target that exists (in the demo or on disk): an export
-// never replaces a file. Callers hold b.mu.
+// exportable refuses what backend.CheckExportFile refuses, a file counting as there when it is
+// in the demo or on disk. Callers hold b.mu.
 func (b *Backend) exportable(op string, d *simDistro, file string) error {
-	if d.State.Busy() {
-		return &backend.Error{Kind: backend.KindBusy, Op: op, Distro: d.Name,
-			Message: "The operation could not be completed because the distribution is busy.", Code: "Wsl/Service/ExportDistro/WSL_E_DISTRO_NOT_STOPPED"}
-	}
-	if file == "" {
-		return &backend.Error{Kind: backend.KindFailed, Op: op, Distro: d.Name, Message: "no file to export to"}
-	}
 	_, inDemo := b.lops.archives[pathKey(file)]
-	if _, err := os.Lstat(file); err == nil || inDemo {
-		return &backend.Error{Kind: backend.KindFailed, Op: op, Distro: d.Name,
-			Message: fmt.Sprintf("%s already exists; choose another file name or remove it first", file)}
-	}
-	return nil
+	_, err := os.Lstat(file)
+	return backend.CheckExportFile(backend.Action(op), d.Name, file, err == nil || inDemo)
 }
 
 // markExporting shows a stopped distro as Exporting (as wsl -l -v does) and returns what puts
@@ -225,7 +199,7 @@ func withOp(err error, op string) error {
 func (b *Backend) Import(ctx context.Context, name, dir, file string, version int) error {
 	b.mu.Lock()
 	b.advance()
-	a, err := b.importable("import", name, file, version)
+	a, err := b.importable(backend.ActImport, name, file, version)
 	if err == nil {
 		err = b.begin(name)
 	}
@@ -236,46 +210,37 @@ func (b *Backend) Import(ctx context.Context, name, dir, file string, version in
 	return b.importArchive(ctx, "import", name, dir, a, version)
 }
 
-// checkNew checks the name and version of a distro about to be made. Callers hold b.mu.
-func (b *Backend) checkNew(op, name string, version int) error {
-	if version != 0 && version != 1 && version != 2 {
-		return &backend.Error{Kind: backend.KindFailed, Op: op, Distro: name, Message: fmt.Sprintf("version must be 1 or 2, not %d", version)}
+// checkNew checks the name and version of a distro about to be made (backend.CheckImport,
+// CheckNewName). Callers hold b.mu.
+func (b *Backend) checkNew(a backend.Action, name string, version int) error {
+	if err := backend.CheckImport(a, name, false, version); err != nil {
+		return err
 	}
-	if !validName(name) {
-		return &backend.Error{Kind: backend.KindFailed, Op: op, Distro: name,
-			Message: "Invalid distribution name.", Code: "Wsl/Service/RegisterDistro/E_INVALIDARG"}
-	}
-	if _, err := b.find(name); err == nil {
-		return &backend.Error{Kind: backend.KindFailed, Op: op, Distro: name,
-			Message: "A distribution with the supplied name already exists. Use --name to choose a different name.",
-			Code:    "Wsl/Service/RegisterDistro/ERROR_ALREADY_EXISTS"}
-	}
-	return nil
+	return backend.CheckNewName(a, name, "", b.list())
 }
 
 // importable checks an import before it starts and finds its archive. Callers hold b.mu.
-func (b *Backend) importable(op, name, file string, version int) (simArchive, error) {
-	if err := b.checkNew(op, name, version); err != nil {
+func (b *Backend) importable(a backend.Action, name, file string, version int) (simArchive, error) {
+	op := string(a)
+	if err := b.checkNew(a, name, version); err != nil {
 		return simArchive{}, err
 	}
-	a, ok := b.lops.archives[pathKey(file)]
+	arc, ok := b.lops.archives[pathKey(file)]
 	if !ok {
 		st, err := os.Stat(file)
 		if err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
 			return simArchive{}, &backend.Error{Kind: backend.KindNotFound, Op: op, Distro: name,
 				Message: "The system cannot find the file specified.", Code: "Wsl/Service/RegisterDistro/ERROR_FILE_NOT_FOUND"}
 		}
-		a = simArchive{bytes: st.Size(), version: 2}
+		arc = simArchive{bytes: st.Size(), version: 2}
 		if backend.FormatOf(file) == backend.FormatVHD {
-			a.format = backend.FormatVHD
+			arc.format = backend.FormatVHD
 		}
 	}
-	if a.format == backend.FormatVHD && version == 1 {
-		// A disk imports only as WSL 2 (wsl --import --vhd --version 1: WSL_E_WSL2_NEEDED).
-		return simArchive{}, &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: name,
-			Message: "This operation is only supported by WSL2.", Code: "Wsl/Service/RegisterDistro/WSL_E_WSL2_NEEDED"}
+	if err := backend.CheckImport(a, name, arc.format == backend.FormatVHD, version); err != nil {
+		return simArchive{}, err
 	}
-	return a, nil
+	return arc, nil
 }
 
 // importArchive runs an import whose checks passed and whose name is begun; it ends it.
@@ -326,21 +291,6 @@ func (b *Backend) hasDefault() bool {
 	return false
 }
 
-// validName is wsl.exe's rule for a distro name: letters, digits, '.', '-', '_'.
-func validName(n string) bool {
-	if n == "" || len(n) > 64 {
-		return false
-	}
-	for _, r := range n {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // Clone exports src and imports it as newName (a temporary demo archive, dropped after). The
 // new name is reserved for the whole clone.
 func (b *Backend) Clone(ctx context.Context, src, newName, dir string, format backend.Format, progress func(int64)) error {
@@ -353,12 +303,12 @@ func (b *Backend) Clone(ctx context.Context, src, newName, dir string, format ba
 	tmp := DemoPath(sibling(strings.TrimPrefix(dir, demoPrefix), ".wsldash-clone-"+src+format.Ext()))
 	b.mu.Lock()
 	b.advance()
-	d, err := b.find(src)
+	d, err := b.precheck(backend.ActClone, src)
 	if err == nil {
 		err = b.exportable("clone", d, tmp)
 	}
 	if err == nil {
-		err = b.checkNew("clone", newName, 0)
+		err = b.checkNew(backend.ActClone, newName, 0)
 	}
 	if err == nil {
 		err = b.begin(newName)
@@ -388,7 +338,7 @@ const trashDir = profile + `\wsldash\trash`
 func (b *Backend) Trash(ctx context.Context, name string, progress func(int64)) (backend.TrashEntry, error) {
 	b.mu.Lock()
 	b.advance()
-	d, err := b.find(name)
+	d, err := b.precheck(backend.ActUnregister, name)
 	var e backend.TrashEntry
 	if err == nil {
 		e = backend.TrashEntry{Name: d.Name, Version: d.Version, BasePath: d.BasePath, Trashed: b.clock.Now().UTC()}

@@ -106,11 +106,22 @@ func TestImportCloneAndTrash(t *testing.T) {
 	if err := b.Import(ctx, "kali-copy", `D:\wsl\kali-copy`, `C:\k.tar`, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Import(ctx, "kali-copy", `D:\wsl\again`, `C:\k.tar`, 0); err == nil || backend.CodeOf(err) != "Wsl/Service/RegisterDistro/ERROR_ALREADY_EXISTS" {
+	if err := b.Import(ctx, "KALI-copy", `D:\wsl\again`, `C:\k.tar`, 0); backend.KindOf(err) != backend.KindFailed || !strings.Contains(err.Error(), "a distro named kali-copy already exists") {
 		t.Fatalf("import under a taken name: %v", err)
 	}
-	if err := b.Import(ctx, "bad name", `D:\wsl\x`, `C:\k.tar`, 0); err == nil {
-		t.Fatal("an invalid name was imported")
+	if err := b.Import(ctx, "bad name", `D:\wsl\x`, `C:\k.tar`, 0); err == nil || !strings.Contains(err.Error(), "a space is not allowed") {
+		t.Fatalf("an invalid name: %v", err)
+	}
+	// WSL's rule, not a shorter one of the demo's own: 256 characters are a name, 257 and Legacy
+	// are not.
+	long := strings.Repeat("k", 256)
+	if err := b.Import(ctx, long, `D:\wsl\long`, `C:\k.tar`, 0); err != nil {
+		t.Fatalf("a 256-character name: %v", err)
+	}
+	for _, n := range []string{long + "k", "legacy"} {
+		if err := b.Import(ctx, n, `D:\wsl\x`, `C:\k.tar`, 0); backend.KindOf(err) != backend.KindFailed {
+			t.Fatalf("%.20s… imported: %v", n, err)
+		}
 	}
 	if err := b.Import(ctx, "ghost", `D:\wsl\g`, `C:\nothing.tar`, 0); !errors.Is(err, backend.ErrNotFound) {
 		t.Fatalf("import of a missing file: %v", err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -95,7 +94,7 @@ func (b *Backend) Install(ctx context.Context, o backend.InstallOptions, progres
 	res.Distro = name
 	b.mu.Lock()
 	b.advance()
-	err := b.checkNew("install", name, 0)
+	err := b.checkNew(backend.ActInstall, name, 0)
 	if err == nil && o.FromFile != "" {
 		// The file must exist: a demo archive, or a real file (of which nothing is read).
 		_, inDemo := b.lops.archives[pathKey(o.FromFile)]
@@ -169,25 +168,36 @@ func (b *Backend) steps(ctx context.Context, d time.Duration, tick func()) error
 	return nil
 }
 
-// manageable finds a WSL 2 distro that wsl --manage can change: not busy, not being worked on.
-// It stops a running one first, as the wsl backend does. Callers hold b.mu; on success the name
-// is begun (the caller ends it).
-func (b *Backend) manageable(op, name string) (*simDistro, error) {
+// list is the simulated distros as Distros lists them (in the simulation's order). Callers hold
+// b.mu.
+func (b *Backend) list() []backend.Distro {
+	out := make([]backend.Distro, len(b.sim.distros))
+	for i, d := range b.sim.distros {
+		out[i] = d.Distro
+	}
+	return out
+}
+
+// precheck finds the distro named name if backend.Precheck lets a be done to it now, as the wsl
+// backend decides. Callers hold b.mu.
+func (b *Backend) precheck(a backend.Action, name string) (*simDistro, error) {
+	if err := backend.Precheck(a, name, b.list()); err != nil {
+		return nil, err
+	}
+	return b.find(name)
+}
+
+// manageable finds a distro that wsl --manage can change (backend.Precheck: a WSL 2 one, not
+// busy) and that nothing else works on. It stops a running one first, as the wsl backend does.
+// Callers hold b.mu; on success the name is begun (the caller ends it).
+func (b *Backend) manageable(a backend.Action, name string) (*simDistro, error) {
 	b.advance()
-	d, err := b.find(name)
+	d, err := b.precheck(a, name)
 	if err != nil {
-		return nil, withOp(err, op)
-	}
-	if d.Version != 2 {
-		return nil, &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: d.Name,
-			Message: "This operation is only supported by WSL2.", Code: "Wsl/Service/WSL_E_WSL2_NEEDED"}
-	}
-	if d.State.Busy() {
-		return nil, &backend.Error{Kind: backend.KindBusy, Op: op, Distro: d.Name,
-			Message: fmt.Sprintf("the distro is %s", strings.ToLower(string(d.State)))}
+		return nil, err
 	}
 	if err := b.begin(d.Name); err != nil {
-		return nil, withOp(err, op)
+		return nil, withOp(err, string(a))
 	}
 	b.stop(d)
 	return d, nil
@@ -201,7 +211,7 @@ func (b *Backend) Move(ctx context.Context, name, dir string) (backend.MoveResul
 		return res, &backend.Error{Kind: backend.KindFailed, Op: "move", Distro: name, Message: "no folder to move to"}
 	}
 	b.mu.Lock()
-	d, err := b.manageable("move", name)
+	d, err := b.manageable(backend.ActMove, name)
 	if err != nil {
 		b.mu.Unlock()
 		return res, err
@@ -222,31 +232,15 @@ func (b *Backend) Move(ctx context.Context, name, dir string) (backend.MoveResul
 	return res, nil
 }
 
-var sizeRE = regexp.MustCompile(`^([0-9]+)(B|K|KB|M|MB|G|GB|T|TB)?$`)
-
-// parseSize reads WSL's size syntax (binary multiples); ok is false for anything else.
-func parseSize(s string) (int64, bool) {
-	m := sizeRE.FindStringSubmatch(s)
-	if m == nil {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(m[1], 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	shift := map[string]uint{"": 0, "B": 0, "K": 10, "KB": 10, "M": 20, "MB": 20, "G": 30, "GB": 30, "T": 40, "TB": 40}[m[2]]
-	return n << shift, true
-}
-
 // Resize sets the disk's maximum size (stopping the distro first); a size below what the disk
 // holds is refused, as resize2fs would.
 func (b *Backend) Resize(ctx context.Context, name, size string) error {
-	max, ok := parseSize(size)
-	if !ok {
-		return &backend.Error{Kind: backend.KindFailed, Op: "resize", Distro: name,
-			Message: fmt.Sprintf("size %q: use a whole number with B, K, KB, M, MB, G, GB, T or TB (upper case), e.g. 256GB", size)}
+	max, err := backend.ParseSize(size)
+	if err != nil {
+		err.(*backend.Error).Distro = name
+		return err
 	}
-	return b.quickManage(ctx, "resize", name, func(d *simDistro) error {
+	return b.quickManage(ctx, backend.ActResize, name, func(d *simDistro) error {
 		if used := usedBytes(d); max < used {
 			return &backend.Error{Kind: backend.KindFailed, Op: "resize", Distro: d.Name,
 				Message: fmt.Sprintf("%s holds %.1f GiB: the disk cannot be smaller than that", d.Name, float64(used)/(1<<30))}
@@ -258,9 +252,10 @@ func (b *Backend) Resize(ctx context.Context, name, size string) error {
 
 // quickManage runs a short wsl --manage on a stopped WSL 2 distro: the checks, the wait, then
 // change (which may still refuse).
-func (b *Backend) quickManage(ctx context.Context, op, name string, change func(d *simDistro) error) error {
+func (b *Backend) quickManage(ctx context.Context, a backend.Action, name string, change func(d *simDistro) error) error {
+	op := string(a)
 	b.mu.Lock()
-	d, err := b.manageable(op, name)
+	d, err := b.manageable(a, name)
 	b.mu.Unlock()
 	if err != nil {
 		return err
@@ -280,15 +275,15 @@ func (b *Backend) quickManage(ctx context.Context, op, name string, change func(
 func (b *Backend) SetSparse(ctx context.Context, name string, on, allowUnsafe bool) error {
 	if on && !allowUnsafe {
 		b.mu.Lock()
-		d, err := b.find(name)
+		d, err := b.precheck(backend.ActSparse, name)
 		b.mu.Unlock()
 		if err != nil {
-			return withOp(err, "sparse")
+			return err
 		}
 		return &backend.Error{Kind: backend.KindFailed, Op: "sparse", Distro: d.Name, Code: "Wsl/Service/E_INVALIDARG",
 			Message: "Sparse VHD support is currently disabled due to potential data corruption.\nTo force a distribution to use a sparse VHD, please run:\nwsl.exe --manage " + d.Name + " --set-sparse true --allow-unsafe"}
 	}
-	return b.quickManage(ctx, "sparse", name, func(d *simDistro) error {
+	return b.quickManage(ctx, backend.ActSparse, name, func(d *simDistro) error {
 		d.sparse = on
 		return nil
 	})
@@ -311,15 +306,13 @@ func users(d *simDistro) map[string]bool {
 // SetDefaultUser sets the user the distro's shells start as; the user must exist inside (wsl.exe
 // asks `id -u` there). WSL 1 distros have one too.
 func (b *Backend) SetDefaultUser(ctx context.Context, name, user string) error {
-	if user == "" || strings.ContainsAny(user, "' \t\r\n") {
-		return &backend.Error{Kind: backend.KindFailed, Op: "set-user", Distro: name, Message: fmt.Sprintf("%q is not a user name", user)}
+	if err := backend.CheckUserName(user); err != nil {
+		err.(*backend.Error).Distro = name
+		return err
 	}
 	b.mu.Lock()
 	b.advance()
-	d, err := b.find(name)
-	if err == nil && d.State.Busy() {
-		err = &backend.Error{Kind: backend.KindBusy, Op: "set-user", Distro: d.Name, Message: fmt.Sprintf("the distro is %s", strings.ToLower(string(d.State)))}
-	}
+	d, err := b.precheck(backend.ActSetUser, name)
 	if err == nil {
 		err = b.begin(d.Name)
 	}
@@ -362,17 +355,13 @@ func (b *Backend) Compact(ctx context.Context, name string, o backend.CompactOpt
 	}
 	b.mu.Lock()
 	b.advance()
-	d, err := b.find(name)
+	d, err := b.precheck(backend.ActCompact, name)
 	if err != nil {
 		b.mu.Unlock()
-		return res, withOp(err, "compact")
+		return res, err
 	}
 	res.Distro = d.Name
 	res.DiskPath = d.BasePath + `\ext4.vhdx`
-	if d.Version != 2 {
-		b.mu.Unlock()
-		return res, &backend.Error{Kind: backend.KindUnsupported, Op: "compact", Distro: d.Name, Message: "a WSL 1 distro has no virtual disk to compact"}
-	}
 	before := d.DiskBytes
 	res.Before = &before
 	b.mu.Unlock()
@@ -412,8 +401,9 @@ func (b *Backend) Compact(ctx context.Context, name string, o backend.CompactOpt
 	return res, nil
 }
 
-// Rename renames a stopped distro. It refuses a running or busy one, a name already taken (WSL
-// compares names case-insensitively) and a name WSL would not accept, as the wsl backend does.
+// Rename renames a stopped distro. It refuses what backend.Precheck and CheckNewName refuse (a
+// running or busy distro, a name taken in any case, a name WSL would not accept), as the wsl
+// backend does.
 func (b *Backend) Rename(ctx context.Context, name, newName string) (backend.RenameResult, error) {
 	res := backend.RenameResult{Distro: name, NewName: newName, Profiles: []backend.ProfileFile{},
 		Note: "demo: no Windows Terminal files were looked at"}
@@ -421,23 +411,15 @@ func (b *Backend) Rename(ctx context.Context, name, newName string) (backend.Ren
 }
 
 func (b *Backend) rename(name, newName string) error {
-	if !validName(newName) || strings.EqualFold(newName, "Legacy") {
-		return &backend.Error{Kind: backend.KindFailed, Op: "rename", Distro: name,
-			Message: fmt.Sprintf("%q is not a name WSL accepts (letters, digits, . _ -; not Legacy)", newName)}
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.advance()
-	d, err := b.find(name)
+	d, err := b.precheck(backend.ActRename, name)
 	if err != nil {
-		return withOp(err, "rename")
+		return err
 	}
-	if o, err := b.find(newName); err == nil && o != d {
-		return &backend.Error{Kind: backend.KindFailed, Op: "rename", Distro: d.Name, Message: fmt.Sprintf("a distro named %s already exists", o.Name)}
-	}
-	if d.State != backend.StateStopped {
-		return &backend.Error{Kind: backend.KindBusy, Op: "rename", Distro: d.Name,
-			Message: fmt.Sprintf("%s is %s: stop it first (wsldash terminate %s)", d.Name, strings.ToLower(string(d.State)), d.Name)}
+	if err := backend.CheckNewName(backend.ActRename, newName, name, b.list()); err != nil {
+		return err
 	}
 	if b.pending[strings.ToLower(d.Name)] {
 		return &backend.Error{Kind: backend.KindBusy, Op: "rename", Distro: d.Name, Message: "another operation is in progress on this distro"}

@@ -166,7 +166,7 @@ func TestMoveStopsFirstAndRefusesWhatWSLRefuses(t *testing.T) {
 	if clk.Now().Sub(start) < 10*time.Second {
 		t.Errorf("moving a 36 GiB disk took %v", clk.Now().Sub(start))
 	}
-	if _, err := b.Move(ctx, "Ubuntu-18.04", `D:\x`); backend.KindOf(err) != backend.KindUnsupported || !strings.Contains(err.Error(), "WSL2") {
+	if _, err := b.Move(ctx, "Ubuntu-18.04", `D:\x`); backend.KindOf(err) != backend.KindUnsupported || !strings.Contains(err.Error(), "a WSL 1 distro has no virtual disk to move") {
 		t.Errorf("WSL 1: %v", err)
 	}
 	if _, err := b.Move(ctx, "openSUSE-Tumbleweed", `D:\x`); !errors.Is(err, backend.ErrBusy) {
@@ -269,7 +269,7 @@ func TestRenameRefusesRunningAndTakenNames(t *testing.T) {
 func TestExportFormats(t *testing.T) {
 	b, _ := newTest(Options{Seed: 1})
 	ctx := context.Background()
-	if err := b.Export(ctx, "Ubuntu-18.04", `C:\u.vhdx`, backend.FormatVHD, nil); backend.KindOf(err) != backend.KindUnsupported || !strings.Contains(err.Error(), "WSL2") {
+	if err := b.Export(ctx, "Ubuntu-18.04", `C:\u.vhdx`, backend.FormatVHD, nil); backend.KindOf(err) != backend.KindUnsupported || !strings.Contains(err.Error(), "Ubuntu-18.04 is a WSL 1 distro") {
 		t.Errorf("vhd of WSL 1: %v", err)
 	}
 	if err := b.Export(ctx, "Debian", `C:\d.zip`, backend.Format("zip"), nil); err == nil {

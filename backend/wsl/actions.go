@@ -13,7 +13,6 @@ import (
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/procfs"
 	"github.com/wsldash/wsldash/backend/wsl/wslexe"
-	"github.com/wsldash/wsldash/backend/wsl/wslout"
 )
 
 const readyLine = "wsldash-ready"
@@ -21,8 +20,9 @@ const readyLine = "wsldash-ready"
 // keepaliveScript prints a line once the distro runs, then holds it with `sleep infinity`.
 const keepaliveScript = "echo " + readyLine + "; exec sleep infinity"
 
+// checkName refuses, before wsl.exe is asked, a name no registered distro can have.
 func (b *Backend) checkName(op, distro string) error {
-	if !wslout.ValidName(distro) {
+	if !backend.IsDistroName(distro) {
 		return &backend.Error{Kind: backend.KindNotFound, Op: op, Distro: distro, Message: fmt.Sprintf("%q is not a valid distro name", distro)}
 	}
 	return b.ready(op)

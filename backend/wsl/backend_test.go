@@ -508,12 +508,19 @@ func TestClone(t *testing.T) {
 }
 
 func TestImportErrors(t *testing.T) {
-	b, _, _ := newBackend(t, twoDistros(), nil)
+	b, f, _ := newBackend(t, twoDistros(), nil)
 	ctx := context.Background()
 	junk := filepath.Join(t.TempDir(), "junk.tar")
 	os.WriteFile(junk, []byte("not a tar"), 0o644)
-	if err := b.Import(ctx, "Ubuntu", t.TempDir(), junk, 2); !strings.HasSuffix(backend.CodeOf(err), "ERROR_ALREADY_EXISTS") {
+	// A name taken in another case: refused on a fresh list (backend.CheckNewName), before wsl.exe.
+	if err := b.Import(ctx, "UBUNTU", t.TempDir(), junk, 2); backend.KindOf(err) != backend.KindFailed || !strings.Contains(err.Error(), "a distro named Ubuntu already exists") {
 		t.Fatalf("existing name: %v", err)
+	}
+	if err := b.Import(ctx, "Legacy", t.TempDir(), junk, 2); err == nil || !strings.Contains(err.Error(), "reserved") {
+		t.Fatalf("Legacy: %v", err)
+	}
+	if n := len(callsOf(f, "--import")); n != 0 {
+		t.Fatalf("wsl.exe was asked to import %d times", n)
 	}
 	if err := b.Import(ctx, "New", t.TempDir(), junk, 3); err == nil {
 		t.Fatal("version 3 accepted")
@@ -842,7 +849,7 @@ func TestExportNeverOverwrites(t *testing.T) {
 	if err := os.WriteFile(file, []byte("precious"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := b.Export(context.Background(), "Nope", file, "", nil)
+	err := b.Export(context.Background(), "Ubuntu", file, "", nil)
 	if err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Fatalf("err = %v", err)
 	}

@@ -145,7 +145,11 @@ func (b *Backend) Export(ctx context.Context, name, file string, format backend.
 	if err := b.checkName("export", name); err != nil {
 		return err
 	}
-	args, err := b.formatArgs(ctx, "export", name, format)
+	d, _, err := b.precheck(ctx, backend.ActExport, name)
+	if err != nil {
+		return err
+	}
+	args, err := b.formatArgs(ctx, backend.ActExport, d, format)
 	if err != nil {
 		return err
 	}
@@ -163,34 +167,28 @@ func (b *Backend) Export(ctx context.Context, name, file string, format backend.
 // older ones are refused with this version; a plain tar and --vhd work on them.
 const minFormat = "2.5.8"
 
-// formatArgs are the wsl.exe arguments after `--export NAME FILE` for format, or why it cannot
-// be done here. A vhd needs a WSL 2 distro (wsl.exe's own check is WSL_E_WSL2_NEEDED): it is
-// asked for with --vhd, which every Store WSL has and which is what --format vhd sets.
-func (b *Backend) formatArgs(ctx context.Context, op, name string, format backend.Format) ([]string, error) {
+// formatArgs are the wsl.exe arguments after `--export NAME FILE` for exporting d in format, or
+// why it cannot be done: backend.CheckFormat's rule (a vhd needs a WSL 2 distro, wsl.exe's own
+// WSL_E_WSL2_NEEDED), and the WSL it needs. A vhd is asked for with --vhd, which every Store WSL
+// has and which is what --format vhd sets.
+func (b *Backend) formatArgs(ctx context.Context, a backend.Action, d backend.Distro, format backend.Format) ([]string, error) {
+	if err := backend.CheckFormat(a, d, format); err != nil {
+		return nil, err
+	}
+	op := string(a)
 	switch format {
-	case "", backend.FormatTar:
-		return nil, nil
 	case backend.FormatTarGz, backend.FormatTarXz:
-		if err := b.requireWSL(ctx, op, name, minFormat); err != nil {
+		if err := b.requireWSL(ctx, op, d.Name, minFormat); err != nil {
 			return nil, err
 		}
 		return []string{"--format", string(format)}, nil
 	case backend.FormatVHD:
-		if err := b.requireWSL(ctx, op, name, ""); err != nil {
+		if err := b.requireWSL(ctx, op, d.Name, ""); err != nil {
 			return nil, err
-		}
-		d, err := b.find(ctx, op, name)
-		if err != nil {
-			return nil, err
-		}
-		if d.Version != 2 {
-			return nil, &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: d.Name,
-				Message: d.Name + " is a WSL 1 distro: it has no disk to export as a vhd; export a tar instead"}
 		}
 		return []string{"--vhd"}, nil
 	}
-	return nil, &backend.Error{Kind: backend.KindFailed, Op: op, Distro: name,
-		Message: fmt.Sprintf("unknown format %q: use tar, tar.gz, tar.xz or vhd", string(format))}
+	return nil, nil
 }
 
 func (b *Backend) export(ctx context.Context, name, file string, progress func(int64), extra ...string) error {
@@ -198,11 +196,9 @@ func (b *Backend) export(ctx context.Context, name, file string, progress func(i
 	if err != nil {
 		return &backend.Error{Kind: backend.KindFailed, Op: "export", Distro: name, Message: err.Error(), Err: err}
 	}
-	// Never overwrite: a failed or cancelled export removes its file, and that must not be a file
-	// the user already had.
-	if _, err := os.Lstat(file); err == nil {
-		return &backend.Error{Kind: backend.KindFailed, Op: "export", Distro: name,
-			Message: fmt.Sprintf("%s already exists; choose another file name or remove it first", file)}
+	_, serr := os.Lstat(file)
+	if err := backend.CheckExportFile(backend.ActExport, name, file, serr == nil); err != nil {
+		return err
 	}
 	last := int64(-1)
 	report := func() {
@@ -229,9 +225,10 @@ func (b *Backend) export(ctx context.Context, name, file string, progress func(i
 	return nil
 }
 
-// Import runs `wsl.exe --import NAME DIR FILE [--version N]` (version 0 = WSL's default).
+// Import runs `wsl.exe --import NAME DIR FILE [--version N]` (version 0 = WSL's default), NAME
+// being one backend.CheckNewName accepts on a list read just before.
 func (b *Backend) Import(ctx context.Context, name, dir, file string, version int) error {
-	if err := b.checkName("import", name); err != nil {
+	if err := b.newName(ctx, backend.ActImport, name); err != nil {
 		return err
 	}
 	done, err := b.begin("import", name)
@@ -242,6 +239,15 @@ func (b *Backend) Import(ctx context.Context, name, dir, file string, version in
 	return b.importDistro(ctx, name, dir, file, version)
 }
 
+// newName refuses, on a fresh list, a name a new distro cannot have (backend.CheckNewName).
+func (b *Backend) newName(ctx context.Context, a backend.Action, name string) error {
+	ds, err := b.fresh(ctx)
+	if err != nil {
+		return err
+	}
+	return backend.CheckNewName(a, name, "", ds)
+}
+
 func (b *Backend) importDistro(ctx context.Context, name, dir, file string, version int) error {
 	wd, err := b.opts.WinPath(dir)
 	if err == nil {
@@ -250,18 +256,16 @@ func (b *Backend) importDistro(ctx context.Context, name, dir, file string, vers
 	if err != nil {
 		return &backend.Error{Kind: backend.KindFailed, Op: "import", Distro: name, Message: err.Error(), Err: err}
 	}
-	args := []string{"--import", name, wd, file}
-	if version == 1 || version == 2 {
-		args = append(args, "--version", strconv.Itoa(version))
-	} else if version != 0 {
-		return &backend.Error{Kind: backend.KindFailed, Op: "import", Distro: name, Message: fmt.Sprintf("version must be 1 or 2, not %d", version)}
+	disk := backend.FormatOf(file) == backend.FormatVHD
+	if err := backend.CheckImport(backend.ActImport, name, disk, version); err != nil {
+		return err
 	}
-	if backend.FormatOf(file) == backend.FormatVHD {
-		// wsl.exe refuses a .vhd/.vhdx without --vhd (MessagePassVhdFlag), and a disk with
-		// --version 1 (WSL_E_WSL2_NEEDED).
-		if version == 1 {
-			return &backend.Error{Kind: backend.KindUnsupported, Op: "import", Distro: name, Message: "a vhd imports only as a WSL 2 distro, not --version 1"}
-		}
+	args := []string{"--import", name, wd, file}
+	if version != 0 {
+		args = append(args, "--version", strconv.Itoa(version))
+	}
+	if disk {
+		// wsl.exe refuses a .vhd/.vhdx without --vhd (MessagePassVhdFlag).
 		args = append(args, "--vhd")
 	}
 	return withDistro(b.runLong(ctx, "import", nil, args...), name)
@@ -274,13 +278,18 @@ func (b *Backend) Clone(ctx context.Context, src, newName, dir string, format ba
 	if err := b.checkName("clone", src); err != nil {
 		return err
 	}
-	if err := b.checkName("clone", newName); err != nil {
-		return err
-	}
 	if format == "" {
 		format = backend.FormatTar
 	}
-	fargs, err := b.formatArgs(ctx, "clone", src, format)
+	// Both names are checked before the export, which takes minutes.
+	d, ds, err := b.precheck(ctx, backend.ActClone, src)
+	if err != nil {
+		return err
+	}
+	if err := backend.CheckNewName(backend.ActClone, newName, "", ds); err != nil {
+		return err
+	}
+	fargs, err := b.formatArgs(ctx, backend.ActClone, d, format)
 	if err != nil {
 		return err
 	}
@@ -312,13 +321,5 @@ func (b *Backend) Clone(ctx context.Context, src, newName, dir string, format ba
 	if err := b.export(ctx, src, tmp, progress, fargs...); err != nil {
 		return err
 	}
-	version := 0
-	if ds, err := b.Distros(ctx); err == nil {
-		for _, d := range ds {
-			if strings.EqualFold(d.Name, src) {
-				version = d.Version
-			}
-		}
-	}
-	return b.importDistro(ctx, newName, dir, tmp, version)
+	return b.importDistro(ctx, newName, dir, tmp, d.Version)
 }

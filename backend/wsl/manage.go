@@ -143,14 +143,31 @@ func (b *Backend) Install(ctx context.Context, o InstallOptions, progress func(I
 	if (o.Distro == "") == (o.FromFile == "") {
 		return res, &backend.Error{Kind: backend.KindFailed, Op: "install", Message: "give a distro from the catalogue or --from-file FILE (one of them)"}
 	}
-	if o.Distro != "" && !wslout.ValidName(o.Distro) {
+	if o.Distro != "" && !backend.IsDistroName(o.Distro) {
 		return res, &backend.Error{Kind: backend.KindNotFound, Op: "install", Distro: o.Distro, Message: fmt.Sprintf("%q is not a valid distro name", o.Distro)}
 	}
-	if o.Name != "" && !wslout.ValidName(o.Name) {
-		return res, &backend.Error{Kind: backend.KindFailed, Op: "install", Distro: o.Name, Message: fmt.Sprintf("%q is not a valid distro name (letters, digits, . _ -)", o.Name)}
+	if o.Name != "" {
+		if err := backend.ValidDistroName(o.Name); err != nil {
+			return res, withOp(err, "install", o.Name)
+		}
 	}
 	if err := b.requireWSL(ctx, "install", o.Distro, ""); err != nil {
 		return res, err
+	}
+	// The new distro's name (a file without --name names itself, inside): no distro may have it
+	// already.
+	name := o.Name
+	if name == "" && o.FromFile == "" {
+		name = o.Distro
+	}
+	if name != "" {
+		ds, err := b.fresh(ctx)
+		if err != nil {
+			return res, err
+		}
+		if err := backend.CheckNewName(backend.ActInstall, name, "", ds); err != nil {
+			return res, err
+		}
 	}
 	if res.Distro == "" {
 		res.Distro = o.Distro
@@ -201,6 +218,40 @@ func (b *Backend) Install(ctx context.Context, o InstallOptions, progress func(I
 	return res, nil
 }
 
+// fresh is the distro list read now, not the cache: what the checks right before an action
+// decide on.
+func (b *Backend) fresh(ctx context.Context) ([]backend.Distro, error) {
+	b.invalidate()
+	return b.Distros(ctx)
+}
+
+// precheck returns the distro named name from a fresh list if backend.Precheck lets a be done
+// to it now.
+func (b *Backend) precheck(ctx context.Context, a backend.Action, name string) (backend.Distro, []backend.Distro, error) {
+	ds, err := b.fresh(ctx)
+	if err != nil {
+		return backend.Distro{}, nil, err
+	}
+	if err := backend.Precheck(a, name, ds); err != nil {
+		return backend.Distro{}, ds, err
+	}
+	d, _ := backend.FindDistro(ds, name)
+	return d, ds, nil
+}
+
+// withOp fills in a rule's refusal with the operation and distro it is about.
+func withOp(err error, op, distro string) error {
+	if e, ok := err.(*backend.Error); ok {
+		if e.Op == "" {
+			e.Op = op
+		}
+		if e.Distro == "" {
+			e.Distro = distro
+		}
+	}
+	return err
+}
+
 // find returns the distro named name from a fresh list.
 func (b *Backend) find(ctx context.Context, op, name string) (backend.Distro, error) {
 	b.invalidate()
@@ -225,20 +276,19 @@ func (b *Backend) stopFor(ctx context.Context, d backend.Distro) error {
 }
 
 // manageStopped runs `wsl.exe --manage NAME <args>` on a stopped distro (stopping it first),
-// as a long operation (moving or converting a disk takes minutes).
-func (b *Backend) manageStopped(ctx context.Context, op, name, min string, args ...string) (backend.Distro, error) {
+// as a long operation (moving or converting a disk takes minutes). It returns the distro as it
+// was before (its zero value when a check refused it).
+func (b *Backend) manageStopped(ctx context.Context, a backend.Action, name, min string, args ...string) (backend.Distro, error) {
+	op := string(a)
 	if err := b.checkName(op, name); err != nil {
 		return backend.Distro{}, err
 	}
 	if err := b.requireWSL(ctx, op, name, min); err != nil {
 		return backend.Distro{}, err
 	}
-	d, err := b.find(ctx, op, name)
+	d, _, err := b.precheck(ctx, a, name)
 	if err != nil {
 		return d, err
-	}
-	if d.Version != 2 {
-		return d, &backend.Error{Kind: backend.KindUnsupported, Op: op, Distro: d.Name, Message: "only a WSL 2 distro has a disk to " + op}
 	}
 	done, err := b.begin(op, d.Name)
 	if err != nil {
@@ -263,7 +313,7 @@ func (b *Backend) Move(ctx context.Context, name, dir string) (MoveResult, error
 		return res, &backend.Error{Kind: backend.KindFailed, Op: "move", Distro: name, Message: err.Error(), Err: err}
 	}
 	res.To = wdir
-	d, merr := b.manageStopped(ctx, "move", name, minMove, "--move", wdir)
+	d, merr := b.manageStopped(ctx, backend.ActMove, name, minMove, "--move", wdir)
 	res.Distro, res.Before = d.Name, d.BasePath
 	if d.Name == "" || (merr != nil && backend.KindOf(merr) == backend.KindUnsupported) {
 		return res, merr
@@ -300,19 +350,13 @@ func samePath(a, b string) bool {
 	return a != "" && norm(a) == norm(b)
 }
 
-var sizeRE = regexp.MustCompile(`^[0-9]+(B|K|KB|M|MB|G|GB|T|TB)?$`)
-
-// ValidSize is WSL's size syntax (ParseMemorySize: digits, an optional upper-case B, K, KB, M,
-// MB, G, GB, T or TB; binary multiples).
-func ValidSize(s string) bool { return sizeRE.MatchString(s) }
-
-// Resize runs `wsl.exe --manage NAME --resize SIZE` (stopping the distro first).
+// Resize runs `wsl.exe --manage NAME --resize SIZE` (stopping the distro first); SIZE is in
+// WSL's syntax (backend.ParseSize).
 func (b *Backend) Resize(ctx context.Context, name, size string) error {
-	if !ValidSize(size) {
-		return &backend.Error{Kind: backend.KindFailed, Op: "resize", Distro: name,
-			Message: fmt.Sprintf("size %q: use a whole number with B, K, KB, M, MB, G, GB, T or TB (upper case), e.g. 256GB", size)}
+	if _, err := backend.ParseSize(size); err != nil {
+		return withOp(err, "resize", name)
 	}
-	_, err := b.manageStopped(ctx, "resize", name, minResize, "--resize", size)
+	_, err := b.manageStopped(ctx, backend.ActResize, name, minResize, "--resize", size)
 	return err
 }
 
@@ -324,7 +368,7 @@ func (b *Backend) SetSparse(ctx context.Context, name string, on, allowUnsafe bo
 	if on && allowUnsafe {
 		args = append(args, "--allow-unsafe")
 	}
-	_, err := b.manageStopped(ctx, "sparse", name, "", args...)
+	_, err := b.manageStopped(ctx, backend.ActSparse, name, "", args...)
 	return err
 }
 
@@ -334,10 +378,13 @@ func (b *Backend) SetDefaultUser(ctx context.Context, name, user string) error {
 	if err := b.checkName("set-user", name); err != nil {
 		return err
 	}
-	if user == "" || strings.ContainsAny(user, "' \t\r\n") {
-		return &backend.Error{Kind: backend.KindFailed, Op: "set-user", Distro: name, Message: fmt.Sprintf("%q is not a user name", user)}
+	if err := backend.CheckUserName(user); err != nil {
+		return withOp(err, "set-user", name)
 	}
 	if err := b.requireWSL(ctx, "set-user", name, ""); err != nil {
+		return err
+	}
+	if _, _, err := b.precheck(ctx, backend.ActSetUser, name); err != nil {
 		return err
 	}
 	defer b.invalidate()
@@ -365,14 +412,11 @@ func (b *Backend) Compact(ctx context.Context, name string, o CompactOptions) (C
 	if err := b.checkName("compact", name); err != nil {
 		return res, err
 	}
-	d, err := b.find(ctx, "compact", name)
+	d, _, err := b.precheck(ctx, backend.ActCompact, name)
 	if err != nil {
 		return res, err
 	}
 	res.Distro, res.DiskPath = d.Name, d.DiskPath
-	if d.Version != 2 {
-		return res, &backend.Error{Kind: backend.KindUnsupported, Op: "compact", Distro: d.Name, Message: "a WSL 1 distro has no virtual disk to compact"}
-	}
 	if d.DiskBytes > 0 {
 		n := d.DiskBytes
 		res.Before = &n

@@ -3,13 +3,11 @@ package wsl
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/winhost"
-	"github.com/wsldash/wsldash/backend/wsl/wslout"
 	"github.com/wsldash/wsldash/backend/wtprofile"
 )
 
@@ -31,8 +29,9 @@ type (
 )
 
 // Rename renames a stopped distro: wsl.exe has no rename, so it writes the registration's
-// DistributionName (HKCU Lxss\{guid}). It refuses a running distro, a name already taken (WSL
-// compares names case-insensitively) and a name WSL would not accept. After the registry write
+// DistributionName (HKCU Lxss\{guid}). It refuses what backend.Precheck and
+// backend.CheckNewName refuse, on a list read just before: a running distro, a name already
+// taken (WSL compares names case-insensitively), a name WSL would not accept. After the registry write
 // it renames the distro in Windows Terminal's files (renameProfiles); nothing there can fail the
 // rename, the result says what changed or why not.
 func (b *Backend) Rename(ctx context.Context, name, newName string) (RenameResult, error) {
@@ -46,31 +45,21 @@ func (b *Backend) rename(ctx context.Context, res *RenameResult) error {
 	if err := b.checkName("rename", name); err != nil {
 		return err
 	}
-	if !wslout.ValidName(newName) || strings.EqualFold(newName, "Legacy") {
-		return &backend.Error{Kind: backend.KindFailed, Op: "rename", Distro: name,
-			Message: fmt.Sprintf("%q is not a name WSL accepts (letters, digits, . _ -; not Legacy)", newName)}
-	}
 	if b.inside {
 		return &backend.Error{Kind: backend.KindUnsupported, Op: "rename", Distro: name,
 			Message: "renaming writes the Windows registry: run wsldash.exe rename from Windows"}
 	}
-	d, err := b.find(ctx, "rename", name)
+	ds, err := b.fresh(ctx)
 	if err != nil {
 		return err
 	}
-	ds, err := b.Distros(ctx)
-	if err != nil {
+	if err := backend.Precheck(backend.ActRename, name, ds); err != nil {
 		return err
 	}
-	for _, o := range ds {
-		if strings.EqualFold(o.Name, newName) && !strings.EqualFold(o.Name, d.Name) {
-			return &backend.Error{Kind: backend.KindFailed, Op: "rename", Distro: d.Name, Message: fmt.Sprintf("a distro named %s already exists", o.Name)}
-		}
+	if err := backend.CheckNewName(backend.ActRename, newName, name, ds); err != nil {
+		return err
 	}
-	if d.State != backend.StateStopped {
-		return &backend.Error{Kind: backend.KindBusy, Op: "rename", Distro: d.Name,
-			Message: fmt.Sprintf("%s is %s: stop it first (wsldash terminate %s)", d.Name, strings.ToLower(string(d.State)), d.Name)}
-	}
+	d, _ := backend.FindDistro(ds, name)
 	if b.opts.Host == nil {
 		return &backend.Error{Kind: backend.KindUnsupported, Op: "rename", Distro: d.Name, Message: "the WSL registry cannot be read here"}
 	}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/wsldash/wsldash/backend"
 	"github.com/wsldash/wsldash/backend/wsl/wslexe"
-	"github.com/wsldash/wsldash/backend/wsl/wslout"
 )
 
 // TrashEntry is one unregistered distro kept as an archive (shared with the other backends
@@ -124,19 +123,11 @@ func (b *Backend) Trash(ctx context.Context, name string, progress func(int64)) 
 	defer done()
 	ctx = wslexe.Operation(ctx)
 	e = TrashEntry{Name: name, Trashed: time.Now().UTC()}
-	ds, err := b.Distros(ctx)
+	d, _, err := b.precheck(ctx, backend.ActUnregister, name)
 	if err != nil {
 		return e, err
 	}
-	found := false
-	for _, d := range ds {
-		if strings.EqualFold(d.Name, name) {
-			e.Name, e.Version, e.BasePath, found = d.Name, d.Version, d.BasePath, true
-		}
-	}
-	if !found {
-		return e, &backend.Error{Kind: backend.KindNotFound, Op: "unregister", Distro: name, Message: "no such distro"}
-	}
+	e.Name, e.Version, e.BasePath = d.Name, d.Version, d.BasePath
 	base := fmt.Sprintf("%s.%d", e.Name, e.Trashed.UnixNano())
 	e.Archive = filepath.Join(dir, base+".tar")
 	step := func(s string) error {
@@ -231,7 +222,7 @@ func (b *Backend) TrashList() ([]TrashEntry, error) {
 			continue
 		}
 		var e TrashEntry
-		if json.Unmarshal(raw, &e) != nil || !wslout.ValidName(e.Name) {
+		if json.Unmarshal(raw, &e) != nil || !backend.IsDistroName(e.Name) {
 			continue
 		}
 		if e.State == "" {
@@ -338,6 +329,9 @@ func (b *Backend) TrashRestore(ctx context.Context, name string) error {
 	}
 	e, err := b.trashFind("restore", name)
 	if err != nil {
+		return err
+	}
+	if err := b.newName(ctx, "restore", e.Name); err != nil {
 		return err
 	}
 	done, err := b.begin("restore", e.Name)

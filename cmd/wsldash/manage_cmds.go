@@ -47,6 +47,21 @@ func withManager(cmd *cobra.Command, a *app, f func(manager) error) error {
 	})
 }
 
+// precheck refuses what backend.Precheck refuses for a on the distro name as the backend lists
+// it now, so that nothing is asked to be confirmed that would be refused (the backend checks
+// again as it acts). It returns that list.
+func precheck(cmd *cobra.Command, m manager, a backend.Action, name string) ([]backend.Distro, error) {
+	b, ok := m.(backend.Backend) // every manager is one (withManager found it on a Backend)
+	if !ok {
+		return nil, nil
+	}
+	ds, err := b.Distros(cmd.Context())
+	if err != nil {
+		return nil, err
+	}
+	return ds, backend.Precheck(a, name, ds)
+}
+
 // dockerManageWarning warns before changing the disk or user of Docker Desktop's distros.
 func dockerManageWarning(cmd *cobra.Command, name string) {
 	if backend.IsDockerDistro(name) {
@@ -136,10 +151,13 @@ func moveCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name, dir := args[0], args[1]
 			dockerManageWarning(cmd, name)
-			if err := confirm(cmd, yes, confirmation{distro: name, question: fmt.Sprintf("Stop %s and move its disk to %s?", name, dir)}); err != nil {
-				return err
-			}
 			return withManager(cmd, a, func(m manager) error {
+				if _, err := precheck(cmd, m, backend.ActMove, name); err != nil {
+					return err
+				}
+				if err := confirm(cmd, yes, confirmation{distro: name, question: fmt.Sprintf("Stop %s and move its disk to %s?", name, dir)}); err != nil {
+					return err
+				}
 				res, err := m.Move(cmd.Context(), name, dir)
 				out := cmd.OutOrStdout()
 				if asJSON && res.Distro != "" && (err == nil || res.Verified) {
@@ -171,8 +189,9 @@ func moveCmd(a *app) *cobra.Command {
 	return c
 }
 
-// simpleManageCmd is resize, sparse and set-user: confirm (when destructive), run, report.
-func simpleManageCmd(a *app, use, short string, destructive bool, prompt func(args []string) string,
+// simpleManageCmd is resize, sparse and set-user: check act's preconditions, confirm (when
+// destructive), run, report.
+func simpleManageCmd(a *app, act backend.Action, use, short string, destructive bool, prompt func(args []string) string,
 	run func(ctx context.Context, m manager, args []string) (string, error)) *cobra.Command {
 	var yes, asJSON bool
 	c := &cobra.Command{
@@ -181,12 +200,15 @@ func simpleManageCmd(a *app, use, short string, destructive bool, prompt func(ar
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dockerManageWarning(cmd, args[0])
-			if destructive {
-				if err := confirm(cmd, yes, confirmation{distro: args[0], question: prompt(args)}); err != nil {
+			return withManager(cmd, a, func(m manager) error {
+				if _, err := precheck(cmd, m, act, args[0]); err != nil {
 					return err
 				}
-			}
-			return withManager(cmd, a, func(m manager) error {
+				if destructive {
+					if err := confirm(cmd, yes, confirmation{distro: args[0], question: prompt(args)}); err != nil {
+						return err
+					}
+				}
 				val, err := run(cmd.Context(), m, args)
 				if err != nil {
 					return interrupted(cmd.Context(), cmd.Name(), "", distroErr(cmd.Name(), args[0], err))
@@ -207,7 +229,7 @@ func simpleManageCmd(a *app, use, short string, destructive bool, prompt func(ar
 }
 
 func resizeCmd(a *app) *cobra.Command {
-	return simpleManageCmd(a, "resize NAME SIZE", "Set the maximum size of a distro's disk (wsl --manage --resize; stops it first), e.g. 256GB", true,
+	return simpleManageCmd(a, backend.ActResize, "resize NAME SIZE", "Set the maximum size of a distro's disk (wsl --manage --resize; stops it first), e.g. 256GB", true,
 		func(args []string) string { return fmt.Sprintf("Stop %s and resize its disk to %s?", args[0], args[1]) },
 		func(ctx context.Context, m manager, args []string) (string, error) {
 			return args[1], m.Resize(ctx, args[0], args[1])
@@ -216,7 +238,7 @@ func resizeCmd(a *app) *cobra.Command {
 
 func sparseCmd(a *app) *cobra.Command {
 	var unsafe bool
-	c := simpleManageCmd(a, "sparse NAME on|off", "Make a distro's disk sparse or not (wsl --manage --set-sparse; stops it first)", true,
+	c := simpleManageCmd(a, backend.ActSparse, "sparse NAME on|off", "Make a distro's disk sparse or not (wsl --manage --set-sparse; stops it first)", true,
 		func(args []string) string {
 			return fmt.Sprintf("Stop %s and turn its sparse disk %s?", args[0], args[1])
 		},
@@ -240,7 +262,7 @@ func sparseCmd(a *app) *cobra.Command {
 }
 
 func setUserCmd(a *app) *cobra.Command {
-	return simpleManageCmd(a, "set-user NAME USER", "Set the user a distro's shell starts as (wsl --manage --set-default-user)", false, nil,
+	return simpleManageCmd(a, backend.ActSetUser, "set-user NAME USER", "Set the user a distro's shell starts as (wsl --manage --set-default-user)", false, nil,
 		func(ctx context.Context, m manager, args []string) (string, error) {
 			return args[1], m.SetDefaultUser(ctx, args[0], args[1])
 		})

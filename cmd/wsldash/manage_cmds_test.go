@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/wsldash/wsldash/backend"
 )
 
 // goBuildCache is the Go build cache as it was when the tests started: some tests point
@@ -165,5 +167,26 @@ func TestManageOnDemoAndLocal(t *testing.T) {
 	_, _, err = run(t, "--backend", "local", "install", "--list")
 	if err == nil || !strings.Contains(err.Error(), "cannot install") {
 		t.Fatalf("local: %v", err)
+	}
+}
+
+// TestManageRefusesBeforeAsking: what backend's rules refuse is refused before the confirmation
+// is asked for (no terminal and no --yes would otherwise be the error), in the rule's words.
+func TestManageRefusesBeforeAsking(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		kind backend.Kind
+		want string
+	}{
+		{[]string{"move", "Ubuntu-18.04", `D:\x`}, backend.KindUnsupported, "a WSL 1 distro has no virtual disk to move"},
+		{[]string{"resize", "Nope", "256GB"}, backend.KindNotFound, "no such distro"},
+		{[]string{"rename", "Debian", "Debian/12"}, backend.KindFailed, "'/' is not allowed in a distro name"},
+		{[]string{"rename", "Debian", "kali-LINUX"}, backend.KindFailed, "a distro named kali-linux already exists"},
+		{[]string{"rename", "Ubuntu-24.04", "U"}, backend.KindBusy, "Ubuntu-24.04 is running: stop it first (wsldash terminate Ubuntu-24.04)"},
+	} {
+		_, _, err := run(t, append(c.args, "--demo")...)
+		if backend.KindOf(err) != c.kind || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %v %q", c.args, err, c.kind, c.want)
+		}
 	}
 }

@@ -29,14 +29,25 @@ never a reason to undo the rename.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dockerManageWarning(cmd, args[0])
-			if err := confirm(cmd, yes, confirmation{distro: args[0], question: fmt.Sprintf("Rename %s to %s?", args[0], args[1])}); err != nil {
-				return err
-			}
 			return withBackend(cmd, a, func(b backend.Backend) error {
 				r, ok := b.(backend.Renamer)
 				if !ok {
 					return &backend.Error{Kind: backend.KindUnsupported, Op: "rename",
 						Message: backendLabel(cmd, b) + " cannot rename distros (only the wsl backend, in the Windows build)"}
+				}
+				// Refuse before asking what the rename would refuse (it checks again as it acts).
+				ds, err := b.Distros(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if err := backend.Precheck(backend.ActRename, args[0], ds); err != nil {
+					return err
+				}
+				if err := backend.CheckNewName(backend.ActRename, args[1], args[0], ds); err != nil {
+					return err
+				}
+				if err := confirm(cmd, yes, confirmation{distro: args[0], question: fmt.Sprintf("Rename %s to %s?", args[0], args[1])}); err != nil {
+					return err
 				}
 				res, err := r.Rename(cmd.Context(), args[0], args[1])
 				if err != nil {

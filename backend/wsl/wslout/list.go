@@ -88,22 +88,9 @@ func knownState(s string) bool {
 	return false
 }
 
-// validName is WSL's rule ^[a-zA-Z0-9._-]{1,256}$ (LxssUserSessionImpl::s_ValidateDistroName).
-func validName(s string) bool {
-	if len(s) == 0 || len(s) > 256 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
-// ValidName reports whether s is a name WSL accepts for a distro.
-func ValidName(s string) bool { return validName(s) }
+// validName is whether s can be a listed distro's name: WSL's rule (backend.IsDistroName), which
+// lets lxrun's old "Legacy" be listed.
+func validName(s string) bool { return backend.IsDistroName(s) }
 
 // ParseListQuiet parses `wsl.exe -l -q`: bare names, one a line (nothing at all when none).
 func ParseListQuiet(text string) ([]string, error) {

@@ -82,7 +82,7 @@ func FuzzParseOnline(f *testing.F) {
 			return
 		}
 		for _, d := range ds {
-			if !ValidName(d.Name) || d.FriendlyName == "" {
+			if !validName(d.Name) || d.FriendlyName == "" {
 				t.Fatalf("bad entry %+v from %q", d, s)
 			}
 		}

@@ -273,7 +273,7 @@ func FuzzParseListVerbose(f *testing.F) {
 		}
 		defs := 0
 		for _, e := range v.Entries {
-			if !ValidName(e.Name) || (e.Version != 1 && e.Version != 2) {
+			if !validName(e.Name) || (e.Version != 1 && e.Version != 2) {
 				t.Fatalf("bad entry %+v", e)
 			}
 			if e.Default {
@@ -296,11 +296,11 @@ func FuzzParseList(f *testing.F) {
 			return
 		}
 		for _, n := range p.Names {
-			if !ValidName(n) {
+			if !validName(n) {
 				t.Fatalf("invalid name %q", n)
 			}
 		}
-		if p.Default != "" && !ValidName(p.Default) {
+		if p.Default != "" && !validName(p.Default) {
 			t.Fatalf("invalid default %q", p.Default)
 		}
 	})
@@ -313,7 +313,7 @@ func FuzzParseListQuiet(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		names, err := ParseListQuiet(s)
 		for _, n := range names {
-			if !ValidName(n) {
+			if !validName(n) {
 				t.Fatalf("invalid name %q (err %v)", n, err)
 			}
 		}
@@ -326,7 +326,7 @@ func FuzzParseStatus(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		st, err := ParseStatus(s)
-		if err == nil && st.DefaultDistro != "" && !ValidName(st.DefaultDistro) {
+		if err == nil && st.DefaultDistro != "" && !validName(st.DefaultDistro) {
 			t.Fatalf("invalid default %q", st.DefaultDistro)
 		}
 	})

@@ -23,7 +23,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wsldash/wsldash/backend/wsl/wslout"
+	"github.com/wsldash/wsldash/backend"
 )
 
 // Distro is one fake registration.
@@ -510,7 +510,7 @@ func importDistro(args []string) int {
 	if find(name) >= 0 {
 		fail("A distribution with the supplied name already exists. Use --name to choose a different name.", "Wsl/Service/RegisterDistro/ERROR_ALREADY_EXISTS")
 	}
-	if !wslout.ValidName(name) {
+	if backend.ValidDistroName(name) != nil {
 		fail("Invalid distribution name.", "Wsl/Service/RegisterDistro/E_INVALIDARG")
 	}
 	if !vhd && isVHDName(file) {

@@ -26,7 +26,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/wsldash/wsldash/backend/wsl/wslout"
+	"github.com/wsldash/wsldash/backend"
 )
 
 // ManageState is the double's state for these commands.
@@ -200,7 +200,7 @@ func install(args []string) int {
 	if find(name) >= 0 {
 		fail("A distribution with the supplied name already exists.", "Wsl/Service/RegisterDistro/ERROR_ALREADY_EXISTS")
 	}
-	if !wslout.ValidName(name) {
+	if backend.ValidDistroName(name) != nil {
 		fail(fmt.Sprintf("Invalid distribution name: '%s'.", name), "Wsl/Service/RegisterDistro/E_INVALIDARG")
 	}
 	if file == "" {
