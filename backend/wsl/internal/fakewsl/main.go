@@ -22,8 +22,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/wsldash/wsldash/backend"
 )
 
 // Distro is one fake registration.
@@ -510,7 +508,7 @@ func importDistro(args []string) int {
 	if find(name) >= 0 {
 		fail("A distribution with the supplied name already exists. Use --name to choose a different name.", "Wsl/Service/RegisterDistro/ERROR_ALREADY_EXISTS")
 	}
-	if backend.ValidDistroName(name) != nil {
+	if !validDistroName(name) {
 		fail("Invalid distribution name.", "Wsl/Service/RegisterDistro/E_INVALIDARG")
 	}
 	if !vhd && isVHDName(file) {
@@ -783,4 +781,21 @@ func update(f func() error) error {
 		return err
 	}
 	return os.Rename(tmp, statePath)
+}
+
+// validDistroName is the service's s_ValidateDistroName as wsl.exe applies it: 1 to 256 of
+// a-z A-Z 0-9 . _ -, and not "Legacy" in any case. It is the double's own copy on purpose: the
+// double stands in for wsl.exe, so it must not share the rule of the code it tests
+// (backend.ValidDistroName), or a wrong rule would pass against itself.
+func validDistroName(name string) bool {
+	if len(name) == 0 || len(name) > 256 || strings.EqualFold(name, "Legacy") {
+		return false
+	}
+	for _, c := range []byte(name) {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-'
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

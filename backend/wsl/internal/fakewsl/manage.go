@@ -25,8 +25,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/wsldash/wsldash/backend"
 )
 
 // ManageState is the double's state for these commands.
@@ -200,7 +198,7 @@ func install(args []string) int {
 	if find(name) >= 0 {
 		fail("A distribution with the supplied name already exists.", "Wsl/Service/RegisterDistro/ERROR_ALREADY_EXISTS")
 	}
-	if backend.ValidDistroName(name) != nil {
+	if !validDistroName(name) {
 		fail(fmt.Sprintf("Invalid distribution name: '%s'.", name), "Wsl/Service/RegisterDistro/E_INVALIDARG")
 	}
 	if file == "" {
