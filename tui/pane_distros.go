@@ -65,7 +65,7 @@ func (p *distrosPane) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch {
 	case key.Matches(msg, k.Filter):
 		p.filtering = true
-		h.ctxt().focus = PaneDistros
+		h.focusOn(PaneDistros)
 		return p.filter.Focus(), true
 	case key.Matches(msg, k.Start):
 		return p.act(h, backend.ActStart), true

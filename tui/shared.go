@@ -16,8 +16,9 @@ import (
 // shared is what every pane reads and none owns (after gh-dash's ProgramContext): the styles
 // and keys, the layout, focus and view, the clock, what the backend said of itself, the distro
 // list and the selection, the sample history and the reclaim log, the actions in flight, and
-// the render cache. The root model embeds it and is the only one that changes it; panes get a
-// pointer to it when they draw.
+// the render cache. The root model embeds it and is the only one that changes it; panes read
+// it through a pointer (to draw, and in onKey through host.ctxt) and ask the root for a change
+// (host.focusOn, host.setFlash, …).
 type shared struct {
 	styles  *Styles
 	keys    KeyMap
@@ -77,6 +78,7 @@ type host interface {
 	refuse(a backend.Action) bool
 	startAction(o op) tea.Cmd
 	openDialog(d *dialog)
+	focusOn(p Pane) // moves the focus to p (the root owns shared; panes never write it)
 	selectionChanged(before string) tea.Cmd
 	detailsChanged() tea.Cmd
 	shell() tea.Cmd
@@ -99,6 +101,7 @@ func (m *Model) listOf(p Pane) listPane {
 }
 
 func (m *Model) openDialog(d *dialog) { m.dialog = d }
+func (m *Model) focusOn(p Pane)       { m.focus = p }
 func (m *Model) ctxt() *shared        { return &m.shared }
 
 // detailsChanged asks again for what the detail panes show (the process list's target changed).
