@@ -446,9 +446,10 @@ func dockerNote(a backend.Action, distro string, ds []backend.Distro) string {
 }
 
 // watchDistroMemory tells a backend whose per-distro memory costs a look into each distro (wsl)
-// whether it is shown now: only the memory view shows it. It only sets a flag in the backend.
+// whether it is shown now: only while a view whose entry asks for it is open. It only sets a flag
+// in the backend.
 func (m *Model) watchDistroMemory() {
 	if w, ok := m.be.(backend.MemoryWatcher); ok {
-		w.WatchDistroMemory(m.view == ViewMemory)
+		w.WatchDistroMemory(views[m.view].distroMemory)
 	}
 }

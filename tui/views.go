@@ -72,6 +72,9 @@ type viewDef struct {
 	// its requests: their ids decide (so two views may share a message type), also after the
 	// view closed.
 	update func(m *Model, msg tea.Msg)
+	// distroMemory: while it is open the backend looks at each distro's memory
+	// (backend.MemoryWatcher), which costs work in the VM, so no other view asks for it.
+	distroMemory bool
 
 	footer []string   // the footer's keys by config name, in order; the last two always stay
 	keys   []keyGroup // the keys that act while it is open, as `?` groups them (before the Views and Dialogs groups every view has)
@@ -115,8 +118,10 @@ var views = [viewCount]viewDef{
 		panes:  []Pane{PaneDistros, PaneReclaim, PaneMemory, PaneEvents, PaneDistroMem},
 		focus:  []Pane{PaneDistros},
 		layout: layoutMemory,
-		footer: distroFooter,
-		keys:   paneKeys,
+		// The memory pane draws each distro's line here (pane_charts.go).
+		distroMemory: true,
+		footer:       distroFooter,
+		keys:         paneKeys,
 	},
 	ViewProcesses: {
 		name:   "processes",

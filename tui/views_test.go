@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wsldash/wsldash/tui/internal/fake"
+
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -227,5 +229,33 @@ func TestViewsShareAMessageType(t *testing.T) {
 	h.send(probeMsg{1})
 	if ports != 1 || vms != 1 {
 		t.Fatalf("ports took %d, VMs %d; want 1 each", ports, vms)
+	}
+}
+
+// watching records what the dashboard tells a backend whose per-distro memory costs work in the
+// VM (backend.MemoryWatcher).
+type watching struct {
+	*fake.Backend
+	calls []bool
+}
+
+func (w *watching) WatchDistroMemory(on bool) { w.calls = append(w.calls, on) }
+
+// Per-distro memory is watched exactly while a view whose entry asks for it is open (the memory
+// view), and let go of as soon as another view opens: each look runs in the VM.
+func TestDistroMemoryWatchedOnlyWhereTheEntrySaysSo(t *testing.T) {
+	be := &watching{Backend: fake.New()}
+	h := newHarness(t, be, 120, 40)
+	for v := range viewCount {
+		h.key(views[v].key.key)
+		if len(be.calls) == 0 {
+			t.Fatalf("opening %s told the backend nothing", v)
+		}
+		if got, want := be.calls[len(be.calls)-1], views[v].distroMemory; got != want {
+			t.Errorf("after opening %s the backend was told to watch = %v, want %v", v, got, want)
+		}
+	}
+	if !views[ViewMemory].distroMemory {
+		t.Error("the memory view no longer asks for per-distro memory, which it draws")
 	}
 }
