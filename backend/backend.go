@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
-	"time"
 )
 
 // Backend is a source of WSL data and the actions on it. Every method that does I/O takes a
@@ -43,27 +42,6 @@ type Backend interface {
 
 	// Close releases what the backend holds (probes, kept-alive distros, timers).
 	Close() error
-}
-
-// Backfiller is implemented by backends that open on a history (the demo, whose simulated host
-// has been running before the dashboard started): the samples, oldest first.
-type Backfiller interface {
-	Backfill() []Sample
-}
-
-// GuestProber is implemented by backends that run a reader inside the VM (the wsl backend's
-// probe): which one reads it now, "go <version>" (`wsldash probe`, the cheap one) or "sh" (the
-// fallback script), "" before one runs, and why the fallback is in use.
-type GuestProber interface {
-	ProbeKind() (kind, why string)
-}
-
-// Paced is implemented by backends that do work on a cadence of their own (the wsl backend's
-// host helper inside WSL, its per-distro memory looks): the front end says how often it samples
-// now (the dashboard's live or idle cadence), so that what runs in the VM slows down with it.
-// It records d and passes it on without waiting: safe to call from anywhere.
-type Paced interface {
-	SetCadence(d time.Duration)
 }
 
 // Signal is what KillProcess sends: a polite request to exit, or the end without appeal.

@@ -7,9 +7,30 @@ import (
 
 // The optional contracts below are what a backend may offer beyond Backend. A front end finds
 // each with a type assertion (b.(backend.Keeper)); a backend that implements one says so with a
-// compile-time assertion beside its methods. Backfiller, GuestProber and Paced (backend.go),
+// compile-time assertion beside its methods. The larger ones live beside their types:
 // Archiver (archive.go), Manager (manage.go), DiskReporter (disk.go), NetworkLister and
 // AllProcessLister (inside.go) and VMLister (vms.go) are the others.
+
+// Backfiller is implemented by backends that open on a history (the demo, whose simulated host
+// has been running before the dashboard started): the samples, oldest first.
+type Backfiller interface {
+	Backfill() []Sample
+}
+
+// GuestProber is implemented by backends that run a reader inside the VM (the wsl backend's
+// probe): which one reads it now, "go <version>" (`wsldash probe`, the cheap one) or "sh" (the
+// fallback script), "" before one runs, and why the fallback is in use.
+type GuestProber interface {
+	ProbeKind() (kind, why string)
+}
+
+// Paced is implemented by backends that do work on a cadence of their own (the wsl backend's
+// host helper inside WSL, its per-distro memory looks): the front end says how often it samples
+// now (the dashboard's live or idle cadence), so that what runs in the VM slows down with it.
+// It records d and passes it on without waiting: safe to call from anywhere.
+type Paced interface {
+	SetCadence(d time.Duration)
+}
 
 // Keeper is implemented by backends that can keep a distro running after wsldash exits (the wsl
 // backend: a detached keep-alive, README "Held and kept"). Keep starts the distro if needed and
