@@ -333,7 +333,7 @@ func WSLConfig(f Facts) Result {
 	const name = ".wslconfig"
 	switch {
 	case f.Simulated:
-		return res(name, Skip, "the demo has no .wslconfig", "")
+		return res(name, Skip, "the demo's .wslconfig is a sample, no file of this machine's (wsldash --demo config list shows it)", "")
 	case f.WSLConfigErr != nil && f.WSLConfigPath == "":
 		if f.Where == OnLinux {
 			return res(name, Skip, "plain Linux: no Windows profile (pass --file to `wsldash config`)", "")
