@@ -364,4 +364,3 @@ func testReadingDoesNotStart(t *testing.T, h Harness, s Subject) {
 func testRules(t *testing.T, h Harness, s Subject) {
 	t.Skip("TODO(issue 21): backend.ValidDistroName and backend.Precheck are not merged yet")
 }
-
