@@ -46,6 +46,10 @@ type Subject struct {
 	// Steps, if set, makes the backend call f between the steps of a long operation (the demo's
 	// waits, the wsl backend's trash steps), outside its locks, so the suite can look at it then.
 	Steps func(f func())
+	// Stall, if set, makes the backend's next a (ActInstall) run until it is cancelled, and
+	// returns what undoes that: for a backend whose install is too quick to cancel half way (the
+	// wsl.exe double's). nil: the operation is slow enough by itself.
+	Stall func(a backend.Action) (undo func())
 }
 
 // timeout bounds every call of the suite: a backend that hangs fails, it does not stall the run.

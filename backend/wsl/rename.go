@@ -50,9 +50,10 @@ func (b *Backend) rename(ctx context.Context, res *RenameResult) error {
 		return &backend.Error{Kind: backend.KindFailed, Op: "rename", Distro: name,
 			Message: fmt.Sprintf("%q is not a name WSL accepts (letters, digits, . _ -; not Legacy)", newName)}
 	}
-	if b.inside {
-		return &backend.Error{Kind: backend.KindUnsupported, Op: "rename", Distro: name,
-			Message: "renaming writes the Windows registry: run wsldash.exe rename from Windows"}
+	// Capabilities' refusal (inside WSL, or no registry), before the distro's state: a rename that
+	// cannot run here must not first ask to stop the distro.
+	if err := b.Capabilities().Check(backend.ActRename); err != nil {
+		return withDistro(err, name)
 	}
 	d, err := b.find(ctx, "rename", name)
 	if err != nil {
@@ -70,9 +71,6 @@ func (b *Backend) rename(ctx context.Context, res *RenameResult) error {
 	if d.State != backend.StateStopped {
 		return &backend.Error{Kind: backend.KindBusy, Op: "rename", Distro: d.Name,
 			Message: fmt.Sprintf("%s is %s: stop it first (wsldash terminate %s)", d.Name, strings.ToLower(string(d.State)), d.Name)}
-	}
-	if b.opts.Host == nil {
-		return &backend.Error{Kind: backend.KindUnsupported, Op: "rename", Distro: d.Name, Message: "the WSL registry cannot be read here"}
 	}
 	regs, err := b.opts.Host.Registrations()
 	if err != nil {
