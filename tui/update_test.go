@@ -593,7 +593,12 @@ func TestFlashExpiresByClock(t *testing.T) {
 }
 
 func TestMouse(t *testing.T) {
-	h, _ := newFakeHarness(t, 120, 40)
+	be := fake.New()
+	ds, _ := be.Distros(context.Background())
+	// The processes clicked below are kali-linux's, then Alpine's: a stopped distro has none.
+	ds[3].State, ds[4].State = backend.StateRunning, backend.StateRunning
+	be.SetDistros(ds)
+	h := newHarness(t, be, 120, 40)
 	r := h.m.layout.Rect(PaneDistros)
 	h.send(tea.MouseClickMsg{X: r.X + 5, Y: r.Y + 2 + 3, Button: tea.MouseLeft})
 	if h.m.distroPane.list.cur != 3 || h.m.selected != "kali-linux" {

@@ -345,17 +345,30 @@ func (b *Backend) Trash(ctx context.Context, name string, progress func(int64)) 
 		e.Archive = DemoPath(fmt.Sprintf(`%s\%s.%d.tar`, trashDir, d.Name, e.Trashed.UnixNano()))
 		err = b.exportable("unregister", d, e.Archive)
 	}
+	if err == nil { // the entry is listed from the first step on, as the wsl backend's
+		e.State = backend.TrashExporting
+		b.putTrash(e)
+	}
 	b.mu.Unlock()
 	if err != nil {
 		return e, withOp(err, "unregister")
 	}
 	if err := b.Export(ctx, d.Name, e.Archive, backend.FormatTar, progress); err != nil {
+		b.mu.Lock()
+		b.dropTrash(e)
+		b.mu.Unlock()
 		return e, withOp(err, "unregister")
 	}
 	b.mu.Lock()
 	a := b.lops.archives[pathKey(e.Archive)]
 	e.Bytes = a.bytes
+	e.State = backend.TrashVerified // the archive is a valid backup whatever happens next
+	b.putTrash(e)
 	err = b.begin(d.Name)
+	if err == nil {
+		e.State = backend.TrashUnregistering
+		b.putTrash(e)
+	}
 	b.mu.Unlock()
 	if err != nil { // something else began on it between the export and now: keep it, and the archive
 		return e, withOp(err, "unregister")
@@ -364,11 +377,14 @@ func (b *Backend) Trash(ctx context.Context, name string, progress func(int64)) 
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.end(d.Name)
-	b.lops.trash = append(b.lops.trash, e) // the archive is a valid backup whatever happens next
 	if werr != nil {
+		e.State = backend.TrashVerified // the unregister never ran
+		b.putTrash(e)
 		return e, &backend.Error{Kind: backend.KindFailed, Op: "unregister", Distro: d.Name,
 			Message: "cancelled before unregistering; the distro is still registered, and its archive is in the trash", Err: werr}
 	}
+	e.State = backend.TrashDone
+	b.putTrash(e)
 	b.advance()
 	b.stop(d)
 	for i, o := range b.sim.distros {
@@ -449,10 +465,22 @@ func (b *Backend) trashIndex(name string) int {
 	return -1
 }
 
+// putTrash records e, replacing the entry of the same archive (its earlier step). Callers hold
+// b.mu.
+func (b *Backend) putTrash(e backend.TrashEntry) {
+	for i, o := range b.lops.trash {
+		if o.Archive == e.Archive {
+			b.lops.trash[i] = e
+			return
+		}
+	}
+	b.lops.trash = append(b.lops.trash, e)
+}
+
 // dropTrash removes an entry and its archive. Callers hold b.mu.
 func (b *Backend) dropTrash(e backend.TrashEntry) {
 	for i, o := range b.lops.trash {
-		if o == e {
+		if o.Archive == e.Archive {
 			b.lops.trash = append(b.lops.trash[:i], b.lops.trash[i+1:]...)
 			break
 		}

@@ -216,8 +216,10 @@ func (b *Backend) Reclaim(ctx context.Context, mode backend.ReclaimMode) (backen
 	}
 	res := backend.ReclaimResult{Mode: mode, Where: "local"}
 	if !b.root() {
-		return res, &backend.Error{Kind: backend.KindPermission, Op: "reclaim",
-			Message: fmt.Sprintf("%s needs root (uid %d): run `sudo wsldash reclaim`", describe(mode), *b.opts.EUID)}
+		// The refusal Capabilities gives, so that a front end shows one reason whichever it asked.
+		e := b.unsupported(backend.ActReclaim).(*backend.Error)
+		e.Message += fmt.Sprintf(" (%s as uid %d: `sudo wsldash reclaim`)", describe(mode), *b.opts.EUID)
+		return res, e
 	}
 	before, err := b.fs.Meminfo()
 	if err != nil {

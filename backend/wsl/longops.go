@@ -95,13 +95,13 @@ func (b *Backend) runLongText(ctx context.Context, op string, onTick func(), onL
 			code, _ := proc.Wait()
 			out := <-outc
 			line()
-			if ctx.Err() != nil {
-				return ctx.Err()
+			switch {
+			case code == 0: // it finished: a cancel that came too late undid nothing
+				return nil
+			case ctx.Err() != nil:
+				return cancelledErr(op, ctx.Err())
 			}
-			if code != 0 {
-				return wslexe.ExitError(op, wslexe.Result{Stdout: out, Stderr: proc.Stderr(), ExitCode: code})
-			}
-			return nil
+			return wslexe.ExitError(op, wslexe.Result{Stdout: out, Stderr: proc.Stderr(), ExitCode: code})
 		case <-more:
 			line()
 		case <-tick.C:
@@ -110,9 +110,14 @@ func (b *Backend) runLongText(ctx context.Context, op string, onTick func(), onL
 			}
 		case <-ctx.Done():
 			proc.Stop()
-			return ctx.Err()
+			return cancelledErr(op, ctx.Err())
 		}
 	}
+}
+
+// cancelledErr is a long command's end by its context, as the *backend.Error every failure is.
+func cancelledErr(op string, err error) error {
+	return &backend.Error{Kind: backend.KindFailed, Op: op, Message: "cancelled", Err: err}
 }
 
 // completeLines are text's non-empty complete lines, trimmed (a line still being written is not

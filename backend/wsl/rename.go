@@ -45,9 +45,10 @@ func (b *Backend) rename(ctx context.Context, res *RenameResult) error {
 	if err := b.checkName("rename", name); err != nil {
 		return err
 	}
-	if b.inside {
-		return &backend.Error{Kind: backend.KindUnsupported, Op: "rename", Distro: name,
-			Message: "renaming writes the Windows registry: run wsldash.exe rename from Windows"}
+	// Capabilities' refusal (inside WSL, or no registry), before the distro's state: a rename that
+	// cannot run here must not first ask to stop the distro.
+	if err := b.Capabilities().Check(backend.ActRename); err != nil {
+		return withDistro(err, name)
 	}
 	ds, err := b.fresh(ctx)
 	if err != nil {
@@ -60,9 +61,6 @@ func (b *Backend) rename(ctx context.Context, res *RenameResult) error {
 		return err
 	}
 	d, _ := backend.FindDistro(ds, name)
-	if b.opts.Host == nil {
-		return &backend.Error{Kind: backend.KindUnsupported, Op: "rename", Distro: d.Name, Message: "the WSL registry cannot be read here"}
-	}
 	regs, err := b.opts.Host.Registrations()
 	if err != nil {
 		return err

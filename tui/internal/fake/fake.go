@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os/exec"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -124,14 +125,19 @@ func (b *Backend) Distros(context.Context) ([]backend.Distro, error) {
 	return slices.Clone(b.distros), nil
 }
 
-// Sample is a deterministic wave: the n-th call gives the n-th point.
+// Sample is a deterministic wave: the n-th call gives the n-th point. While no distro runs the
+// VM is stopped, and a stopped VM has no CPU figure.
 func (b *Backend) Sample(context.Context) (backend.Sample, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.record("sample")
 	n := b.n
 	b.n++
-	return SampleAt(b.start, n), nil
+	s := SampleAt(b.start, n)
+	if !slices.ContainsFunc(b.distros, func(d backend.Distro) bool { return d.State == backend.StateRunning }) {
+		s.CPUPercent = nil
+	}
+	return s, nil
 }
 
 // SampleAt is the fake's n-th sample. Like a real backend's, the first has no CPU figure: one
@@ -157,6 +163,9 @@ func (b *Backend) Mounts(_ context.Context, distro string) ([]backend.Mount, err
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.record("mounts " + distro)
+	if err := b.running("mounts", distro); err != nil {
+		return nil, err
+	}
 	return slices.Clone(b.mounts), nil
 }
 
@@ -164,7 +173,25 @@ func (b *Backend) Processes(_ context.Context, distro string) ([]backend.Process
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.record("processes " + distro)
+	if err := b.running("processes", distro); err != nil {
+		return nil, err
+	}
 	return slices.Clone(b.procs), nil
+}
+
+// running refuses, as the real backends do, to look into a distro that is not there ("" is the
+// default) or not running: a look would start it. Callers hold b.mu.
+func (b *Backend) running(op, distro string) error {
+	for _, d := range b.distros {
+		if (distro == "" && d.Default) || (distro != "" && strings.EqualFold(d.Name, distro)) {
+			if d.State != backend.StateRunning {
+				return &backend.Error{Kind: backend.KindNotRunning, Op: op, Distro: d.Name, Message: "not running"}
+			}
+			return nil
+		}
+	}
+	return &backend.Error{Kind: backend.KindNotFound, Op: op, Distro: distro, Message: "no such distro",
+		Code: "Wsl/Service/WSL_E_DISTRO_NOT_FOUND"}
 }
 
 func (b *Backend) setState(name string, s backend.State) error {
@@ -247,6 +274,12 @@ func (b *Backend) KillProcess(_ context.Context, d string, pid int, sig backend.
 	defer b.mu.Unlock()
 	b.record(fmt.Sprintf("kill %s %d %s", d, pid, sig))
 	if err := b.failed(backend.ActKill); err != nil {
+		return err
+	}
+	if err := backend.CheckKill(pid, "", sig); err != nil {
+		return err
+	}
+	if err := b.running("kill", d); err != nil {
 		return err
 	}
 	b.procs = slices.DeleteFunc(b.procs, func(p backend.Process) bool { return p.PID == pid })

@@ -3,6 +3,8 @@ package fake
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/wsldash/wsldash/backend"
@@ -81,21 +83,43 @@ func (v *Views) DiskUsage(_ context.Context, name string) (backend.DiskUsage, er
 	return backend.DiskUsage{Distro: name}, &backend.Error{Kind: backend.KindNotFound, Distro: name, Message: "no such distro"}
 }
 
-func (v *Views) unsupported(op string) error {
-	return &backend.Error{Kind: backend.KindUnsupported, Op: op, Message: "not in the fake"}
-}
+// unsupported is the refusal Capabilities gives for a: the fake does none of these.
+func (v *Views) unsupported(a backend.Action) error { return v.Capabilities().Check(a) }
 
 func (v *Views) Export(context.Context, string, string, backend.Format, func(int64)) error {
-	return v.unsupported("export")
+	return v.unsupported(backend.ActExport)
 }
 func (v *Views) Import(context.Context, string, string, string, int) error {
-	return v.unsupported("import")
+	return v.unsupported(backend.ActImport)
 }
 func (v *Views) Clone(context.Context, string, string, string, backend.Format, func(int64)) error {
-	return v.unsupported("clone")
+	return v.unsupported(backend.ActClone)
 }
-func (v *Views) Trash(context.Context, string, func(int64)) (backend.TrashEntry, error) {
-	return backend.TrashEntry{}, v.unsupported("unregister")
+
+// Trash unregisters name at once into the trash (its entry trashed), reporting the archive's
+// bytes halfway and at the end.
+func (v *Views) Trash(_ context.Context, name string, progress func(int64)) (backend.TrashEntry, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.record("trash " + name)
+	if err := v.failed(backend.ActUnregister); err != nil {
+		return backend.TrashEntry{}, err
+	}
+	i := slices.IndexFunc(v.distros, func(d backend.Distro) bool { return strings.EqualFold(d.Name, name) })
+	if i < 0 {
+		return backend.TrashEntry{}, &backend.Error{Kind: backend.KindNotFound, Op: "unregister", Distro: name, Message: "no such distro"}
+	}
+	d := v.distros[i]
+	const size = 600 << 20
+	if progress != nil {
+		progress(size / 2)
+		progress(size)
+	}
+	e := backend.TrashEntry{Name: d.Name, Version: d.Version, Archive: `C:\trash\` + d.Name + ".tar", Bytes: size,
+		Trashed: v.start.Add(time.Duration(len(v.calls)) * time.Second), State: backend.TrashDone}
+	v.distros = slices.Delete(v.distros, i, i+1)
+	v.trash = append([]backend.TrashEntry{e}, v.trash...)
+	return e, nil
 }
 
 func (v *Views) TrashList() ([]backend.TrashEntry, error) {
@@ -175,20 +199,22 @@ func (v *Views) Install(_ context.Context, o backend.InstallOptions, progress fu
 }
 
 func (v *Views) Move(context.Context, string, string) (backend.MoveResult, error) {
-	return backend.MoveResult{}, v.unsupported("move")
+	return backend.MoveResult{}, v.unsupported(backend.ActMove)
 }
-func (v *Views) Resize(context.Context, string, string) error { return v.unsupported("resize") }
+func (v *Views) Resize(context.Context, string, string) error {
+	return v.unsupported(backend.ActResize)
+}
 func (v *Views) SetSparse(context.Context, string, bool, bool) error {
-	return v.unsupported("sparse")
+	return v.unsupported(backend.ActSparse)
 }
 func (v *Views) SetDefaultUser(context.Context, string, string) error {
-	return v.unsupported("set-user")
+	return v.unsupported(backend.ActSetUser)
 }
 func (v *Views) Compact(context.Context, string, backend.CompactOptions) (backend.CompactResult, error) {
-	return backend.CompactResult{}, v.unsupported("compact")
+	return backend.CompactResult{}, v.unsupported(backend.ActCompact)
 }
 func (v *Views) Rename(context.Context, string, string) (backend.RenameResult, error) {
-	return backend.RenameResult{}, v.unsupported("rename")
+	return backend.RenameResult{}, v.unsupported(backend.ActRename)
 }
 
 var (
