@@ -1,10 +1,10 @@
 package backendtest
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode"
 
 	"github.com/wsldash/wsldash/backend"
 )
@@ -30,8 +30,7 @@ type call struct {
 	do   func(t *testing.T, b backend.Backend, d string) error
 }
 
-// calls are the methods that perform each action. Keep and release have no method in package
-// backend yet (TODO(issue 21): add them when the optional capability interfaces land there).
+// calls are the methods that perform each action.
 func calls(a backend.Action) []call {
 	dir := func(t *testing.T) string { return filepath.Join(t.TempDir(), "x") }
 	arch := func(f func(t *testing.T, a backend.Archiver, d string) error) func(*testing.T, backend.Backend, string) error {
@@ -118,6 +117,13 @@ func calls(a backend.Action) []call {
 			_, err := m.Compact(ctxT(t), d, backend.CompactOptions{DryRun: true})
 			return err
 		})}}
+	case backend.ActKeep:
+		return []call{{"Keep", func(t *testing.T, b backend.Backend, d string) error { return b.(backend.Keeper).Keep(ctxT(t), d) }}}
+	case backend.ActRelease:
+		return []call{{"Unkeep", func(t *testing.T, b backend.Backend, d string) error {
+			_, err := b.(backend.Keeper).Unkeep(d)
+			return err
+		}}}
 	case backend.ActRename:
 		return []call{{"Rename", mgr(func(t *testing.T, m backend.Manager, d string) error {
 			_, err := m.Rename(ctxT(t), d, "wsldash-renamed")
@@ -140,6 +146,10 @@ func implements(b backend.Backend, a backend.Action) bool {
 			_, ok := b.(backend.Manager)
 			return ok
 		}
+	}
+	if a == backend.ActKeep || a == backend.ActRelease {
+		_, ok := b.(backend.Keeper)
+		return ok
 	}
 	return true
 }
@@ -251,21 +261,9 @@ func testNames(t *testing.T, h Harness, s Subject) {
 	}
 }
 
-// validName is a listed name's sanity until WSL's own rule is in package backend: not empty,
-// no space, control character or path separator (a name becomes a path and an argument).
-// TODO(issue 21): return backend.ValidDistroName(n) once it is merged; this is no copy of the
-// rule, only what every copy agrees on.
-func validName(n string) bool {
-	if n == "" {
-		return false
-	}
-	for _, r := range n {
-		if unicode.IsSpace(r) || unicode.IsControl(r) || r == '/' || r == '\\' {
-			return false
-		}
-	}
-	return true
-}
+// validName is WSL's rule for a name the backend lists: backend.IsDistroName (an old lxrun
+// "Legacy" distro can still be listed, though no new distro may take the name).
+func validName(n string) bool { return backend.IsDistroName(n) }
 
 // testUnknownDistro: every read and every possible action on a distro the backend does not have
 // is refused as not found (local, without distros, too).
@@ -355,12 +353,103 @@ func testReadingDoesNotStart(t *testing.T, h Harness, s Subject) {
 	}
 }
 
-// testRules is where WSL's own rules are checked once package backend holds them.
-// TODO(issue 21): after merging backend.ValidDistroName and backend.Precheck, check here that
-// every name a backend lists passes ValidDistroName, that each action a backend refuses for a
-// distro (rename of a running one, a taken or reserved name, move of a WSL 1 distro, …) is
-// refused with Precheck's reason and kind, and that an action Precheck allows is not refused
-// for that reason.
+// ruled are the actions on one registered distro that backend.Precheck decides.
+var ruled = []backend.Action{backend.ActExport, backend.ActClone, backend.ActUnregister, backend.ActMove,
+	backend.ActResize, backend.ActSparse, backend.ActSetUser, backend.ActCompact, backend.ActRename}
+
+// testRules: WSL's rules live once, in package backend, and a backend follows them. For every
+// listed distro and every ruled action the backend can perform, when backend.Precheck refuses,
+// the backend's method refuses too, with Precheck's kind and reason (it must neither act nor
+// give another reason). A new name that is reserved, malformed, taken or the distro's own is
+// refused by rename, clone and import with backend.CheckNewName's kind and reason.
 func testRules(t *testing.T, h Harness, s Subject) {
-	t.Skip("TODO(issue 21): backend.ValidDistroName and backend.Precheck are not merged yet")
+	b := s.Backend
+	ds, err := b.Distros(ctxT(t))
+	if err != nil {
+		t.Fatalf("Distros: %v", err)
+	}
+	caps := b.Capabilities()
+	can := func(a backend.Action) bool { return caps.Check(a) == nil && implements(b, a) }
+	// same checks that got is want's refusal: the kind, and the reason in the message.
+	same := func(what string, got, want error) {
+		t.Helper()
+		w := want.(*backend.Error)
+		if got == nil {
+			t.Errorf("%s: WSL's rule refuses it (%v), but the backend did it", what, want)
+			return
+		}
+		if e := asError(t, what, got); e != nil && (e.Kind != w.Kind || !strings.Contains(e.Error(), w.Message)) {
+			t.Errorf("%s: WSL's rule refuses it as %q: %s; the backend said %q: %v", what, w.Kind, w.Message, e.Kind, got)
+		}
+	}
+	refused := 0
+	for _, a := range ruled {
+		if !can(a) {
+			continue
+		}
+		for _, d := range ds {
+			want := backend.Precheck(a, d.Name, ds)
+			if want == nil {
+				continue // allowed: doing it is the other contracts' business
+			}
+			refused++
+			c := calls(a)[0]
+			same(fmt.Sprintf("%s %s (%s, WSL %d)", c.name, d.Name, d.State, d.Version), c.do(t, b, d.Name), want)
+		}
+	}
+	if !h.Distros {
+		return
+	}
+	t.Logf("%d refusals by WSL's rules checked on the listed distros", refused)
+	// New names, on a distro every rule lets through.
+	other := func(of string) string {
+		for _, d := range ds {
+			if !strings.EqualFold(d.Name, of) {
+				return strings.ToUpper(d.Name) // WSL's names match without regard to case
+			}
+		}
+		return ""
+	}
+	dir := func() string { return filepath.Join(t.TempDir(), "x") }
+	for _, a := range []backend.Action{backend.ActRename, backend.ActClone, backend.ActImport} {
+		if !can(a) {
+			continue
+		}
+		src := ""
+		if a != backend.ActImport {
+			for _, d := range ds {
+				if backend.Precheck(a, d.Name, ds) == nil {
+					src = d.Name
+					break
+				}
+			}
+			if src == "" {
+				continue
+			}
+		}
+		names := []string{"Legacy", "bad name", "x/y", strings.Repeat("n", backend.MaxDistroName+1), other(src)}
+		if a == backend.ActRename {
+			names = append(names, src)
+		}
+		for _, n := range names {
+			renaming := ""
+			if a == backend.ActRename {
+				renaming = src
+			}
+			want := backend.CheckNewName(a, n, renaming, ds)
+			if want == nil {
+				t.Fatalf("CheckNewName(%s, %q) allows it: the suite's names must be refused", a, n)
+			}
+			var got error
+			switch a {
+			case backend.ActRename:
+				_, got = b.(backend.Manager).Rename(ctxT(t), src, n)
+			case backend.ActClone:
+				got = b.(backend.Archiver).Clone(ctxT(t), src, n, dir(), backend.FormatTar, nil)
+			case backend.ActImport:
+				got = b.(backend.Archiver).Import(ctxT(t), n, dir(), dir()+".tar", 2)
+			}
+			same(fmt.Sprintf("%s %s to %.40q", a, src, n), got, want)
+		}
+	}
 }

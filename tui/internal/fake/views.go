@@ -105,10 +105,10 @@ func (v *Views) Trash(_ context.Context, name string, progress func(int64)) (bac
 	if err := v.failed(backend.ActUnregister); err != nil {
 		return backend.TrashEntry{}, err
 	}
-	i := slices.IndexFunc(v.distros, func(d backend.Distro) bool { return strings.EqualFold(d.Name, name) })
-	if i < 0 {
-		return backend.TrashEntry{}, &backend.Error{Kind: backend.KindNotFound, Op: "unregister", Distro: name, Message: "no such distro"}
+	if err := backend.Precheck(backend.ActUnregister, name, v.distros); err != nil {
+		return backend.TrashEntry{}, err // not found, or busy installing
 	}
+	i := slices.IndexFunc(v.distros, func(d backend.Distro) bool { return strings.EqualFold(d.Name, name) })
 	d := v.distros[i]
 	const size = 600 << 20
 	if progress != nil {
