@@ -25,12 +25,16 @@ type Clock interface {
 	Now() time.Time
 	// After fires once d has passed (at once when d <= 0).
 	After(d time.Duration) <-chan time.Time
+	// Until fires once the clock reaches t (at once when it has). A wait for a deadline uses it
+	// rather than After(t - Now()): the clock may move between the two.
+	Until(t time.Time) <-chan time.Time
 }
 
 type realClock struct{}
 
 func (realClock) Now() time.Time                         { return time.Now() }
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (realClock) Until(t time.Time) <-chan time.Time     { return time.After(time.Until(t)) }
 
 // ClientOptions configure NewClient. The zero value locates the helper and runs it at 1 s.
 type ClientOptions struct {
@@ -346,12 +350,12 @@ func (c *Client) loop() {
 		}
 		c.degrade(note, backoff)
 		c.mu.Lock()
-		wait := c.retryAt.Sub(c.opts.Clock.Now()) // from the deadline: a clock moved meanwhile counts
+		at := c.retryAt
 		c.mu.Unlock()
 		select {
 		case <-c.stop:
 			return
-		case <-c.opts.Clock.After(wait):
+		case <-c.opts.Clock.Until(at): // the deadline, not a duration: the clock may move meanwhile
 		}
 		backoff = min(2*backoff, c.opts.MaxBackoff)
 	}

@@ -46,6 +46,23 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	return ch
 }
 
+// Until is After until t: a waiter at t itself, so a clock moved meanwhile counts.
+func (c *fakeClock) Until(t time.Time) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	select {
+	case c.asked <- t.Sub(c.now):
+	default:
+	}
+	if !t.After(c.now) {
+		ch <- c.now
+		return ch
+	}
+	c.waiters = append(c.waiters, fakeWaiter{at: t, ch: ch})
+	return ch
+}
+
 // Advance moves the clock and fires every waiter that is due.
 func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
