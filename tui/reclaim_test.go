@@ -124,10 +124,14 @@ func TestEventsArriveFromSamples(t *testing.T) {
 		t.Fatalf("event = %+v", e)
 	}
 	s := h.screen()
-	for _, want := range []string{"Reclaim events", "-3.0 GiB", "automatic", "cache -3.0 GiB · vm -3.0 GiB", "-3.0 GiB auto", "▼"} {
+	for _, want := range []string{"Reclaim events", "FREED", "automatic", "cache 3.0 GiB · vm 3.0 GiB", "-3.0 GiB auto", "▼"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("screen lacks %q:\n%s", want, s)
 		}
+	}
+	// Under the FREED header an amount is what came back: no minus (a double negative).
+	if strings.Contains(s, "cache -") || strings.Contains(s, "vm -") {
+		t.Fatalf("the event log negates what it calls freed:\n%s", s)
 	}
 }
 

@@ -145,16 +145,16 @@ func (eventsPane) render(sh *shared, r Rect) {
 		var b strings.Builder
 		b.WriteString(" ")
 		b.WriteString(col(e.Time.Format("15:04:05"), timeW-1, false))
-		b.WriteString(col("-"+units.HumanBytes(float64(e.Bytes())), sizeW-1, true))
+		b.WriteString(col(units.HumanBytes(float64(e.Bytes())), sizeW-1, true)) // under FREED: no minus
 		b.WriteString("  ")
 		b.WriteString(col(sourceText(e.Source), 15, false))
 		if showSeries {
 			parts := make([]string, 0, 2)
 			if e.Cache > 0 {
-				parts = append(parts, "cache -"+units.HumanBytes(float64(e.Cache)))
+				parts = append(parts, "cache "+units.HumanBytes(float64(e.Cache)))
 			}
 			if e.VM > 0 {
-				parts = append(parts, "vm -"+units.HumanBytes(float64(e.VM)))
+				parts = append(parts, "vm "+units.HumanBytes(float64(e.VM)))
 			}
 			b.WriteString(strings.Join(parts, " · "))
 		}
