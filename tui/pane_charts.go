@@ -121,7 +121,7 @@ func (memoryPane) render(sh *shared, r Rect) {
 					continue
 				}
 				if i := indexAt(n, at, e.Time); i >= 0 {
-					c.chartMarkers = append(c.chartMarkers, chart.Marker{Index: i, Label: markerLabel(e)})
+					c.chartMarkers = append(c.chartMarkers, chart.Marker{Index: i, Label: markerLabel(e), Value: float64(e.Bytes())})
 				}
 			}
 		}
@@ -136,7 +136,7 @@ func (memoryPane) render(sh *shared, r Rect) {
 		}
 		out := c.mem.Render(chart.Options{
 			Width: iw, Height: gh, Min: 0, Max: total, Stacked: true, Bytes: true, Window: window,
-			Step: sh.refresh, Markers: c.chartMarkers, AxisStyle: st.Axis, MarkerStyle: st.MsgInfo, NoColor: st.NoColor,
+			Step: sh.refresh, Markers: c.chartMarkers, GroupLabel: groupLabel, AxisStyle: st.Axis, MarkerStyle: st.MsgInfo, NoColor: st.NoColor,
 		}, series...)
 		body = chartLines(body, out)
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/wsldash/wsldash/backend/reclaim"
 	"github.com/wsldash/wsldash/backend/wslconfig"
 	"github.com/wsldash/wsldash/internal/units"
+	"github.com/wsldash/wsldash/tui/chart"
 )
 
 // reclaimState is what the memory view knows about memory coming back: a reclaim.Detector fed
@@ -197,6 +199,12 @@ func markerLabel(e reclaimEntry) string {
 	src := map[reclaim.Source]string{reclaim.SourceAutomatic: "auto", reclaim.SourceManual: "manual",
 		reclaim.SourceDistroStopped: "stop", reclaim.SourceVMShutdown: "shutdown"}[e.Source]
 	return "-" + units.HumanBytes(float64(e.Bytes())) + " " + src
+}
+
+// groupLabel labels reclaims too close together on the graph for a label each: what came back
+// in all of them, and how many ("-4.6 GiB ×3").
+func groupLabel(n int, sum float64, _ chart.Marker) string {
+	return "-" + units.HumanBytes(sum) + " ×" + strconv.Itoa(n)
 }
 
 // idleDelay is how long WSL waits with an idle CPU before reclaiming in mode (0: never), under

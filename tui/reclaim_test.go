@@ -530,3 +530,24 @@ func TestReclaimViewsNoColor(t *testing.T) {
 		assertFrame(t, out, 120, 40)
 	}
 }
+
+// Reclaims too close together on the graph for a label each get one label that sums them
+// ("-5.0 GiB ×2"), not a pile of glyphs with only one amount.
+func TestCloseReclaimsShareALabel(t *testing.T) {
+	h, _ := newFakeHarness(t, 120, 40)
+	h.key("1") // the overview: the newest samples, a column each
+	h.feedLevel(30, 6*gib, 20)
+	h.feedLevel(5, 3*gib, 20) // -3 GiB
+	h.feedLevel(5, gib, 20)   // -2 GiB, five samples later
+	h.feedLevel(10, gib, 20)
+	if n := len(h.m.rec.log); n != 2 {
+		t.Fatalf("%d events, want 2: %+v", n, h.m.rec.log)
+	}
+	s := h.screen()
+	if !strings.Contains(s, "-5.0 GiB ×2") {
+		t.Fatalf("the two reclaims lack their shared label:\n%s", s)
+	}
+	if strings.Count(s, "▼") != 2 {
+		t.Fatalf("want a ▼ for each reclaim:\n%s", s)
+	}
+}

@@ -53,6 +53,8 @@ type Series struct {
 type Marker struct {
 	Index int
 	Label string
+	// Value is what the marker stands for (a reclaim's bytes), for GroupLabel; optional.
+	Value float64
 }
 
 // Options controls the size, scale and look of a chart.
@@ -86,6 +88,11 @@ type Options struct {
 	// through empty cells, and the label beside it in the top row: over empty cells when
 	// there is room, else over the data; omitted when it would touch another marker.
 	Markers []Marker
+	// GroupLabel, if set, labels a run of markers too close together for a label each (the next
+	// one's column falls within the previous label's width): one label at the run's last marker,
+	// given how many there are and the sum of their Values. Nil: each marker keeps its own label,
+	// where there is room.
+	GroupLabel func(n int, sum float64, last Marker) string
 	// AxisStyle styles the y-axis labels and the time axis; MarkerStyle styles markers.
 	AxisStyle   lipgloss.Style
 	MarkerStyle lipgloss.Style
@@ -105,14 +112,15 @@ func Render(opts Options, series ...Series) string {
 type Chart struct {
 	sb strings.Builder
 
-	vals  []float64 // resampled values, len(series) × dot columns
-	aBits []uint8   // area dots per cell
-	lBits []uint8   // line dots per cell
-	aOwn  []int32   // series index owning the cell's area colour, -1 = none
-	aPrio []int32   // priority of aOwn
-	lOwn  []int32   // series index owning the cell's line colour, -1 = none
-	over  []rune    // marker glyphs and labels drawn over the plot, 0 = none
-	axis  []rune    // the x-axis row
+	vals   []float64   // resampled values, len(series) × dot columns
+	aBits  []uint8     // area dots per cell
+	lBits  []uint8     // line dots per cell
+	aOwn   []int32     // series index owning the cell's area colour, -1 = none
+	aPrio  []int32     // priority of aOwn
+	lOwn   []int32     // series index owning the cell's line colour, -1 = none
+	over   []rune      // marker glyphs and labels drawn over the plot, 0 = none
+	labels []markLabel // the labels to place (labelled)
+	axis   []rune      // the x-axis row
 
 	pre      []string // per colour id: SGR prefix, "" = default colour
 	colID    []int    // per series: colour id
@@ -620,30 +628,69 @@ func (c *Chart) plotMarkers(f *frame) {
 			}
 		}
 	}
-	// Labels go beside their glyph in the top row, only over free cells, one cell apart from
-	// anything else drawn there.
-	for _, m := range f.opts.Markers {
-		col := f.markerCol(m.Index)
-		if col < 0 || m.Label == "" {
-			continue
-		}
-		lw := ansi.StringWidth(m.Label)
-		if lw == 0 || lw != len([]rune(m.Label)) {
+	// Labels go beside their glyph (a run's: right of its last, or left of its first) in the top
+	// row, only over free cells, one cell apart from anything else drawn there.
+	for _, l := range c.labelled(f) {
+		lw := ansi.StringWidth(l.text)
+		if l.text == "" || lw != len([]rune(l.text)) {
 			continue // only simple one-cell-per-rune labels are placed
 		}
 		// "▼ label" when it fits on the right, else "label ▼"; over empty cells if possible,
 		// else over the data in the top row (a full stacked chart has no empty cells there).
 		for _, overData := range [2]bool{false, true} {
-			if c.freeTop(f, col+1, col+2+lw, col, overData) {
-				c.putLabel(f, col+1, " "+m.Label+" ")
+			if c.freeTop(f, l.last+1, l.last+2+lw, l.last, overData) {
+				c.putLabel(f, l.last+1, " "+l.text+" ")
 				break
 			}
-			if c.freeTop(f, col-lw-1, col, col, overData) {
-				c.putLabel(f, col-lw-2, " "+m.Label+" ")
+			if c.freeTop(f, l.first-lw-1, l.first, l.first, overData) {
+				c.putLabel(f, l.first-lw-2, " "+l.text+" ")
 				break
 			}
 		}
 	}
+}
+
+// markLabel is a label to place beside the marker glyphs in columns first..last.
+type markLabel struct {
+	first, last int
+	text        string
+}
+
+// labelled are the labels to place: each visible marker's own, or with GroupLabel set, one per
+// run of visible markers whose columns are closer than the previous one's label is wide (said of
+// the whole run). Markers are taken in order; c.labels is reused.
+func (c *Chart) labelled(f *frame) []markLabel {
+	o := f.opts
+	c.labels = c.labels[:0]
+	n, sum := 0, 0.0
+	var run markLabel
+	var last Marker
+	flush := func() {
+		if n == 0 {
+			return
+		}
+		run.text = last.Label
+		if n > 1 {
+			run.text = o.GroupLabel(n, sum, last)
+		}
+		c.labels = append(c.labels, run)
+	}
+	for _, m := range o.Markers {
+		col := f.markerCol(m.Index)
+		if col < 0 {
+			continue
+		}
+		if n > 0 && (o.GroupLabel == nil || col-run.last > ansi.StringWidth(last.Label)+2) {
+			flush()
+			n, sum = 0, 0
+		}
+		if n == 0 {
+			run.first = col
+		}
+		n, sum, last, run.last = n+1, sum+m.Value, m, col
+	}
+	flush()
+	return c.labels
 }
 
 // freeTop reports whether top-row cells a..b-1 hold no marker or label (and no data unless

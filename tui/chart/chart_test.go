@@ -603,3 +603,32 @@ func TestMarkerLabelOverFullTopRow(t *testing.T) {
 		t.Fatalf("want both glyphs, no room for reclaim, drop beside its glyph:\n%s", out)
 	}
 }
+
+// Markers too close for a label each get one label for the run (GroupLabel), on its last marker;
+// a marker further away keeps its own. Without GroupLabel the first label crowds out the rest.
+func TestMarkerGroupLabel(t *testing.T) {
+	v := repeat(20, 160) // 80 cells at Width 84
+	ms := []Marker{{Index: 20, Label: "-1 auto", Value: 1}, {Index: 24, Label: "-2 auto", Value: 2},
+		{Index: 28, Label: "-4 auto", Value: 4}, {Index: 120, Label: "-8 auto", Value: 8}}
+	opts := Options{Width: 84, Height: 6, Min: 0, Max: 100, NoColor: true, Markers: ms,
+		GroupLabel: func(n int, sum float64, last Marker) string {
+			return fmt.Sprintf("-%g ×%d", sum, n)
+		}}
+	top := strings.Split(Render(opts, Series{Values: v}), "\n")[0]
+	if strings.Count(top, "▼") != 4 {
+		t.Fatalf("every marker keeps its glyph:\n%s", top)
+	}
+	for _, want := range []string{"-7 ×3", "-8 auto"} {
+		if !strings.Contains(top, want) {
+			t.Fatalf("top row lacks %q:\n%s", want, top)
+		}
+	}
+	if strings.Contains(top, "-1 auto") || strings.Contains(top, "-2 auto") {
+		t.Fatalf("a grouped marker kept its own label:\n%s", top)
+	}
+	opts.GroupLabel = nil
+	top = strings.Split(Render(opts, Series{Values: v}), "\n")[0]
+	if !strings.Contains(top, "-1 auto") || strings.Contains(top, "×") {
+		t.Fatalf("without GroupLabel each marker has its own label where there is room:\n%s", top)
+	}
+}
