@@ -71,7 +71,8 @@ shot() {
 render() {
   local png=$1 bg=$2 size=${3:-14} tmp
   tmp=$(mktemp -d)
-  tm capture-pane -e -p -t shot > "$tmp/pane.ansi"
+  # freeze ignores SGR 39/49 (default colours): sgr.py makes every colour change absolute.
+  tm capture-pane -e -p -t shot | python3 screenshots/sgr.py > "$tmp/pane.ansi"
   "$freeze" "$tmp/pane.ansi" -l ansi -o "$tmp/pane.svg" --window=false --background "$bg" \
     --padding 12 --font.size "$size" --font.family "DejaVu Sans Mono" >/dev/null
   # freeze lays the grid out at 0.6 em a cell.
