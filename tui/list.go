@@ -45,9 +45,9 @@ func (l *list[T]) Len() int {
 }
 
 func (l *list[T]) Query() string { return l.query }
-func (l *list[T]) Cursor() int    { return l.cur }
-func (l *list[T]) Offset() int  { return l.off }
-func (l *list[T]) Visible() int { return max(l.vis, 1) }
+func (l *list[T]) Cursor() int   { return l.cur }
+func (l *list[T]) Offset() int   { return l.off }
+func (l *list[T]) Visible() int  { return max(l.vis, 1) }
 
 func (l *list[T]) setVisible(n int) {
 	l.vis = max(n, 1)

@@ -24,7 +24,9 @@ type portsState struct {
 func (ps *portsState) scroll() scroller { return &ps.list }
 func (ps *portsState) chrome() int      { return 4 }
 
-func (ps *portsState) filterWhat() string { return "ports: port, address, protocol, process, pid, distro" }
+func (ps *portsState) filterWhat() string {
+	return "ports: port, address, protocol, process, pid, distro"
+}
 func (ps *portsState) filter(q string) {
 	ps.list.filter(q, func(p *backend.Port, q string) bool {
 		pid := ""
