@@ -531,7 +531,7 @@ func (m *Model) revealed(before Layout) tea.Cmd {
 	var cmds []tea.Cmd
 	if m.layout.Visible(PaneProcs) && !before.Visible(PaneProcs) && m.req.procs == 0 {
 		m.req.procs = m.nextID()
-		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, m.selected, m.procPane.sortBy))
+		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, m.procPane.target(m.selected), m.procPane.sortBy))
 	}
 	if m.layout.Visible(PaneMounts) && !before.Visible(PaneMounts) && m.req.mounts == 0 {
 		m.req.mounts = m.nextID()
