@@ -112,8 +112,8 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.dialog != nil {
 		return m, m.onDialogKey(msg)
 	}
-	if m.distroPane.filtering {
-		return m, m.distroPane.onFilterKey(&m, msg)
+	if m.filter.typing() {
+		return m, m.onFilterInput(msg)
 	}
 	if m.showHelp {
 		switch {
@@ -137,6 +137,11 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.quit()
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
+	case key.Matches(msg, k.Filter):
+		return m, m.startFilter()
+	case msg.String() == "esc":
+		cmd, _ := m.clearFilter()
+		return m, cmd
 	case key.Matches(msg, k.FocusNext):
 		m.cycleFocus(1)
 	case key.Matches(msg, k.FocusPrev):

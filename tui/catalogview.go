@@ -28,6 +28,11 @@ type catalogState struct {
 func (cs *catalogState) scroll() scroller { return &cs.list }
 func (cs *catalogState) chrome() int      { return 4 }
 
+func (cs *catalogState) filterWhat() string { return "catalogue: name, friendly name" }
+func (cs *catalogState) filter(q string) {
+	cs.list.filter(q, func(o *backend.OnlineDistro, q string) bool { return anyContains(q, o.Name, o.FriendlyName) })
+}
+
 type catalogMsg = fetchMsg[[]backend.OnlineDistro]
 
 func catalogCmd(ctx context.Context, be backend.Backend, id uint64) tea.Cmd {
@@ -87,7 +92,7 @@ func (cs *catalogState) render(sh *shared, r Rect) {
 	if cs.err != "" {
 		note = "could not fetch the catalogue"
 	}
-	sh.paneBox(r, PaneCatalog, "Catalogue", note, body)
+	sh.paneBox(r, PaneCatalog, cs.list.title("Catalogue"), note, body)
 }
 
 func (cs *catalogState) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {

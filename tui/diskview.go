@@ -76,6 +76,16 @@ type trashPane struct {
 func (p *trashPane) scroll() scroller { return &p.list }
 func (p *trashPane) chrome() int      { return 3 }
 
+func (p *disksPane) filterWhat() string { return "disks: distro, state" }
+func (p *disksPane) filter(q string) {
+	p.list.filter(q, func(u *diskRow, q string) bool { return anyContains(q, u.Distro, string(u.State)) })
+}
+
+func (p *trashPane) filterWhat() string { return "trash: name, state" }
+func (p *trashPane) filter(q string) {
+	p.list.filter(q, func(e *backend.TrashEntry, q string) bool { return anyContains(q, e.Name, trashState(e)) })
+}
+
 func disksCmd(ctx context.Context, be backend.Backend, id uint64, distros []backend.Distro) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
@@ -252,7 +262,7 @@ func (p *disksPane) render(sh *shared, r Rect) {
 			note += " · " + units.HumanBytes(float64(total)) + " reclaimable"
 		}
 	}
-	sh.paneBox(r, PaneDisks, "Disks", note, body)
+	sh.paneBox(r, PaneDisks, p.list.title("Disks"), note, body)
 }
 
 func (p advicePane) render(sh *shared, r Rect) {
@@ -326,7 +336,7 @@ func (p *trashPane) render(sh *shared, r Rect) {
 	if p.err != "" && len(p.list.items) > 0 {
 		note = p.err
 	}
-	sh.paneBox(r, PaneTrash, "Trash", note, body)
+	sh.paneBox(r, PaneTrash, p.list.title("Trash"), note, body)
 }
 
 func (p *disksPane) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {

@@ -122,7 +122,7 @@ func TestE2ETmux(t *testing.T) {
 	keys("-l", "/kali")
 	waitFor("the filter", contains("/kali"))
 	keys("Enter")
-	waitFor("the kept filter", contains("filter “kali” 1/"))
+	waitFor("the kept filter", contains("Distros · filter: kali"))
 	keys("s")
 	waitFor("kali-linux running", func(s string) bool {
 		for _, line := range strings.Split(s, "\n") {

@@ -1,16 +1,20 @@
 package tui
 
+import "strings"
+
 // list is the one list component of the dashboard: the rows of the distros, processes, mounts,
 // config, ports and VMs panes, and the catalogue. It holds the items, the filtered rows, the
 // cursor and the scroll offset, and the loading/error state that decides what an empty list
 // says. Panes own a list each and draw its rows their own way (window gives the rows on
-// screen); the root drives any list through the scroller interface (keys, clicks, the wheel).
+// screen); the root drives any list through the scroller interface (keys, clicks, the wheel)
+// and filters one through its pane (filterPane: the pane knows what a row matches).
 type list[T any] struct {
 	items []T
 	// rows are the indices of the items that pass the filter, in order; nil when there is no
 	// filter (every item is a row).
 	rows     []int
 	filtered bool
+	query    string        // the filter as typed ("" = none)
 	match    func(*T) bool // the filter in force (nil = none)
 	cur, off int           // the cursor and the first row on screen, as row numbers
 	vis      int           // rows that fit on screen, set by the layout (at least 1)
@@ -29,6 +33,8 @@ type scroller interface {
 	// MoveTo puts the cursor on row i (clamped) and scrolls it into view.
 	MoveTo(i int)
 	setVisible(n int)
+	// Query is the filter in force, as typed ("" = none).
+	Query() string
 }
 
 func (l *list[T]) Len() int {
@@ -38,9 +44,10 @@ func (l *list[T]) Len() int {
 	return len(l.items)
 }
 
-func (l *list[T]) Cursor() int  { return l.cur }
-func (l *list[T]) Offset() int  { return l.off }
-func (l *list[T]) Visible() int { return max(l.vis, 1) }
+func (l *list[T]) Query() string { return l.query }
+func (l *list[T]) Cursor() int   { return l.cur }
+func (l *list[T]) Offset() int   { return l.off }
+func (l *list[T]) Visible() int  { return max(l.vis, 1) }
 
 func (l *list[T]) setVisible(n int) {
 	l.vis = max(n, 1)
@@ -113,18 +120,46 @@ func (l *list[T]) Set(items []T, err string, same func(a, b *T) bool) {
 // reset says the list shows nothing of what is asked now ("loading…" until the answer).
 func (l *list[T]) reset() { l.have = false }
 
-// setFilter keeps only the items match accepts (nil: every item). The cursor stays on the
-// same item where it still shows, else goes to the first row. The filter stays in force for
-// later Sets.
-func (l *list[T]) setFilter(match func(*T) bool, same func(a, b *T) bool) {
-	var keep *T
-	if it, ok := l.Selected(); ok {
-		v := *it
-		keep = &v
+// filter keeps only the items matches accepts for q (case-insensitive, trimmed; "" shows every
+// item). The cursor stays on the same item where it still shows, else goes to the first row.
+// The filter stays in force for later Sets.
+func (l *list[T]) filter(q string, matches func(it *T, q string) bool) {
+	keep := -1
+	if l.cur >= 0 && l.cur < l.Len() {
+		keep = l.index(l.cur)
 	}
-	l.match = match
+	l.query = q
+	l.match = nil
+	if lq := strings.ToLower(strings.TrimSpace(q)); lq != "" {
+		l.match = func(it *T) bool { return matches(it, lq) }
+	}
+	l.refilterKeeping(nil, nil)
 	l.cur = 0
-	l.refilterKeeping(keep, same)
+	for i := range l.Len() {
+		if l.index(i) == keep {
+			l.cur = i
+			break
+		}
+	}
+	l.clamp()
+}
+
+// title is a pane's title with the filter in force: "Processes · filter: node".
+func (l *list[T]) title(t string) string {
+	if l.query == "" {
+		return t
+	}
+	return t + " · filter: " + l.query
+}
+
+// anyContains reports whether one of fields contains q (lower case) in any case.
+func anyContains(q string, fields ...string) bool {
+	for _, f := range fields {
+		if strings.Contains(strings.ToLower(f), q) {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *list[T]) refilterKeeping(keep *T, same func(a, b *T) bool) {
@@ -150,5 +185,10 @@ func (l *list[T]) refilterKeeping(keep *T, same func(a, b *T) bool) {
 }
 
 // emptyText is what the list says when it has no rows: the error that emptied it, "loading…"
-// while the first answer is out, else none.
-func (l *list[T]) emptyText(none string) string { return emptyNote(none, l.err, !l.have) }
+// while the first answer is out, that the filter hides every item, else none.
+func (l *list[T]) emptyText(none string) string {
+	if l.err == "" && l.have && l.filtered && len(l.items) > 0 {
+		return "nothing matches “" + l.query + "” (esc clears the filter)"
+	}
+	return emptyNote(none, l.err, !l.have)
+}

@@ -28,11 +28,7 @@ func TestListComponent(t *testing.T) {
 	to := func(i int) step { return func(l *list[item]) { l.MoveTo(i) } }
 	filter := func(sub string) step {
 		return func(l *list[item]) {
-			if sub == "" {
-				l.setFilter(nil, sameItem)
-				return
-			}
-			l.setFilter(func(it *item) bool { return strings.Contains(it.name, sub) }, sameItem)
+			l.filter(sub, func(it *item, q string) bool { return strings.Contains(it.name, q) })
 		}
 	}
 	cases := []struct {
@@ -56,7 +52,9 @@ func TestListComponent(t *testing.T) {
 			set([]item{{1, "a"}, {2, "b"}}, "")}, sel: "a", len: 2},
 		{name: "filter keeps the selected item", vis: 3, steps: []step{set(items("ab", "b", "abc"), ""), to(2), filter("a")}, cur: 1, sel: "abc", len: 2},
 		{name: "filter stays for later answers", vis: 3, steps: []step{set(items("ab", "b"), ""), filter("a"), set(items("ab", "b", "ac"), "")}, sel: "ab", len: 2},
-		{name: "filter matching nothing", vis: 3, steps: []step{set(items("a"), ""), filter("z")}, len: 0, emptyText: "none"},
+		{name: "filter matching nothing", vis: 3, steps: []step{set(items("a"), ""), filter("z")}, len: 0, emptyText: "nothing matches “z” (esc clears the filter)"},
+		{name: "filter in any case", vis: 3, steps: []step{set(items("a", "b"), ""), filter(" B ")}, sel: "b", len: 1},
+		{name: "filter on an empty list", vis: 3, steps: []step{set(nil, ""), filter("z")}, len: 0, emptyText: "none"},
 		{name: "filter cleared", vis: 3, steps: []step{set(items("a", "b"), ""), filter("b"), filter("")}, cur: 1, sel: "b", len: 2},
 	}
 	for _, c := range cases {

@@ -136,6 +136,7 @@ type Model struct {
 	// to them.
 	distroPane distrosPane
 	procPane   procsPane
+	filter     filterInput // the / prompt, on whichever list has focus
 	mountPane  mountsPane
 
 	seq uint64
@@ -228,6 +229,7 @@ func New(opts Options) Model {
 		themeName:    cmp.Or(opts.Theme, cfg.Theme, themes.DefaultName),
 		isDark:       true,
 		distroPane:   newDistrosPane(),
+		filter:       newFilterInput(),
 		viewState:    newViewState(),
 	}
 	if m.be == nil {
@@ -281,7 +283,7 @@ func (m *Model) applyStyles() {
 	}
 	st := NewStyles(p, m.noColor)
 	m.styles = &st
-	m.distroPane.filter.SetStyles(st.Input)
+	m.filter.input.SetStyles(st.Input)
 	m.cache.invalidate()
 }
 
@@ -408,8 +410,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onInput()
 		return m.onKey(msg)
 	case tea.PasteMsg:
-		if m.distroPane.filtering {
-			return m, m.distroPane.onFilterKey(&m, msg)
+		if m.filter.typing() {
+			return m, m.onFilterInput(msg)
 		}
 		return m, nil
 	case tea.MouseClickMsg:
@@ -429,7 +431,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) relayout() {
 	m.layout = ComputeLayout(m.width, m.height, m.view, len(m.distros))
-	m.distroPane.filter.SetWidth(min(max(m.width-40, 8), 32))
+	m.filter.input.SetWidth(min(max(m.width-40, 8), 48))
 	if !m.layout.Visible(m.focus) {
 		m.focus = PaneDistros
 	}
@@ -529,7 +531,7 @@ func (m *Model) revealed(before Layout) tea.Cmd {
 	var cmds []tea.Cmd
 	if m.layout.Visible(PaneProcs) && !before.Visible(PaneProcs) && m.req.procs == 0 {
 		m.req.procs = m.nextID()
-		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, m.selected, m.procPane.sortBy))
+		cmds = append(cmds, procsCmd(m.ctx, m.be, m.req.procs, m.procPane.target(m.selected), m.procPane.sortBy))
 	}
 	if m.layout.Visible(PaneMounts) && !before.Visible(PaneMounts) && m.req.mounts == 0 {
 		m.req.mounts = m.nextID()

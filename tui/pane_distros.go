@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -17,19 +16,11 @@ import (
 // distrosPane is the distro table: the list of every registered distro (filtered with /), whose
 // cursor is the dashboard's selection, and the keys that act on the selected distro.
 type distrosPane struct {
-	list      list[backend.Distro]
-	filter    textinput.Model
-	filtering bool
-	listErr   string // the last list request's error (the list shown is the one before it)
+	list    list[backend.Distro]
+	listErr string // the last list request's error (the list shown is the one before it)
 }
 
-func newDistrosPane() distrosPane {
-	p := distrosPane{filter: textinput.New()}
-	p.filter.Prompt = "/"
-	p.filter.Placeholder = "filter distros"
-	p.filter.CharLimit = 64
-	return p
-}
+func newDistrosPane() distrosPane { return distrosPane{} }
 
 func (p *distrosPane) scroll() scroller { return &p.list }
 func (p *distrosPane) chrome() int      { return 3 }
@@ -41,14 +32,9 @@ func (p *distrosPane) set(ds []backend.Distro) {
 	p.list.Set(ds, "", sameDistro)
 }
 
-// refilter applies the filter text, keeping the selected distro where it still shows.
-func (p *distrosPane) refilter() {
-	q := strings.ToLower(strings.TrimSpace(p.filter.Value()))
-	var match func(*backend.Distro) bool
-	if q != "" {
-		match = func(d *backend.Distro) bool { return strings.Contains(strings.ToLower(d.Name), q) }
-	}
-	p.list.setFilter(match, sameDistro)
+func (p *distrosPane) filterWhat() string { return "distros: name" }
+func (p *distrosPane) filter(q string) {
+	p.list.filter(q, func(d *backend.Distro, q string) bool { return anyContains(q, d.Name) })
 }
 
 // selectedName is the distro under the cursor ("" = none).
@@ -63,10 +49,6 @@ func (p *distrosPane) selectedName() string {
 func (p *distrosPane) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := &h.ctxt().keys
 	switch {
-	case key.Matches(msg, k.Filter):
-		p.filtering = true
-		h.focusOn(PaneDistros)
-		return p.filter.Focus(), true
 	case key.Matches(msg, k.Start):
 		return p.act(h, backend.ActStart), true
 	case key.Matches(msg, k.Terminate):
@@ -114,34 +96,6 @@ func (p *distrosPane) target(h host, a backend.Action, busyOK bool) (backend.Dis
 		return d, false
 	}
 	return d, ok
-}
-
-// onFilterKey edits the filter while it is open: enter keeps it, esc clears it.
-func (p *distrosPane) onFilterKey(h host, msg tea.Msg) tea.Cmd {
-	before := h.ctxt().selected
-	if kp, ok := msg.(tea.KeyPressMsg); ok {
-		switch kp.String() {
-		case "esc":
-			p.filtering = false
-			p.filter.Blur()
-			p.filter.SetValue("")
-			p.refilter()
-			return h.selectionChanged(before)
-		case "enter":
-			p.filtering = false
-			p.filter.Blur()
-			p.refilter()
-			p.list.MoveTo(0)
-			return h.selectionChanged(before)
-		}
-	}
-	value := p.filter.Value()
-	var cmd tea.Cmd
-	p.filter, cmd = p.filter.Update(msg)
-	if p.filter.Value() != value {
-		p.refilter()
-	}
-	return tea.Batch(cmd, h.selectionChanged(before))
 }
 
 // selectedFor is the selected distro for an action, or a message saying why there is none.
@@ -300,8 +254,8 @@ func (p *distrosPane) render(sh *shared, r Rect) {
 		switch {
 		case p.listErr != "":
 			msg = p.listErr
-		case p.filter.Value() != "":
-			msg = "no distro matches “" + p.filter.Value() + "”"
+		case l.Query() != "" && len(l.items) > 0:
+			msg = l.emptyText("")
 		case !l.have && sh.distros == nil:
 			msg = "loading…"
 		case sh.info.ThisMachine:
@@ -316,13 +270,13 @@ func (p *distrosPane) render(sh *shared, r Rect) {
 		}
 	}
 	note := fmt.Sprintf("%d running · %d", running, len(sh.distros))
-	if q := p.filter.Value(); q != "" && !p.filtering {
-		note = fmt.Sprintf("filter “%s” %d/%d", q, l.Len(), len(sh.distros))
+	if l.Query() != "" {
+		note = fmt.Sprintf("%d of %d", l.Len(), len(sh.distros))
 	}
 	if p.listErr != "" && l.Len() > 0 {
 		note = p.listErr
 	}
-	sh.paneBox(r, PaneDistros, "Distros", note, body)
+	sh.paneBox(r, PaneDistros, l.title("Distros"), note, body)
 }
 
 // stateCell is the state column: a pending action's spinner, else a coloured dot and the state.

@@ -15,6 +15,13 @@ type mountsPane struct {
 func (p *mountsPane) scroll() scroller { return &p.list }
 func (p *mountsPane) chrome() int      { return 3 }
 
+func (p *mountsPane) filterWhat() string { return "mounts: target, source, type, kind" }
+func (p *mountsPane) filter(q string) {
+	p.list.filter(q, func(mt *backend.Mount, q string) bool {
+		return anyContains(q, mt.Target, mt.Source, mt.FSType, string(mt.Kind))
+	})
+}
+
 // set takes an answer; the cursor stays on its row.
 func (p *mountsPane) set(msg mountsMsg) {
 	p.of = msg.distro
@@ -56,5 +63,5 @@ func (p *mountsPane) render(sh *shared, r Rect) {
 	if n := p.list.Len(); n > 0 {
 		note += " · " + strconv.Itoa(n)
 	}
-	sh.paneBox(r, PaneMounts, "Mounts", note, body)
+	sh.paneBox(r, PaneMounts, p.list.title("Mounts"), note, body)
 }

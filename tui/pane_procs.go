@@ -27,6 +27,13 @@ func (p *procsPane) chrome() int      { return 3 }
 
 func sameProc(a, b *backend.Process) bool { return a.PID == b.PID }
 
+func (p *procsPane) filterWhat() string { return "processes: name, user, pid, distro" }
+func (p *procsPane) filter(q string)    { p.list.filter(q, matchProc) }
+
+func matchProc(pr *backend.Process, q string) bool {
+	return anyContains(q, pr.Name, pr.User, strconv.Itoa(pr.PID), pr.Distro)
+}
+
 // allDistros is the process list's target when it shows every running distro (key a): one
 // look per running distro (backend.AllProcesses), each process tagged with its distro.
 const allDistros = "\x00all"
@@ -76,11 +83,15 @@ func (p *procsPane) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.Sort):
 		p.sortBy = (p.sortBy + 1) % sortModes
 		keep, ok := p.list.Selected()
-		sortProcs(p.list.items, p.sortBy)
+		pid := 0
 		if ok {
-			pid := keep.PID
-			for i := range p.list.items {
-				if p.list.items[i].PID == pid {
+			pid = keep.PID
+		}
+		sortProcs(p.list.items, p.sortBy)
+		p.filter(p.list.Query()) // the filtered rows point into the items just reordered
+		if ok {
+			for i := range p.list.Len() {
+				if p.list.At(i).PID == pid {
 					p.list.MoveTo(i)
 				}
 			}
@@ -209,5 +220,5 @@ func (p *procsPane) render(sh *shared, r Rect) {
 	if l.Len() > 0 {
 		note += " · " + strconv.Itoa(l.Len()) + " · by " + p.sortBy.String()
 	}
-	sh.paneBox(r, PaneProcs, "Processes", note, body)
+	sh.paneBox(r, PaneProcs, l.title("Processes"), note, body)
 }

@@ -24,6 +24,19 @@ type portsState struct {
 func (ps *portsState) scroll() scroller { return &ps.list }
 func (ps *portsState) chrome() int      { return 4 }
 
+func (ps *portsState) filterWhat() string {
+	return "ports: port, address, protocol, process, pid, distro"
+}
+func (ps *portsState) filter(q string) {
+	ps.list.filter(q, func(p *backend.Port, q string) bool {
+		pid := ""
+		if p.PID != nil {
+			pid = strconv.Itoa(*p.PID)
+		}
+		return anyContains(q, strconv.Itoa(p.Port), p.Address, p.Proto, p.Process, pid, distroLabel(p.Distro))
+	})
+}
+
 type portsMsg = fetchMsg[backend.Network]
 
 func portsCmd(ctx context.Context, be backend.Backend, id uint64) tea.Cmd {
@@ -105,7 +118,7 @@ func (ps *portsState) render(sh *shared, r Rect) {
 	for _, s := range n.Notes {
 		note += " · " + s
 	}
-	sh.paneBox(r, PanePorts, "Ports", note, body)
+	sh.paneBox(r, PanePorts, ps.list.title("Ports"), note, body)
 }
 
 func cmpOr(s, def string) string {

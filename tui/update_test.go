@@ -138,22 +138,22 @@ func TestKeys(t *testing.T) {
 			}
 		}},
 		{"filter type and enter", nil, []string{"/", "k", "a", "l", "i", "enter"}, func(t *testing.T, h *harness, be *fake.Backend) {
-			if h.m.distroPane.filtering || h.m.distroPane.filter.Value() != "kali" || h.m.distroPane.list.Len() != 1 || h.m.selected != "kali-linux" {
-				t.Fatalf("filtering=%v value=%q rows=%d selected=%q", h.m.distroPane.filtering, h.m.distroPane.filter.Value(), h.m.distroPane.list.Len(), h.m.selected)
+			if h.m.filter.typing() || h.m.distroPane.list.Query() != "kali" || h.m.distroPane.list.Len() != 1 || h.m.selected != "kali-linux" {
+				t.Fatalf("filtering=%v value=%q rows=%d selected=%q", h.m.filter.typing(), h.m.distroPane.list.Query(), h.m.distroPane.list.Len(), h.m.selected)
 			}
-			if !strings.Contains(h.screen(), "filter “kali” 1/6") {
+			if s := h.screen(); !strings.Contains(s, "Distros · filter: kali") || !strings.Contains(s, "1 of 6") {
 				t.Fatal("kept filter not shown")
 			}
 		}},
 		{"filter keys do not act", nil, []string{"/", "s", "t", "q"}, func(t *testing.T, h *harness, be *fake.Backend) {
 			mustNotCallPrefix(t, h, "start")
-			if h.quit || h.m.distroPane.filter.Value() != "stq" || h.m.distroPane.list.Len() != 0 {
-				t.Fatalf("quit=%v value=%q rows=%d", h.quit, h.m.distroPane.filter.Value(), h.m.distroPane.list.Len())
+			if h.quit || h.m.distroPane.list.Query() != "stq" || h.m.distroPane.list.Len() != 0 {
+				t.Fatalf("quit=%v value=%q rows=%d", h.quit, h.m.distroPane.list.Query(), h.m.distroPane.list.Len())
 			}
 		}},
 		{"filter esc clears", nil, []string{"/", "d", "e", "b", "esc"}, func(t *testing.T, h *harness, be *fake.Backend) {
-			if h.m.distroPane.filtering || h.m.distroPane.filter.Value() != "" || h.m.distroPane.list.Len() != 6 {
-				t.Fatalf("filtering=%v value=%q rows=%d", h.m.distroPane.filtering, h.m.distroPane.filter.Value(), h.m.distroPane.list.Len())
+			if h.m.filter.typing() || h.m.distroPane.list.Query() != "" || h.m.distroPane.list.Len() != 6 {
+				t.Fatalf("filtering=%v value=%q rows=%d", h.m.filter.typing(), h.m.distroPane.list.Query(), h.m.distroPane.list.Len())
 			}
 		}},
 		{"filter selects first match and fetches its details", nil, []string{"/", "d", "e", "b", "enter"}, func(t *testing.T, h *harness, be *fake.Backend) {
@@ -372,13 +372,13 @@ func mustFlash(t *testing.T, h *harness, k flashKind, sub string) {
 func TestPasteIntoFilter(t *testing.T) {
 	h, _ := newFakeHarness(t, 120, 40)
 	h.send(tea.PasteMsg{Content: "deb"})
-	if h.m.distroPane.filter.Value() != "" {
+	if h.m.distroPane.list.Query() != "" {
 		t.Fatal("paste outside the filter changed it")
 	}
 	h.key("/")
 	h.send(tea.PasteMsg{Content: "deb"})
-	if h.m.distroPane.filter.Value() != "deb" || h.m.distroPane.list.Len() != 1 || h.m.selected != "Debian" {
-		t.Fatalf("value=%q rows=%d selected=%q", h.m.distroPane.filter.Value(), h.m.distroPane.list.Len(), h.m.selected)
+	if h.m.distroPane.list.Query() != "deb" || h.m.distroPane.list.Len() != 1 || h.m.selected != "Debian" {
+		t.Fatalf("value=%q rows=%d selected=%q", h.m.distroPane.list.Query(), h.m.distroPane.list.Len(), h.m.selected)
 	}
 }
 

@@ -92,7 +92,7 @@ func (m *Model) render() string {
 		c.header, c.headerKey = m.renderHeader(w), hk
 	}
 	c.rows[0].WriteString(c.header)
-	if m.distroPane.filtering {
+	if m.filter.typing() {
 		c.rows[h-1].WriteString(m.renderFooter(w))
 	} else {
 		fk := footerKey{w: w, flash: m.flash, view: m.view}
@@ -304,9 +304,9 @@ func (m *Model) renderHeader(w int) string {
 
 func (m *Model) renderFooter(w int) string {
 	st := m.styles
-	if m.distroPane.filtering {
-		hint := st.FooterDesc.Render("   enter keep · esc clear")
-		return fit(" "+m.distroPane.filter.View()+hint, w)
+	if m.filter.typing() {
+		hint := st.FooterDesc.Render("   enter keeps · esc cancels")
+		return fit(" "+m.filter.input.View()+hint, w)
 	}
 	var b strings.Builder
 	b.WriteString(" ")

@@ -26,6 +26,13 @@ type vmsState struct {
 func (vs *vmsState) scroll() scroller { return &vs.list }
 func (vs *vmsState) chrome() int      { return 4 }
 
+func (vs *vmsState) filterWhat() string { return "VMs: kind, owner, name, id, state, process" }
+func (vs *vmsState) filter(q string) {
+	vs.list.filter(q, func(v *backend.VM, q string) bool {
+		return anyContains(q, v.Kind, v.Owner, v.Name, v.ID, v.State, v.Process)
+	})
+}
+
 type vmsMsg = fetchMsg[backend.VMList]
 
 func vmsCmd(ctx context.Context, be backend.Backend, id uint64) tea.Cmd {
@@ -133,5 +140,5 @@ func (vs *vmsState) render(sh *shared, r Rect) {
 	if vs.err != "" && len(l.VMs) > 0 {
 		note = vs.err
 	}
-	sh.paneBox(r, PaneVMs, "VMs", note, body)
+	sh.paneBox(r, PaneVMs, vs.list.title("VMs"), note, body)
 }
