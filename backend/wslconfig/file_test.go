@@ -300,7 +300,7 @@ func TestWriteFileRespectsTheUsersFile(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		setup func(t *testing.T, dir string) string // returns the path to write
-		want  []string                             // in the message
+		want  []string                              // in the message
 		kind  backend.Kind
 	}{
 		{"read-only file", func(t *testing.T, dir string) string {

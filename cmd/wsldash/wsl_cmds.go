@@ -106,8 +106,8 @@ func wslImportCmd(a *app) *cobra.Command {
 		Use:   "import NAME DIR FILE",
 		Short: "Import a tar, tar.gz, tar.xz or .vhdx file as a new distro installed in DIR (wsl --import)",
 		Long: `import registers FILE as a new distro NAME installed in DIR with wsl --import. A .vhdx
-(or .vhd) FILE is imported as the disk itself (wsl --import --vhd, WSL 2 only): wsldash tells
-that from the file's extension, so there is no flag for it; anything else is a tar.`,
+(or .vhd) FILE is imported as the disk itself (WSL 2 only): wsldash tells that from the file's
+extension, so there is no flag for it; anything else is a tar.`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withArchiver(cmd, a, func(b backend.Archiver) error {
