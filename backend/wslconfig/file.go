@@ -2,6 +2,7 @@ package wslconfig
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -39,6 +40,8 @@ func readWith(path string, d *dialect) (*File, error) {
 	return f, nil
 }
 
+// fileError is an *backend.Error that names path, the user's file, whatever name the failing
+// call had (the temporary file a write goes through is not one the user knows).
 func fileError(op, path string, err error) error {
 	kind := backend.KindFailed
 	switch {
@@ -47,7 +50,26 @@ func fileError(op, path string, err error) error {
 	case errors.Is(err, fs.ErrNotExist):
 		kind = backend.KindNotFound
 	}
-	return &backend.Error{Kind: kind, Op: op, Message: err.Error(), Err: err}
+	why := err.Error()
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		why = pe.Err.Error()
+	case errors.As(err, &le):
+		why = le.Err.Error()
+	}
+	if kind == backend.KindNotFound {
+		if dir := filepath.Dir(path); !isDir(dir) {
+			why = "its folder " + dir + " does not exist"
+		}
+	}
+	return &backend.Error{Kind: kind, Op: op, Message: path + ": " + why, Err: err}
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 // Hooks for tests that need a write to fail at a given step (root ignores read-only modes).
@@ -60,8 +82,10 @@ var (
 // WriteFile writes f to path atomically: the bytes go to a temporary file in the same directory,
 // which is synced and renamed over path, so a reader (WSL) sees the old file or the new one, never
 // a mix. The previous content, if any, is first saved as path+".bak". The file keeps its mode
-// (0644 for a new file). If path is a symlink, its target is replaced. On any error the original
-// is untouched and no temporary file is left.
+// (0644 for a new file). If path is a symlink, its target is replaced. A read-only file is
+// refused, not replaced: the rename would succeed where the folder is writable, and the user made
+// it read-only. On any error the original is untouched and no temporary file is left; the error
+// names path (or path+".bak"), never the temporary file.
 func WriteFile(path string, f *File) error {
 	if f == nil {
 		return &backend.Error{Kind: backend.KindFailed, Op: "write", Message: "no file to write"}
@@ -76,6 +100,9 @@ func WriteFile(path string, f *File) error {
 		if st, err := os.Stat(path); err == nil {
 			mode = st.Mode().Perm()
 		}
+		if err := checkWritable(path, mode); err != nil {
+			return err
+		}
 		if err := writeAtomic(path+".bak", prev, mode); err != nil {
 			return err
 		}
@@ -83,6 +110,21 @@ func WriteFile(path string, f *File) error {
 		return fileError("write", path, err)
 	}
 	return writeAtomic(path, f.buf, mode)
+}
+
+// checkWritable refuses a file the user may not write: one without any write permission bit (a
+// mode root ignores too, and Windows' read-only attribute), or one this user cannot open for
+// writing (owner, ACL).
+func checkWritable(path string, mode fs.FileMode) error {
+	if mode&0o222 == 0 {
+		return &backend.Error{Kind: backend.KindPermission, Op: "write",
+			Message: fmt.Sprintf("%s is read-only (mode %04o): it is left as it is; make it writable first to edit it", path, uint32(mode))}
+	}
+	w, err := os.OpenFile(path, os.O_WRONLY, 0) // no O_TRUNC: nothing is changed
+	if err != nil {
+		return fileError("write", path, err)
+	}
+	return w.Close()
 }
 
 func writeAtomic(path string, b []byte, mode fs.FileMode) (err error) {

@@ -292,3 +292,65 @@ func TestWSLPath(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteFileRespectsTheUsersFile: a read-only file is refused, not replaced, and every
+// refusal names the user's path, never the temporary file the write goes through (issue 22
+// item 8).
+func TestWriteFileRespectsTheUsersFile(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		setup func(t *testing.T, dir string) string // returns the path to write
+		want  []string                              // in the message
+		kind  backend.Kind
+	}{
+		{"read-only file", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, ".wslconfig")
+			if err := os.WriteFile(p, []byte("[wsl2]\nmemory=4GB\n"), 0o444); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}, []string{"is read-only (mode 0444)"}, backend.KindPermission},
+		{"missing folder", func(t *testing.T, dir string) string {
+			return filepath.Join(dir, "nonexistent", ".wslconfig")
+		}, []string{"does not exist", "nonexistent"}, backend.KindNotFound},
+		{"unwritable folder", func(t *testing.T, dir string) string {
+			oc := createTemp
+			t.Cleanup(func() { createTemp = oc })
+			// As the OS says it (root ignores a folder's mode): the temp file's name, EACCES.
+			createTemp = func(d, pattern string) (*os.File, error) {
+				return nil, &fs.PathError{Op: "open", Path: filepath.Join(d, ".wslconfig.2788182244.tmp"), Err: fs.ErrPermission}
+			}
+			return filepath.Join(dir, ".wslconfig")
+		}, []string{"permission denied"}, backend.KindPermission},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := c.setup(t, dir)
+			before, _ := os.ReadFile(p)
+			err := WriteFile(p, mustParse(t, []byte("[wsl2]\nmemory=1GB\n")))
+			if err == nil {
+				t.Fatal("WriteFile succeeded")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, p) || strings.Contains(msg, ".tmp") {
+				t.Errorf("error %q must name %s and no temporary file", msg, p)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q lacks %q", msg, w)
+				}
+			}
+			if backend.KindOf(err) != c.kind {
+				t.Errorf("kind %v, want %v", backend.KindOf(err), c.kind)
+			}
+			if after, _ := os.ReadFile(p); string(after) != string(before) {
+				t.Errorf("file changed: %q -> %q", before, after)
+			}
+			for _, n := range dirNames(t, dir) {
+				if n != filepath.Base(p) && n != "nonexistent" {
+					t.Errorf("left behind: %s", n)
+				}
+			}
+		})
+	}
+}

@@ -13,6 +13,8 @@ import (
 	"github.com/wsldash/wsldash/backend/demo"
 	"github.com/wsldash/wsldash/backend/local"
 	"github.com/wsldash/wsldash/backend/sampler"
+	"github.com/wsldash/wsldash/themes"
+	"github.com/wsldash/wsldash/tui"
 )
 
 // app holds the global flags and opens the chosen backend.
@@ -56,18 +58,22 @@ from the keyboard. Without a subcommand it opens the dashboard.`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.backendName, "backend", a.backendName, "backend: auto, wsl, local or demo")
 	pf.BoolVar(&a.demo, "demo", false, "use the simulated WSL host (same as --backend demo)")
-	pf.DurationVar(&a.refresh, "refresh", a.refresh, "refresh interval, a Go duration (250ms, 1s, 5s)")
+	pf.DurationVar(&a.refresh, "refresh", a.refresh, fmt.Sprintf("refresh interval, a Go duration from %s to %s (250ms, 1s, 5s)", tui.MinRefresh, tui.MaxRefresh))
 	pf.StringVar(&a.wslExe, "wsl-exe", "", "path of wsl.exe (default: $WSLDASH_WSL_EXE, PATH, then the standard place)")
-	root.Flags().StringVar(&a.theme, "theme", "", "colour theme (default, catppuccin-mocha, dracula, nord, gruvbox, solarized-light)")
+	// The dashboard's alone (CLI output has no colours): wsldash --theme NAME, before any command.
+	root.Flags().StringVar(&a.theme, "theme", "", "the dashboard's colour theme: "+strings.Join(themes.Names(), ", "))
 	// For reproducible screenshots: the demo (and the dashboard's clock) start at this RFC 3339 time.
 	pf.StringVar(&a.demoEpoch, "demo-epoch", "", "start the demo's clock at this RFC 3339 time")
 	pf.MarkHidden("demo-epoch")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
-		if a.refresh < 50*time.Millisecond {
-			return fmt.Errorf("--refresh %v is too short: use 50ms or more (1s is the default)", a.refresh)
+		// config.toml's bounds and words: a flag that passes here never stops the dashboard there.
+		if r := a.refresh; r < tui.MinRefresh || r > tui.MaxRefresh {
+			return fmt.Errorf("--refresh %s out of range (%s to %s)", r, tui.MinRefresh, tui.MaxRefresh)
 		}
 		return nil
 	}
+	root.SetFlagErrorFunc(flagError)
+	root.SetHelpCommand(helpCmd(root))
 	addBackendCommands(root, a)
 	addWSLCommands(root, a)
 	addConfigCommands(root, a)
@@ -88,11 +94,11 @@ func (a *app) chosen() (string, error) {
 		if name != "auto" && name != "demo" {
 			return "", fmt.Errorf("--demo and --backend %s contradict each other", a.backendName)
 		}
-		return "demo", nil
+		return a.usesWSLExe("demo", "--demo")
 	}
 	switch name {
 	case "wsl", "local", "demo":
-		return name, nil
+		return a.usesWSLExe(name, "--backend "+name)
 	case "auto", "":
 		inside := isInsideWSL
 		if a.insideWSL != nil {
@@ -101,9 +107,18 @@ func (a *app) chosen() (string, error) {
 		if runtime.GOOS == "windows" || inside() {
 			return "wsl", nil
 		}
-		return "local", nil
+		return a.usesWSLExe("local", "--backend auto: this is neither Windows nor WSL")
 	}
 	return "", fmt.Errorf("unknown backend %q: use auto, wsl, local or demo", a.backendName)
+}
+
+// usesWSLExe refuses --wsl-exe where the chosen backend (name, chosen by why) runs no wsl.exe,
+// rather than ignore it without a word.
+func (a *app) usesWSLExe(name, why string) (string, error) {
+	if a.wslExe == "" || name == "wsl" {
+		return name, nil
+	}
+	return "", fmt.Errorf("--wsl-exe is only for the wsl backend, and this run uses the %s backend (%s): add --backend wsl to run %s", name, why, a.wslExe)
 }
 
 // open opens the chosen backend. The caller closes it.

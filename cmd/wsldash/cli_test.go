@@ -34,7 +34,7 @@ func runApp(t *testing.T, a *app, args ...string) (stdout, stderr string, err er
 	var o, e bytes.Buffer
 	root.SetOut(&o)
 	root.SetErr(&e)
-	root.SetArgs(args)
+	root.SetArgs(negativeValues(root, args)) // as main does
 	err = root.ExecuteContext(context.Background())
 	return o.String(), e.String(), err
 }
@@ -179,7 +179,7 @@ func TestStatsLocalHasNoHost(t *testing.T) {
 }
 
 func TestStatsWatchJSONLines(t *testing.T) {
-	out, _, err := run(t, "stats", "--watch", "--json", "--count", "3", "--refresh", "50ms", "--demo")
+	out, _, err := run(t, "stats", "--watch", "--json", "--count", "3", "--refresh", "100ms", "--demo")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestFlagErrors(t *testing.T) {
 	}{
 		{[]string{"list", "--backend", "hyperv"}, "unknown backend"},
 		{[]string{"list", "--demo", "--backend", "local"}, "contradict"},
-		{[]string{"list", "--refresh", "1ms"}, "too short"},
+		{[]string{"list", "--refresh", "1ms"}, "out of range (100ms to 1h0m0s)"},
 		{[]string{"reclaim", "--mode", "all", "--demo"}, "dropcache, gradual or compact"},
 		{[]string{"start", "--demo"}, "accepts 1 arg"},
 	} {

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"runtime"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/wsldash/wsldash/themes"
 	"github.com/wsldash/wsldash/tui"
 )
 
@@ -15,6 +17,11 @@ func runDashboard(cmd *cobra.Command, a *app) error {
 	// The dashboard waits on I/O and a frame timer; one P keeps the Go scheduler from spinning a
 	// second thread up on every wake-up: ~0.9% -> ~0.7% of a core idle (tui-overhead, 120x40).
 	runtime.GOMAXPROCS(1)
+	if a.theme != "" { // before the terminal check: a typo is the answer, not "no terminal"
+		if _, err := themes.Get(a.theme, true); err != nil {
+			return fmt.Errorf("--theme: %w", err)
+		}
+	}
 	check := a.terminal
 	if check == nil {
 		check = realTerminal

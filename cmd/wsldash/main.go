@@ -16,7 +16,9 @@ func main() {
 	// holds. A crash or SIGKILL skips them; the parent-death signal and the job object cover that.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	err := newRootCmd(newApp()).ExecuteContext(ctx)
+	root := newRootCmd(newApp())
+	root.SetArgs(negativeValues(root, os.Args[1:]))
+	err := root.ExecuteContext(ctx)
 	if code := exitStatus(ctx, err); code != 0 {
 		fmt.Fprintln(os.Stderr, "wsldash:", err)
 		stop()

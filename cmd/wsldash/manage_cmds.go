@@ -189,16 +189,21 @@ func moveCmd(a *app) *cobra.Command {
 	return c
 }
 
-// simpleManageCmd is resize, sparse and set-user: check act's preconditions, confirm (when
-// destructive), run, report.
+// simpleManageCmd is resize, sparse and set-user: check the value (valid, nil: any), act's
+// preconditions, confirm (when destructive), run, report. Nothing is asked that would be refused.
 func simpleManageCmd(a *app, act backend.Action, use, short string, destructive bool, prompt func(args []string) string,
-	run func(ctx context.Context, m manager, args []string) (string, error)) *cobra.Command {
+	valid func(args []string) error, run func(ctx context.Context, m manager, args []string) (string, error)) *cobra.Command {
 	var yes, asJSON bool
 	c := &cobra.Command{
 		Use:   use,
 		Short: short,
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if valid != nil {
+				if err := valid(args); err != nil {
+					return distroErr(cmd.Name(), args[0], err)
+				}
+			}
 			dockerManageWarning(cmd, args[0])
 			return withManager(cmd, a, func(m manager) error {
 				if _, err := precheck(cmd, m, act, args[0]); err != nil {
@@ -231,6 +236,7 @@ func simpleManageCmd(a *app, act backend.Action, use, short string, destructive 
 func resizeCmd(a *app) *cobra.Command {
 	return simpleManageCmd(a, backend.ActResize, "resize NAME SIZE", "Set the maximum size of a distro's disk (wsl --manage --resize; stops it first), e.g. 256GB", true,
 		func(args []string) string { return fmt.Sprintf("Stop %s and resize its disk to %s?", args[0], args[1]) },
+		func(args []string) error { _, err := backend.ParseSize(args[1]); return err },
 		func(ctx context.Context, m manager, args []string) (string, error) {
 			return args[1], m.Resize(ctx, args[0], args[1])
 		})
@@ -242,15 +248,14 @@ func sparseCmd(a *app) *cobra.Command {
 		func(args []string) string {
 			return fmt.Sprintf("Stop %s and turn its sparse disk %s?", args[0], args[1])
 		},
-		func(ctx context.Context, m manager, args []string) (string, error) {
-			var on bool
-			switch strings.ToLower(args[1]) {
-			case "on", "true":
-				on = true
-			case "off", "false":
-			default:
-				return "", fmt.Errorf("sparse %s: say on or off", args[1])
+		func(args []string) error {
+			if _, err := sparseValue(args[1]); err != nil {
+				return err
 			}
+			return nil
+		},
+		func(ctx context.Context, m manager, args []string) (string, error) {
+			on, _ := sparseValue(args[1])
 			v := map[bool]string{true: "on", false: "off"}[on]
 			return v, m.SetSparse(ctx, args[0], on, unsafe)
 		})
@@ -261,8 +266,19 @@ func sparseCmd(a *app) *cobra.Command {
 	return c
 }
 
+// sparseValue reads sparse's on|off (true|false).
+func sparseValue(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "on", "true":
+		return true, nil
+	case "off", "false":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q: say on or off", s)
+}
+
 func setUserCmd(a *app) *cobra.Command {
-	return simpleManageCmd(a, backend.ActSetUser, "set-user NAME USER", "Set the user a distro's shell starts as (wsl --manage --set-default-user)", false, nil,
+	return simpleManageCmd(a, backend.ActSetUser, "set-user NAME USER", "Set the user a distro's shell starts as (wsl --manage --set-default-user)", false, nil, nil,
 		func(ctx context.Context, m manager, args []string) (string, error) {
 			return args[1], m.SetDefaultUser(ctx, args[0], args[1])
 		})

@@ -45,7 +45,7 @@ func TestJSONIsOneValuePerLine(t *testing.T) {
 		"set-user":      cliDouble("set-user", "Ubuntu", "root", "--json"),
 		"sparse":        cliDouble("sparse", "Ubuntu", "off", "--yes", "--json"),
 		"stats":         demo("stats", "--json"),
-		"stats --watch": demo("stats", "--json", "--watch", "--count", "2", "--refresh", "50ms"),
+		"stats --watch": demo("stats", "--json", "--watch", "--count", "2", "--refresh", "100ms"),
 		"trash list":    cli("trash", "list", "--json", "--backend", "wsl", "--wsl-exe", filepath.Join(cache, "none.exe")),
 		"vms":           demo("vms", "--json"),
 		"rename": func(t *testing.T) string {

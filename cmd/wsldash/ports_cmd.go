@@ -31,7 +31,7 @@ func portsCmd(a *app) *cobra.Command {
 				}
 				n, err := nl.Network(cmd.Context(), firstArg(args))
 				if err != nil {
-					return err
+					return distroErr("ports", firstArg(args), err)
 				}
 				if asJSON {
 					warnDemo(cmd, b)

@@ -14,31 +14,24 @@ import (
 // error about a distro names it, and an interrupted command exits 130 saying what it left behind.
 
 // groupRunE is the RunE of a command that only groups subcommands (config, trash): without
-// arguments it prints its help; an unknown subcommand is an error, with cobra's suggestions.
+// without a subcommand, or with an unknown one (with cobra's suggestions), it is a usage error
+// (exit 1) that lists its subcommands; it never does nothing with exit 0.
 func groupRunE(cmd *cobra.Command, args []string) error {
-	if len(args) == 0 {
-		return cmd.Help()
-	}
-	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
-	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
-	}
 	var names []string
 	for _, c := range cmd.Commands() {
 		if c.IsAvailableCommand() {
 			names = append(names, c.Name())
 		}
 	}
-	return fmt.Errorf("%s\nits subcommands: %s (see %s --help)", msg, strings.Join(names, ", "), cmd.CommandPath())
-}
-
-// distroErr makes sure err names the distro it is about: "start NoSuch: There is no
-// distribution with the supplied name." wsl.exe's own message does not say which.
-func distroErr(op, name string, err error) error {
-	if err == nil || name == "" || strings.Contains(err.Error(), name) {
-		return err
+	help := fmt.Sprintf("%s: %s (see %s --help)", cmd.Name(), strings.Join(names, ", "), cmd.CommandPath())
+	if len(args) == 0 {
+		return errors.New("give a command to " + help)
 	}
-	return fmt.Errorf("%s %s: %w", op, name, err)
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
+	}
+	return fmt.Errorf("%s\nthe commands of %s", msg, help)
 }
 
 // exitError carries a non-default exit status to main.

@@ -104,8 +104,11 @@ func wslImportCmd(a *app) *cobra.Command {
 	var version int
 	c := &cobra.Command{
 		Use:   "import NAME DIR FILE",
-		Short: "Import a tar (or a .vhdx disk, with --vhd) as a new distro installed in DIR (wsl --import)",
-		Args:  cobra.ExactArgs(3),
+		Short: "Import a tar, tar.gz, tar.xz or .vhdx file as a new distro installed in DIR (wsl --import)",
+		Long: `import registers FILE as a new distro NAME installed in DIR with wsl --import. A .vhdx
+(or .vhd) FILE is imported as the disk itself (WSL 2 only): wsldash tells that from the file's
+extension, so there is no flag for it; anything else is a tar.`,
+		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withArchiver(cmd, a, func(b backend.Archiver) error {
 				err := b.Import(cmd.Context(), args[0], args[1], args[2], version)
@@ -164,10 +167,21 @@ the prompt, or pass --yes in scripts.`,
 				}
 				yes = true
 			}
-			if err := confirm(cmd, yes, c); err != nil {
-				return err
-			}
 			return withArchiver(cmd, a, func(b backend.Archiver) error {
+				// Refuse what would be refused (no such distro) before asking to type its name;
+				// a backend that cannot unregister at all says why itself (Trash).
+				if bb, ok := b.(backend.Backend); ok && bb.Capabilities().Check(backend.ActUnregister) == nil {
+					ds, err := bb.Distros(cmd.Context())
+					if err != nil {
+						return err
+					}
+					if err := backend.Precheck(backend.ActUnregister, name, ds); err != nil {
+						return err
+					}
+				}
+				if err := confirm(cmd, yes, c); err != nil {
+					return err
+				}
 				p, end := wslProgress(cmd.ErrOrStderr(), "saved to trash")
 				e, err := b.Trash(cmd.Context(), name, p)
 				end()
