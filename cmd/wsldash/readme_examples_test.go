@@ -129,11 +129,11 @@ func readmeExamples(t *testing.T) map[string]struct {
 		runs     []exampleRun
 	}
 	return map[string]ex{
-		"list": {[]string{"base_path", "disk_path", "disk_bytes", "held", "kept"},
-			[]exampleRun{demo("list", "--json"), local("list", "--json"), double("list", "--json")}},
+		// The double has no registry, so no base_path, disk_path or disk_bytes ("when known").
+		"list": {[]string{"held", "kept"}, []exampleRun{demo("list", "--json"), local("list", "--json")}},
 		"stats": {append([]string{"simulated", "memory_pressure", "distros", "distros.docker", "distros_remainder"}, hostKeys...),
 			[]exampleRun{demo("stats", "--json"), local("stats", "--json")}},
-		"stats-error": {append([]string{"simulated"}, hostKeys...), []exampleRun{
+		"stats-error": {[]string{"simulated", "host"}, []exampleRun{
 			{on: "demo", args: []string{"stats", "--json", "--demo"}, app: stopped},
 			{on: "local", args: []string{"stats", "--json", "--backend", "local"}, app: stopped}}},
 		"event": {nil, nil}, // printed only when memory comes back: checked against its type in readme_test.go
@@ -151,7 +151,7 @@ func readmeExamples(t *testing.T) map[string]struct {
 		"config-list": {[]string{"settings.file_value", "settings.line"},
 			[]exampleRun{demo("config", "list", "--json"), demo("config", "list", "--json", "--file", wslcfg),
 				local("config", "list", "--json", "--file", wslcfg)}},
-		"doctor": {[]string{"simulated", "checks.fix"},
+		"doctor": {[]string{"checks.fix"},
 			[]exampleRun{demo("doctor", "--json"), local("doctor", "--json")}},
 		"install-list": {nil, []exampleRun{demo("install", "--list", "--json"), double("install", "--list", "--json")}},
 		"install": {nil, []exampleRun{demo("install", "Ubuntu", "--name", "dev", "--json"),
@@ -163,7 +163,7 @@ func readmeExamples(t *testing.T) map[string]struct {
 		"compact": {[]string{"elevated"}, []exampleRun{demo("compact", "Debian", "--yes", "--json"),
 			double("compact", "Ubuntu", "--yes", "--json")}},
 		"df": {[]string{"disk_path", "note", "error"}, []exampleRun{demo("df", "--json")}},
-		"vms": {[]string{"vms.name", "vms.note", "vms.process", "vms.pid", "vms.process_bytes", "note"},
+		"vms": {[]string{"vms.id", "vms.owner", "vms.type", "vms.state", "vms.name", "vms.note", "vms.process", "vms.pid", "note"},
 			[]exampleRun{demo("vms", "--json")}},
 		// rename writes the registry (Windows only): the command's output over a stand-in backend.
 		"rename": {[]string{"note", "terminal_profiles.backup", "terminal_profiles.error"}, []exampleRun{{on: "stand-in",
