@@ -53,7 +53,7 @@ type TrashEntry struct {
 	State string `json:"state"`
 	// Registered (from a status look only) says whether a distro of this name is registered now;
 	// nil when it could not be asked.
-	Registered *bool `json:"registered,omitempty"`
+	Registered *bool `json:"registered"`
 	// Note (from a status look only) says in one line what the entry means now.
 	Note string `json:"note,omitempty"`
 }
@@ -128,3 +128,11 @@ func (f Format) Ext() string {
 
 // Compressed reports whether the format is a compressed tar (wsl --export --format only).
 func (f Format) Compressed() bool { return f == FormatTarGz || f == FormatTarXz }
+
+// TrashArchiveName is the file name (without ".tar") of a distro's archive in the trash: its
+// name and the UTC second it was trashed, "Debian-20261125T120000Z", readable and sorting by
+// time. Older versions wrote "Debian.<unix nanoseconds>"; the trash lists entries by their
+// metadata file, whatever their archive is called, so those are still listed.
+func TrashArchiveName(name string, trashed time.Time) string {
+	return name + "-" + trashed.UTC().Format("20060102T150405Z")
+}

@@ -3,6 +3,7 @@ package backend
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -100,14 +101,34 @@ type Port struct {
 
 // Network is what the VM's networking looks like.
 type Network struct {
-	// Mode is nat, mirrored, bridged, consomme, none or wsl1; "" when unknown (local).
-	Mode string `json:"mode,omitempty"`
-	// ModeSource is where Mode comes from: "wslinfo", ".wslconfig", "default" or "demo".
-	ModeSource string   `json:"mode_source,omitempty"`
+	// Mode is nat, mirrored, bridged, consomme, none or wsl1; "" when unknown (local). JSON: null
+	// when unknown, like every unknown (see MarshalJSON).
+	Mode string `json:"mode"`
+	// ModeSource is where Mode comes from: "wslinfo", ".wslconfig", "default" or "demo"; "" (null)
+	// when Mode is unknown.
+	ModeSource string   `json:"mode_source"`
 	Addresses  []string `json:"addresses"`
 	Ports      []Port   `json:"ports"`
 	// Notes say what could not be looked at (a distro that failed), one line each.
 	Notes []string `json:"notes,omitempty"`
+}
+
+// MarshalJSON writes an unknown mode and its source as null, never as "" or a missing key.
+func (n Network) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Mode       *string  `json:"mode"`
+		ModeSource *string  `json:"mode_source"`
+		Addresses  []string `json:"addresses"`
+		Ports      []Port   `json:"ports"`
+		Notes      []string `json:"notes,omitempty"`
+	}{nonEmpty(n.Mode), nonEmpty(n.ModeSource), n.Addresses, n.Ports, n.Notes})
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // NetworkLister is a backend that can list listening sockets. distro "" means every running

@@ -212,3 +212,10 @@ func CheckImport(a Action, name string, disk bool, version int) error {
 	}
 	return nil
 }
+
+// Installed reports whether a distro of this name is installed: registered (WSL's names ignore
+// case) and not still Installing. The catalogue shows it so; an Installing one is not yet.
+func Installed(distros []Distro, name string) bool {
+	d, ok := FindDistro(distros, name)
+	return ok && d.State != StateInstalling
+}

@@ -230,3 +230,12 @@ func TestCheckUserNameAndImport(t *testing.T) {
 		}
 	}
 }
+
+func TestInstalledIsRegisteredAndNotInstalling(t *testing.T) {
+	ds := []Distro{{Name: "Debian", State: StateStopped}, {Name: "openSUSE-Tumbleweed", State: StateInstalling}}
+	for name, want := range map[string]bool{"debian": true, "openSUSE-Tumbleweed": false, "Nope": false} {
+		if got := Installed(ds, name); got != want {
+			t.Errorf("Installed(%s) = %v, want %v", name, got, want)
+		}
+	}
+}

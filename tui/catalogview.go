@@ -74,8 +74,10 @@ func (cs *catalogState) render(sh *shared, r Rect) {
 	body = append(body, P.header.s(fit(hdr, iw)))
 	body = listRows(sh, body, &cs.list, PaneCatalog, iw, "the catalogue is empty", func(mark string, o *backend.OnlineDistro) string {
 		st := ""
-		if sh.registered(o.Name) {
+		if backend.Installed(sh.distros, o.Name) {
 			st = "installed"
+		} else if sh.registered(o.Name) {
+			st = "installing"
 		}
 		return mark + col(o.Name, nameW-1, false) + " " + col(cmpOr(o.FriendlyName, "—"), friendW-1, false) + " " + col(st, statW, false)
 	})
@@ -83,7 +85,7 @@ func (cs *catalogState) render(sh *shared, r Rect) {
 	if n := len(cs.val); n > 0 {
 		inst := 0
 		for i := range cs.val {
-			if sh.registered(cs.val[i].Name) {
+			if backend.Installed(sh.distros, cs.val[i].Name) {
 				inst++
 			}
 		}

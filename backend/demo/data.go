@@ -12,7 +12,8 @@ func initialDistros() []*simDistro {
 	return []*simDistro{
 		{
 			Distro: backend.Distro{Name: "Ubuntu-24.04", State: backend.StateRunning, Version: 2, Default: true,
-				BasePath: profile + `\wsl\{3f2a8c1e-5b7d-4e0a-9c61-2d8f4b7a1e90}`, DiskBytes: 38_654_705_664},
+				BasePath: profile + `\wsl\{3f2a8c1e-5b7d-4e0a-9c61-2d8f4b7a1e90}`,
+				DiskPath: profile + `\wsl\{3f2a8c1e-5b7d-4e0a-9c61-2d8f4b7a1e90}` + `\ext4.vhdx`, DiskBytes: 38_654_705_664},
 			base: 210 * mib,
 			// An editor's language servers idle along; a build runs every 15 minutes. Offset puts
 			// one in progress (started 30 s before) when the dashboard opens after a 10-minute
@@ -35,7 +36,8 @@ func initialDistros() []*simDistro {
 		},
 		{
 			Distro: backend.Distro{Name: "docker-desktop", State: backend.StateRunning, Version: 2,
-				BasePath: profile + `\Docker\wsl\main`, DiskBytes: 1_342_177_280},
+				BasePath: profile + `\Docker\wsl\main`,
+				DiskPath: profile + `\Docker\wsl\main` + `\ext4.vhdx`, DiskBytes: 1_342_177_280},
 			base: 640 * mib,
 			work: workload{Period: 1200, Busy: 20, Offset: 1000, BusyCPU: 90, IdleCPU: 0.1,
 				BusyCacheRate: 64 * mib, IdleCacheRate: 64 * kib, BootCache: 240 * mib},
@@ -52,7 +54,8 @@ func initialDistros() []*simDistro {
 		},
 		{
 			Distro: backend.Distro{Name: "Debian", State: backend.StateStopped, Version: 2,
-				BasePath: profile + `\wsl\{8b1d0e62-19c4-4a3f-b0d2-6e5f7a9c3b14}`, DiskBytes: 2_147_483_648},
+				BasePath: profile + `\wsl\{8b1d0e62-19c4-4a3f-b0d2-6e5f7a9c3b14}`,
+				DiskPath: profile + `\wsl\{8b1d0e62-19c4-4a3f-b0d2-6e5f7a9c3b14}` + `\ext4.vhdx`, DiskBytes: 2_147_483_648},
 			base: 48 * mib,
 			work: workload{Period: 240, Busy: 15, Offset: 0, BusyCPU: 40, IdleCPU: 0.02,
 				BusyCacheRate: 8 * mib, BootCache: 96 * mib},
@@ -64,7 +67,8 @@ func initialDistros() []*simDistro {
 		},
 		{
 			Distro: backend.Distro{Name: "kali-linux", State: backend.StateStopped, Version: 2,
-				BasePath: profile + `\Packages\KaliLinux.54290C8133FEE_ey8k8hqnwqnmg\LocalState`, DiskBytes: 6_979_321_856},
+				BasePath: profile + `\Packages\KaliLinux.54290C8133FEE_ey8k8hqnwqnmg\LocalState`,
+				DiskPath: profile + `\Packages\KaliLinux.54290C8133FEE_ey8k8hqnwqnmg\LocalState` + `\ext4.vhdx`, DiskBytes: 6_979_321_856},
 			base: 72 * mib,
 			work: workload{Period: 200, Busy: 25, Offset: 60, BusyCPU: 120, IdleCPU: 0.05,
 				BusyCacheRate: 20 * mib, BootCache: 140 * mib},

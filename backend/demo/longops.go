@@ -2,10 +2,11 @@ package demo
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -275,6 +276,9 @@ func (b *Backend) importArchive(ctx context.Context, op, name, dir string, a sim
 	case version == 2:
 		nd.DiskBytes = a.bytes * 11 / 10 // the new ext4.vhdx: the files and the file system's own
 	}
+	if version == 2 {
+		nd.DiskPath = dir + `\ext4.vhdx`
+	}
 	b.sim.distros = append(b.sim.distros, nd)
 	if !b.hasDefault() {
 		nd.Default = true
@@ -342,7 +346,7 @@ func (b *Backend) Trash(ctx context.Context, name string, progress func(int64)) 
 	var e backend.TrashEntry
 	if err == nil {
 		e = backend.TrashEntry{Name: d.Name, Version: d.Version, BasePath: d.BasePath, Trashed: b.clock.Now().UTC()}
-		e.Archive = DemoPath(fmt.Sprintf(`%s\%s.%d.tar`, trashDir, d.Name, e.Trashed.UnixNano()))
+		e.Archive = b.freeTrashName(backend.TrashArchiveName(d.Name, e.Trashed))
 		err = b.exportable("unregister", d, e.Archive)
 	}
 	if err == nil { // the entry is listed from the first step on, as the wsl backend's
@@ -475,6 +479,19 @@ func (b *Backend) putTrash(e backend.TrashEntry) {
 		}
 	}
 	b.lops.trash = append(b.lops.trash, e)
+}
+
+// freeTrashName is the trash's archive for base, base-2 and on when one of that name is there
+// (as the wsl backend names them). Callers hold b.mu.
+func (b *Backend) freeTrashName(base string) string {
+	name := base
+	for i := 2; ; i++ {
+		p := DemoPath(trashDir + `\` + name + ".tar")
+		if !slices.ContainsFunc(b.lops.trash, func(o backend.TrashEntry) bool { return o.Archive == p }) {
+			return p
+		}
+		name = base + "-" + strconv.Itoa(i)
+	}
 }
 
 // dropTrash removes an entry and its archive. Callers hold b.mu.

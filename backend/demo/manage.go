@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -139,7 +140,7 @@ func (b *Backend) Install(ctx context.Context, o backend.InstallOptions, progres
 		dir = fmt.Sprintf(`%s\wsl\{%08x-demo-4000-8000-%012x}`, profile, len(b.sim.distros), len(name))
 	}
 	nd := &simDistro{
-		Distro:   backend.Distro{Name: name, State: backend.StateStopped, Version: 2, BasePath: dir, DiskBytes: installedBytes},
+		Distro:   backend.Distro{Name: name, State: backend.StateStopped, Version: 2, BasePath: dir, DiskPath: dir + `\ext4.vhdx`, DiskBytes: installedBytes},
 		base:     36 * mib,
 		work:     workload{Period: 600, Busy: 20, BusyCPU: 30, IdleCPU: 0.05, BusyCacheRate: 4 * mib, IdleCacheRate: 16 * kib, BootCache: 110 * mib},
 		procs:    []simProc{{pid: 1, name: "init", user: "root", rss: 1 * mib}, {pid: 8, name: "bash", user: "root", rss: 4 * mib}},
@@ -227,7 +228,7 @@ func (b *Backend) Move(ctx context.Context, name, dir string) (backend.MoveResul
 		res.After, res.Verified = d.BasePath, true
 		return res, &backend.Error{Kind: backend.KindFailed, Op: "move", Distro: d.Name, Message: "cancelled; the disk stays where it was", Err: werr}
 	}
-	d.BasePath = dir
+	d.BasePath, d.DiskPath = dir, dir+`\ext4.vhdx`
 	res.After, res.Verified = d.BasePath, true
 	return res, nil
 }
@@ -361,7 +362,7 @@ func (b *Backend) Compact(ctx context.Context, name string, o backend.CompactOpt
 		return res, err
 	}
 	res.Distro = d.Name
-	res.DiskPath = d.BasePath + `\ext4.vhdx`
+	res.DiskPath = cmp.Or(d.DiskPath, d.BasePath+`\ext4.vhdx`)
 	before := d.DiskBytes
 	res.Before = &before
 	b.mu.Unlock()

@@ -35,7 +35,7 @@ type Result struct {
 // Report is every check, in order.
 type Report struct {
 	Backend   string   `json:"backend"`
-	Simulated bool     `json:"simulated,omitempty"`
+	Simulated bool     `json:"simulated"`
 	Where     Where    `json:"where"`
 	OK        bool     `json:"ok"` // no check failed
 	Checks    []Result `json:"checks"`

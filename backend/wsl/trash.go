@@ -128,8 +128,7 @@ func (b *Backend) Trash(ctx context.Context, name string, progress func(int64)) 
 		return e, err
 	}
 	e.Name, e.Version, e.BasePath = d.Name, d.Version, d.BasePath
-	base := fmt.Sprintf("%s.%d", e.Name, e.Trashed.UnixNano())
-	e.Archive = filepath.Join(dir, base+".tar")
+	e.Archive = freeTrashName(dir, backend.TrashArchiveName(e.Name, e.Trashed))
 	step := func(s string) error {
 		e.State = s
 		if err := writeEntry(e); err != nil {
@@ -206,6 +205,20 @@ func verifyTar(path string) (int64, error) {
 		return 0, errors.New("the archive holds no files")
 	}
 	return st.Size(), nil
+}
+
+// freeTrashName is dir/base.tar, or base-2.tar and on when a distro of the same name was
+// trashed in the same second (neither the archive nor its metadata may be overwritten).
+func freeTrashName(dir, base string) string {
+	name := base
+	for i := 2; ; i++ {
+		_, err1 := os.Lstat(filepath.Join(dir, name+".tar"))
+		_, err2 := os.Lstat(filepath.Join(dir, name+".json"))
+		if errors.Is(err1, os.ErrNotExist) && errors.Is(err2, os.ErrNotExist) {
+			return filepath.Join(dir, name+".tar")
+		}
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
 }
 
 // TrashList lists the trash, newest first.

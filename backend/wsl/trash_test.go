@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -225,5 +226,46 @@ func TestFakePathsAreWindowsPaths(t *testing.T) {
 	}
 	if _, err := s.b.run.Run(ctx, "--export", "Ubuntu", `D:\x.tar`); !strings.HasSuffix(backend.CodeOf(err), "ERROR_PATH_NOT_FOUND") {
 		t.Fatalf("export to a drive that does not exist: %v", err)
+	}
+}
+
+// Archives are named Debian-<UTC second>Z.tar (a second one in the same second -2); an entry an
+// older wsldash wrote as Debian.<unix nanoseconds>.tar is still listed and restorable.
+func TestTrashNamesReadableAndOldNamesStillListed(t *testing.T) {
+	s := newInside(t, nil)
+	ctx := context.Background()
+	e, err := s.b.Trash(ctx, "Debian", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^Debian-\d{8}T\d{6}Z\.tar$`).MatchString(filepath.Base(e.Archive)) {
+		t.Errorf("archive %s, want Debian-YYYYMMDDTHHMMSSZ.tar", filepath.Base(e.Archive))
+	}
+	base := strings.TrimSuffix(e.Archive, ".tar")
+	if got := freeTrashName(filepath.Dir(e.Archive), filepath.Base(base)); got != base+"-2.tar" {
+		t.Errorf("a second archive of Debian in the same second: %s, want %s-2.tar", got, base)
+	}
+	// Make it an entry as an older wsldash wrote it.
+	old := filepath.Join(filepath.Dir(e.Archive), "Debian.1764072000000000000.tar")
+	if err := os.Rename(e.Archive, old); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(base + ".json")
+	e.Archive = old
+	if err := writeEntry(e); err != nil {
+		t.Fatal(err)
+	}
+	es, err := s.b.TrashList()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 || es[0].Archive != old || !es[0].Restorable() {
+		t.Fatalf("listed %+v, want the old-named entry, restorable", es)
+	}
+	if err := s.b.TrashRestore(ctx, "Debian"); err != nil {
+		t.Fatal(err)
+	}
+	if !registered(s.f, "Debian") {
+		t.Fatal("the old-named archive was not restored")
 	}
 }

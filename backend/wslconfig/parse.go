@@ -30,7 +30,7 @@ type Entry struct {
 	// Used is whether WSL takes this value: known, first of its key, and valid for its type.
 	Used bool `json:"used"`
 	// Duplicate is a later occurrence of a known key; WSL ignored it.
-	Duplicate bool `json:"duplicate,omitempty"`
+	Duplicate bool `json:"duplicate"`
 
 	canon            string // canonical Key.Name when Known
 	start, end       int    // the whole logical line(s), end after the line ending

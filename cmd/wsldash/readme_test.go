@@ -76,8 +76,9 @@ func jsonTypeKeys(t reflect.Type, prefix string, out map[string]bool) {
 		return
 	}
 	for _, i := range []reflect.Type{reflect.TypeFor[json.Marshaler](), reflect.TypeFor[encoding.TextMarshaler]()} {
-		// backend.Process marshals its own fields (only cpu_percent may be null): not a leaf.
-		if t != reflect.TypeFor[backend.Process]() && (t.Implements(i) || reflect.PointerTo(t).Implements(i)) {
+		// backend.Process and Network marshal their own fields (a few may be null): not leaves.
+		own := t == reflect.TypeFor[backend.Process]() || t == reflect.TypeFor[backend.Network]()
+		if !own && (t.Implements(i) || reflect.PointerTo(t).Implements(i)) {
 			return // a leaf: time.Time and friends
 		}
 	}
@@ -190,6 +191,8 @@ func TestREADMEJSONContract(t *testing.T) {
 		"manage":       {reflect.TypeFor[manageJSON](), cliDouble("resize", "Ubuntu", "256GB", "--yes", "--json")},
 		"compact":      {reflect.TypeFor[wsl.CompactResult](), cliDouble("compact", "Ubuntu", "--yes", "--json")},
 		"df":           {reflect.TypeFor[[]dfRow](), cli("df", "--json", "--demo")},
+		"ports":        {reflect.TypeFor[backend.Network](), cli("ports", "--json", "--demo")},
+		"vms":          {reflect.TypeFor[backend.VMList](), cli("vms", "--json", "--demo")},
 		// rename writes the registry (Windows only): the command's output over a stand-in backend.
 		"rename": {reflect.TypeFor[wsl.RenameResult](), func(t *testing.T) string {
 			a := newApp()
