@@ -213,6 +213,10 @@ type Info struct {
 	DefaultDistro string `json:"default_distro,omitempty"`
 	// ReclaimMode is the autoMemoryReclaim mode in force, when known.
 	ReclaimMode ReclaimMode `json:"reclaim_mode,omitempty"`
+	// HomeDir is where a front end suggests putting exports and new distros: the Windows user's
+	// profile as the backend sees it (the demo's simulated C:\Users\dev); "" means the home
+	// directory of the user running wsldash.
+	HomeDir string `json:"-"`
 	// TimeScale is how many seconds of WSL's timers pass per second of samples: the demo's
 	// speed-up (its idle delays run that much faster); 0 or 1 is real time.
 	TimeScale float64 `json:"-"`

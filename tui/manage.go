@@ -64,12 +64,25 @@ func (m *Model) manage(a backend.Action, d backend.Distro) tea.Cmd {
 	return nil
 }
 
-// homeDir is where exports go by default.
-func homeDir() string {
+// homeDir is where exports and installs go by default: the backend's (the demo's simulated
+// Windows profile), else this user's home.
+func (m *Model) homeDir() string {
+	if m.info.HomeDir != "" {
+		return m.info.HomeDir
+	}
 	if h, err := os.UserHomeDir(); err == nil {
 		return h
 	}
 	return "."
+}
+
+// inDir joins name to dir with dir's own separator: a Windows path (the demo's profile, or
+// Windows itself) gets a backslash whatever system wsldash runs on.
+func inDir(dir, name string) string {
+	if strings.Contains(dir, `\`) && !strings.Contains(dir, "/") {
+		return strings.TrimSuffix(dir, `\`) + `\` + name
+	}
+	return filepath.Join(dir, name)
 }
 
 // withFormat gives file the extension of format f, replacing an archive extension it has.
@@ -164,7 +177,7 @@ func (m *Model) exportDialog(d backend.Distro) {
 	for _, n := range notes {
 		body += " " + n + "."
 	}
-	file := filepath.Join(homeDir(), d.Name+"-"+m.clock.Now().Format("20060102")+".tar")
+	file := inDir(m.homeDir(), d.Name+"-"+m.clock.Now().Format("20060102")+".tar")
 	fields := []dlg.Field{
 		{Label: "File", Value: file, Validate: notEmpty("a file")},
 		{Label: "Format (the extension follows it)", Value: "tar", Choices: choices},
@@ -197,7 +210,7 @@ func (m *Model) importDialog() {
 	fields := []dlg.Field{
 		{Label: "File (.tar, .tar.gz, .tar.xz, .vhdx)", Validate: notEmpty("a file")},
 		{Label: "Name", Validate: newName(backend.ActImport, "", &m.shared)},
-		{Label: "Install folder", Value: filepath.Join(homeDir(), "wsl"), Validate: notEmpty("a folder")},
+		{Label: "Install folder", Value: inDir(m.homeDir(), "wsl"), Validate: notEmpty("a folder")},
 		{Label: "WSL version", Value: "default", Choices: []string{"default", "2", "1"}},
 	}
 	m.dialog = formDialog("Import a distro", "A new distro from an exported file; its disk goes in the install folder (under it, a folder named after it).",

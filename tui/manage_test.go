@@ -441,3 +441,20 @@ func TestJobFeedSendsOnlyNews(t *testing.T) {
 		t.Fatalf("want the end with the last figures, got %#v", msg)
 	}
 }
+
+// The export and import dialogs suggest the backend's home: on the demo its simulated Windows
+// profile with Windows separators, never the Linux home of whoever runs the demo.
+func TestExportSuggestsTheBackendsHome(t *testing.T) {
+	h := newDemoHarness(t, 120, 40)
+	h.key("e")
+	if s := h.screen(); !strings.Contains(s, `C:\Users\dev\Ubuntu-24.04-20261125.tar`) {
+		t.Fatalf("the export dialog does not suggest the demo's profile:\n%s", s)
+	}
+	for _, tc := range []struct{ dir, want string }{
+		{`C:\Users\dev`, `C:\Users\dev\x`}, {`C:\Users\dev\`, `C:\Users\dev\x`}, {"/home/dev", "/home/dev/x"},
+	} {
+		if got := inDir(tc.dir, "x"); got != tc.want {
+			t.Errorf("inDir(%q) = %q, want %q", tc.dir, got, tc.want)
+		}
+	}
+}

@@ -140,6 +140,7 @@ func (b *Backend) Info(ctx context.Context) (backend.Info, error) {
 		KernelVersion:  "6.6.87.2-1",
 		WindowsVersion: "10.0.26100.4770",
 		Hostname:       "DEMO-PC",
+		HomeDir:        strings.TrimSuffix(profile, `\AppData\Local`),
 		DefaultDistro:  def,
 		ReclaimMode:    b.sim.mode,
 	}, nil
