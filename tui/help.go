@@ -36,7 +36,7 @@ func (m *Model) helpRect() Rect { return Rect{0, 1, m.layout.Width, m.layout.Hei
 // and how many of them show at once.
 func (m *Model) helpPage(r Rect) (lines []string, rows int) {
 	iw, ih := r.W-2, r.H-2
-	rows = ih - 1 // under the top blank line
+	rows = ih - 1                   // under the top blank line
 	lines = m.helpLines(iw-4, rows) // two cells of margin each side
 	if len(lines) > rows {
 		rows-- // the last line says where you are
