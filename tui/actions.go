@@ -121,6 +121,8 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, m.quit()
 		case key.Matches(msg, k.Help, k.Cancel):
 			m.showHelp = false
+		default:
+			m.onHelpKey(msg)
 		}
 		return m, nil
 	}
@@ -136,7 +138,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Quit):
 		return m, m.quit()
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		m.showHelp, m.helpScroll = true, 0
 	case key.Matches(msg, k.Filter):
 		return m, m.startFilter()
 	case msg.String() == "esc":

@@ -130,6 +130,7 @@ type Model struct {
 
 	width, height int
 	showHelp      bool
+	helpScroll    int // the help screen's first line shown (help.go)
 	dialog        *dialog
 
 	// The panes around the distro table. Their data arrives in messages the root model routes
