@@ -24,8 +24,8 @@ func addBackendCommands(root *cobra.Command, a *app) {
 	root.AddCommand(
 		listCmd(a), statsCmd(a), mountsCmd(a), psCmd(a), portsCmd(a),
 		startCmd(a), releaseCmd(a),
-		actionCmd(a, "terminate NAME", "Terminate a running distro", func(ctx context.Context, b backend.Backend, n string) error { return b.Terminate(ctx, n) }, backend.ActTerminate),
-		actionCmd(a, "set-default NAME", "Make a distro the default", func(ctx context.Context, b backend.Backend, n string) error { return b.SetDefault(ctx, n) }),
+		actionCmd(a, "terminate NAME", "Terminate a running distro", "%s is stopped", func(ctx context.Context, b backend.Backend, n string) error { return b.Terminate(ctx, n) }, backend.ActTerminate),
+		actionCmd(a, "set-default NAME", "Make a distro the default", "%s is the default now", func(ctx context.Context, b backend.Backend, n string) error { return b.SetDefault(ctx, n) }),
 		shutdownCmd(a), reclaimCmd(a),
 	)
 }
@@ -450,7 +450,9 @@ func psCmd(a *app) *cobra.Command {
 	return c
 }
 
-func actionCmd(a *app, use, short string, f func(context.Context, backend.Backend, string) error, act ...backend.Action) *cobra.Command {
+// actionCmd is a command that does f to one distro and says what is true after it (done, a
+// format with the distro's name), as the dashboard's flash line does.
+func actionCmd(a *app, use, short, done string, f func(context.Context, backend.Backend, string) error, act ...backend.Action) *cobra.Command {
 	return &cobra.Command{
 		Use:   use,
 		Short: short,
@@ -460,7 +462,12 @@ func actionCmd(a *app, use, short string, f func(context.Context, backend.Backen
 				for _, ac := range act {
 					warnDocker(cmd.Context(), cmd, b, ac, args[0])
 				}
-				return distroErr(cmd.Name(), args[0], f(cmd.Context(), b, args[0]))
+				if err := f(cmd.Context(), b, args[0]); err != nil {
+					return distroErr(cmd.Name(), args[0], err)
+				}
+				warnDemo(cmd, b)
+				fmt.Fprintf(cmd.OutOrStdout(), done+"\n", args[0])
+				return nil
 			})
 		},
 	}

@@ -143,3 +143,27 @@ func TestNegativeValues(t *testing.T) {
 		}
 	}
 }
+
+// A distro action says what is true after it, as the dashboard's flash line does, and the demo
+// says that it is simulated (on stderr, so scripts reading stdout see the same line).
+func TestActionsSayWhatTheyDid(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"start", "Debian", "--demo"}, "Debian is running\n"},
+		{[]string{"terminate", "Ubuntu-24.04", "--demo"}, "Ubuntu-24.04 is stopped\n"},
+		{[]string{"set-default", "Debian", "--demo"}, "Debian is the default now\n"},
+	} {
+		out, errOut, err := run(t, tc.args...)
+		if err != nil {
+			t.Fatalf("wsldash %v: %v\n%s", tc.args, err, errOut)
+		}
+		if !strings.HasPrefix(out, tc.want) {
+			t.Errorf("wsldash %v printed %q, want it to start with %q", tc.args, out, tc.want)
+		}
+		if !strings.Contains(errOut, "simulated") {
+			t.Errorf("wsldash %v on the demo does not say it is simulated: %q", tc.args, errOut)
+		}
+	}
+}

@@ -54,6 +54,8 @@ Running after wsldash exits (list shows it as kept) until "wsldash release NAME"
 				if err := b.Start(cmd.Context(), name); err != nil {
 					return distroErr("start", name, err)
 				}
+				warnDemo(cmd, b)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s is running\n", name)
 				printLine(cmd.OutOrStdout(), idleNote(b, name))
 				return nil
 			})
