@@ -126,8 +126,12 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	if b := k.match(msg); b != nil && !k.offers(m.view, b) {
-		return m, nil // not a key of this view
+	sc := m.scope()
+	if b := k.match(msg); b != nil && !k.offers(sc, b) {
+		// Not a key of what is on screen and focused: say where it works, never act on a
+		// selection the user cannot see.
+		m.setFlash(flashInfo, k.whyNot(sc, b))
+		return m, nil
 	}
 	for v := range viewCount {
 		if key.Matches(msg, k.Views[v]) {
@@ -190,30 +194,32 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			body += fmt.Sprintf(" About %s of page cache can be dropped now.", units.HumanBytes(float64(s.Guest.Reclaimable())))
 		}
 		m.dialog = chooseDialog("Reclaim memory?", body, "reclaim", reclaimChoices, op{act: backend.ActReclaim})
+	case key.Matches(msg, k.Import): // a new distro from a file: it acts on no row
+		return m, m.manage(backend.ActImport, backend.Distro{})
 	default:
-		// The panes' own keys: the focused pane's first, then the distro table's (its keys act
-		// on the selection from anywhere) and the process list's.
-		for _, p := range m.keyPanes() {
-			if cmd, ok := p.onKey(&m, msg); ok {
-				return m, cmd
+		// The panes' own keys: the focused pane's first, then those of the panes on screen
+		// whose keys reach across the view (the distro table's, the process list's).
+		for _, p := range sc.keyPanes() {
+			if kp := m.keyHandler(p); kp != nil {
+				if cmd, ok := kp.onKey(&m, msg); ok {
+					return m, cmd
+				}
 			}
 		}
 	}
 	return m, nil
 }
 
-// keyPanes are the panes offered a key the root does not take, in order.
-func (m *Model) keyPanes() []keyPane {
-	out := make([]keyPane, 0, 3)
-	if kp, ok := m.paneOf(m.focus).(keyPane); ok {
-		out = append(out, kp)
+// scope is where a key pressed now lands: the open view, the focus, the panes on screen.
+func (m *Model) scope() scope { return scope{view: m.view, focus: m.focus, shown: m.layout.Visible} }
+
+// keyHandler is what takes pane p's keys: its entry's handler, else the pane itself.
+func (m *Model) keyHandler(p Pane) keyPane {
+	if h := panes[p].handler; h != nil {
+		return h(m)
 	}
-	for _, kp := range []keyPane{&m.distroPane, &m.procPane} {
-		if len(out) == 0 || out[0] != kp {
-			out = append(out, kp)
-		}
-	}
-	return out
+	kp, _ := m.paneOf(p).(keyPane)
+	return kp
 }
 
 // dialogKeys are the KeyMap's bindings the dialog component reacts to.

@@ -339,14 +339,6 @@ func (p *trashPane) render(sh *shared, r Rect) {
 	sh.paneBox(r, PaneTrash, p.list.title("Trash"), note, body)
 }
 
-func (p *disksPane) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	k := &h.ctxt().keys
-	if key.Matches(msg, k.Restore, k.Purge) { // the trash's keys work from the disks too
-		return p.trash.onKey(h, msg)
-	}
-	return nil, false
-}
-
 func (p *trashPane) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := &h.ctxt().keys
 	restore := key.Matches(msg, k.Restore)

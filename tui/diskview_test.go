@@ -194,8 +194,8 @@ func TestDisksCursorMovesSelection(t *testing.T) {
 	}
 }
 
-// The trash keys, table-driven: restore confirms where it goes, purge needs the typed name, and
-// each refuses what it cannot do.
+// The trash keys, table-driven, on the trash pane: restore confirms where it goes, purge needs
+// the typed name, and each refuses what it cannot do; on the disks pane they say where they work.
 func TestTrashKeys(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -206,12 +206,16 @@ func TestTrashKeys(t *testing.T) {
 		screen  string   // on screen at the end
 		flash   string   // in the status line at the end
 		inTrash bool     // Fedora is still in the trash
+		disks   bool     // the keys are pressed with the disks pane in focus, not the trash
 	}{
 		{name: "restore", keys: []string{"u", "y", "enter"}, calls: []string{"restore Fedora"},
 			flash: `restored Fedora into C:\wsldash\distros\Fedora`},
 		{name: "restore says where", keys: []string{"u"}, screen: `C:\wsldash\distros\Fedora`, noCall: "restore", inTrash: true},
 		{name: "restore cancelled", keys: []string{"u", "n"}, noCall: "restore", inTrash: true},
-		{name: "restore from the trash pane", keys: []string{"tab", "u", "y", "enter"}, calls: []string{"restore Fedora"}},
+		{name: "restore from the disks pane", disks: true, keys: []string{"u"}, noCall: "restore", inTrash: true,
+			flash: "u (restore from the trash) works in the trash pane: tab to it"},
+		{name: "purge from the disks pane", disks: true, keys: []string{"P"}, noCall: "purge", inTrash: true,
+			flash: "P (purge from the trash) works in the trash pane: tab to it"},
 		{name: "purge", keys: []string{"P", "~Fedora", "enter", "enter"}, calls: []string{"purge Fedora"},
 			flash: "purged Fedora from the trash for good"},
 		{name: "purge needs the name", keys: []string{"P", "~Fedor", "enter"}, noCall: "purge", inTrash: true, screen: "Purge Fedora"},
@@ -233,6 +237,9 @@ func TestTrashKeys(t *testing.T) {
 				h.run(h.m.refreshList())
 			}
 			h.key("8")
+			if !tt.disks {
+				h.key("tab")
+			}
 			for _, k := range tt.keys {
 				if txt, ok := strings.CutPrefix(k, "~"); ok {
 					h.typeText(txt)

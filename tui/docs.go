@@ -12,8 +12,8 @@ import (
 // documentation cannot drift from behaviour (cmd/wsldash's README test compares them).
 
 // KeysMarkdown is the README's keybindings table: every binding of the default key map, in the
-// order of the `?` screens (each view's, merged: a group's keys where the group first shows,
-// each key once), with its config name (for [keys] in config.toml).
+// order of the `?` screens (each view's with each of its panes in focus, merged: a group's keys
+// where the group first shows, each key once), with its config name (for [keys] in config.toml).
 func KeysMarkdown() string {
 	km := DefaultKeyMap()
 	names := map[*key.Binding]binding{}
@@ -24,17 +24,19 @@ func KeysMarkdown() string {
 	at := map[string]int{}
 	seen := map[*key.Binding]bool{}
 	for v := range viewCount {
-		for _, g := range km.helpGroups(v) {
-			i, ok := at[g.Title]
-			if !ok {
-				i = len(groups)
-				at[g.Title] = i
-				groups = append(groups, helpGroup{Title: g.Title})
-			}
-			for _, kb := range g.Keys {
-				if !seen[kb] {
-					seen[kb] = true
-					groups[i].Keys = append(groups[i].Keys, kb)
+		for _, f := range views[v].focus {
+			for _, g := range km.helpGroups(everywhere(v, f)) {
+				i, ok := at[g.Title]
+				if !ok {
+					i = len(groups)
+					at[g.Title] = i
+					groups = append(groups, helpGroup{Title: g.Title})
+				}
+				for _, kb := range g.Keys {
+					if !seen[kb] {
+						seen[kb] = true
+						groups[i].Keys = append(groups[i].Keys, kb)
+					}
 				}
 			}
 		}

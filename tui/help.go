@@ -46,7 +46,7 @@ func (m *Model) helpPage(r Rect) (lines []string, rows int) {
 
 // helpLines lays the key groups and the notes out in w cells, trying to fit h lines.
 func (m *Model) helpLines(w, h int) []string {
-	groups := m.keys.helpGroups(m.view)
+	groups := m.keys.helpGroups(m.scope())
 	// Rows of groups at their own width, as long as every key shows at once.
 	blocks := make([][]string, len(groups))
 	for i, g := range groups {

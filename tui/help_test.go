@@ -60,7 +60,7 @@ func TestHelpShowsEveryKey(t *testing.T) {
 				if strings.Contains(all, "…") {
 					t.Fatalf("help cuts text with …:\n%s", all)
 				}
-				for _, g := range h.m.keys.helpGroups(v) {
+				for _, g := range h.m.keys.helpGroups(h.m.scope()) {
 					if !strings.Contains(all, "  "+g.Title) {
 						t.Errorf("group %q never shows:\n%s", g.Title, all)
 					}

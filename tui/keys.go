@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -133,13 +134,62 @@ func (k *KeyMap) named(names []string) []*key.Binding {
 	return out
 }
 
-// helpGroups is view v's help screen, in columns: the keys its entry lists, then the keys every
-// view has (the views', theme, help and quit) and the dialogs'.
-func (k *KeyMap) helpGroups(v View) []helpGroup {
-	var out []helpGroup
-	for _, g := range views[v].keys {
-		out = append(out, helpGroup{g.title, k.named(g.keys)})
+// scope is where a key is pressed: the open view, the pane with focus and the panes on screen.
+type scope struct {
+	view  View
+	focus Pane
+	shown func(Pane) bool
+}
+
+// everywhere is view v with each of its panes on screen and focus on f (the README, the tests).
+func everywhere(v View, f Pane) scope {
+	return scope{view: v, focus: f, shown: func(Pane) bool { return true }}
+}
+
+// focused reports whether a pane of the view on screen has the focus.
+func (s scope) focused() bool {
+	return slices.Contains(views[s.view].panes, s.focus) && s.shown(s.focus)
+}
+
+// keyPanes are the panes whose keys act in s: the focused one, then the other panes of the view
+// on screen whose keys reach across the view (paneDef.reach), in the view's drawing order.
+func (s scope) keyPanes() []Pane {
+	out := make([]Pane, 0, 3)
+	if s.focused() && len(panes[s.focus].keys) > 0 {
+		out = append(out, s.focus)
 	}
+	for _, p := range views[s.view].panes {
+		if p != s.focus && panes[p].reach && s.shown(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// helpGroups is the help screen of s, in columns: the keys of the panes that take keys there
+// (keyPanes), the view's own, then the keys every view has (the views', theme, help and quit)
+// and the dialogs'. A key shows once, in the first group that has it.
+func (k *KeyMap) helpGroups(s scope) []helpGroup {
+	var out []helpGroup
+	seen := map[*key.Binding]bool{}
+	add := func(gs []keyGroup) {
+		for _, g := range gs {
+			var bs []*key.Binding
+			for _, b := range k.named(g.keys) {
+				if !seen[b] {
+					seen[b] = true
+					bs = append(bs, b)
+				}
+			}
+			if len(bs) > 0 {
+				out = append(out, helpGroup{g.title, bs})
+			}
+		}
+	}
+	for _, p := range s.keyPanes() {
+		add(panes[p].keys)
+	}
+	add(views[s.view].keys)
 	all := make([]*key.Binding, 0, viewCount+3)
 	for i := range k.Views {
 		all = append(all, &k.Views[i])
@@ -154,16 +204,52 @@ type helpGroup struct {
 	Keys  []*key.Binding
 }
 
-// offers reports whether view v takes b: b is among the keys its help lists.
-func (k *KeyMap) offers(v View, b *key.Binding) bool {
-	for _, g := range k.helpGroups(v) {
-		for _, kb := range g.Keys {
-			if kb == b {
-				return true
-			}
+// offers reports whether b acts in s: b is among the keys its help lists.
+func (k *KeyMap) offers(s scope, b *key.Binding) bool {
+	for _, g := range k.helpGroups(s) {
+		if slices.Contains(g.Keys, b) {
+			return true
 		}
 	}
 	return false
+}
+
+// whyNot says where b acts when it does not act in s: on another pane of this view (tab to it),
+// or in a view that shows a pane it acts on (the first such view). "" when no pane has it.
+func (k *KeyMap) whyNot(s scope, b *key.Binding) string {
+	name := k.nameOf(b)
+	owns := func(p Pane) bool {
+		for _, g := range panes[p].keys {
+			if slices.Contains(g.keys, name) {
+				return true
+			}
+		}
+		return false
+	}
+	what := b.Help().Key + " (" + b.Help().Desc + ")"
+	for _, p := range views[s.view].panes {
+		if owns(p) && s.shown(p) && slices.Contains(views[s.view].focus, p) {
+			return fmt.Sprintf("%s works in the %s pane: tab to it", what, panes[p].name)
+		}
+	}
+	for v := range viewCount {
+		for _, p := range views[v].panes {
+			if owns(p) {
+				return fmt.Sprintf("%s works in the %s pane: open %s (%s)", what, panes[p].name, views[v].key.help, k.Views[v].Help().Key)
+			}
+		}
+	}
+	return ""
+}
+
+// nameOf is b's config name.
+func (k *KeyMap) nameOf(b *key.Binding) string {
+	for _, e := range k.bindings() {
+		if e.B == b {
+			return e.Name
+		}
+	}
+	return ""
 }
 
 // match is the binding of the main screen msg is, or nil (the dialogs' keys live in their own
@@ -177,9 +263,36 @@ func (k *KeyMap) match(msg tea.KeyPressMsg) *key.Binding {
 	return nil
 }
 
-// shortHelp is view v's footer, in display order; when the line is too short the entries are
-// dropped from the end of the list, except the last two (help and quit) which always stay.
-func (k *KeyMap) shortHelp(v View) []*key.Binding { return k.named(views[v].footer) }
+// shortHelp is the footer of s, in display order: the focused pane's keys, the view's, then
+// those of the other panes whose keys reach (keyPanes), then help and quit. When the line is
+// too short the entries are dropped from the end of the list, except the last two (help and
+// quit) which always stay.
+func (k *KeyMap) shortHelp(s scope) []*key.Binding {
+	vf := views[s.view].footer
+	var names []string
+	if s.focused() {
+		names = append(names, panes[s.focus].footer...)
+		names = append(names, vf[:len(vf)-2]...)
+	} else { // no list on screen to move or filter
+		for _, n := range vf[:len(vf)-2] {
+			if n != "filter" {
+				names = append(names, n)
+			}
+		}
+	}
+	for _, p := range s.keyPanes() {
+		if p != s.focus {
+			names = append(names, panes[p].footer...)
+		}
+	}
+	var out []string
+	for _, n := range names {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return k.named(append(out, vf[len(vf)-2:]...))
+}
 
 // actionOf returns the backend action that gates b, if any.
 func (k *KeyMap) actionOf(b *key.Binding) backend.Action {

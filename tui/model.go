@@ -434,7 +434,15 @@ func (m *Model) relayout() {
 	m.layout = ComputeLayout(m.width, m.height, m.view, len(m.distros))
 	m.filter.input.SetWidth(min(max(m.width-40, 8), 48))
 	if !m.layout.Visible(m.focus) {
-		m.focus = PaneDistros
+		// The first of the view's panes on screen takes the keys; with none (a small terminal
+		// on the memory view), none does: no key acts on a row that is not drawn.
+		m.focus = PaneNone
+		for _, p := range views[m.view].focus {
+			if m.layout.Visible(p) {
+				m.focus = p
+				break
+			}
+		}
 	}
 	for p := range paneCount {
 		if lp := m.listOf(p); lp != nil {

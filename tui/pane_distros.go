@@ -45,7 +45,8 @@ func (p *distrosPane) selectedName() string {
 	return ""
 }
 
-// onKey takes the keys that act on the selected distro; they work whichever pane has focus.
+// onKey takes the keys that act on the selected distro: the distro table's, and the disk
+// table's, whose cursor moves the selection (the registry says where they reach).
 func (p *distrosPane) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := &h.ctxt().keys
 	switch {
@@ -63,8 +64,6 @@ func (p *distrosPane) onKey(h host, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return h.shell(), true
 	case key.Matches(msg, k.Export):
 		return p.manage(h, backend.ActExport), true
-	case key.Matches(msg, k.Import):
-		return h.manage(backend.ActImport, backend.Distro{}), true
 	case key.Matches(msg, k.Clone):
 		return p.manage(h, backend.ActClone), true
 	case key.Matches(msg, k.Unregister):
@@ -125,10 +124,13 @@ func (p *distrosPane) act(h host, a backend.Action) tea.Cmd {
 	case a == backend.ActSetDefault && d.Default:
 		h.setFlash(flashInfo, d.Name+" is already the default")
 		return nil
-	case a == backend.ActTerminate && backend.IsDockerDistro(d.Name):
-		h.openDialog(confirmDialog("Terminate "+d.Name+"?",
-			"It is Docker Desktop's distro."+dockerNote(a, d.Name, h.ctxt().distros),
-			op{act: a, distro: d.Name}, true))
+	case a == backend.ActTerminate:
+		// Like killing a process, it ends work the user may have open: ask, No first.
+		body := "Every process in " + d.Name + " stops, the user's shells in it too (wsl --terminate)."
+		if backend.IsDockerDistro(d.Name) {
+			body += " It is Docker Desktop's distro." + dockerNote(a, d.Name, h.ctxt().distros)
+		}
+		h.openDialog(confirmDialog("Terminate "+d.Name+"?", body, op{act: a, distro: d.Name}, true))
 		return nil
 	}
 	return h.startAction(op{act: a, distro: d.Name})

@@ -147,7 +147,7 @@ func TestHintsAttributeSources(t *testing.T) {
 		{"no action", func(h *harness) {}, func(h *harness) { h.feedLevel(5, gib, 20) }, reclaim.SourceAutomatic},
 		{"manual reclaim", func(h *harness) { h.key("r"); h.key("enter") },
 			func(h *harness) { h.feedLevel(5, gib, 20) }, reclaim.SourceManual},
-		{"terminate", func(h *harness) { h.key("t") }, func(h *harness) { h.feedLevel(5, gib, 20) }, reclaim.SourceDistroStopped},
+		{"terminate", func(h *harness) { h.key("t"); h.key("y") }, func(h *harness) { h.feedLevel(5, gib, 20) }, reclaim.SourceDistroStopped},
 		{"shutdown", func(h *harness) { h.key("S"); h.key("y") }, func(h *harness) {
 			for i := 0; i < 5; i++ {
 				h.clock.Advance(time.Second)

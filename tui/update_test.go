@@ -39,9 +39,28 @@ func TestKeys(t *testing.T) {
 				mustNotCallPrefix(t, h, "start")
 				mustFlash(t, h, flashInfo, "installing")
 			}},
-		{"terminate", nil, []string{"t"}, func(t *testing.T, h *harness, be *fake.Backend) {
+		{"terminate", nil, []string{"t", "y"}, func(t *testing.T, h *harness, be *fake.Backend) {
 			mustCall(t, h, "terminate Ubuntu-24.04")
 			mustState(t, h, "Ubuntu-24.04", backend.StateStopped)
+		}},
+		{"terminate asks first, naming the shells", nil, []string{"t"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustNotCallPrefix(t, h, "terminate")
+			if h.m.dialog == nil || !strings.Contains(h.m.dialog.body, "the user's shells in it") {
+				t.Fatalf("no confirmation naming the shells: %+v", h.m.dialog)
+			}
+		}},
+		{"terminate: enter alone is No", nil, []string{"t", "enter"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustNotCallPrefix(t, h, "terminate")
+			mustState(t, h, "Ubuntu-24.04", backend.StateRunning)
+		}},
+		{"terminate: n cancels", nil, []string{"t", "n"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustNotCallPrefix(t, h, "terminate")
+		}},
+		{"terminate: esc cancels", nil, []string{"t", "esc"}, func(t *testing.T, h *harness, be *fake.Backend) {
+			mustNotCallPrefix(t, h, "terminate")
+			if h.m.dialog != nil {
+				t.Fatal("esc left the dialog open")
+			}
 		}},
 		{"set default", func(h *harness, _ *fake.Backend) { h.selectDistro("Debian") }, []string{"d"},
 			func(t *testing.T, h *harness, be *fake.Backend) {
@@ -130,7 +149,7 @@ func TestKeys(t *testing.T) {
 			if h.m.dialog != nil {
 				t.Fatal("kill dialog without a visible process list")
 			}
-			mustFlash(t, h, flashInfo, "process list")
+			mustFlash(t, h, flashInfo, "x (kill) works in the processes pane: open overview (1)")
 		}},
 		{"kill from the processes view", nil, []string{"3", "j", "x", "y"}, func(t *testing.T, h *harness, be *fake.Backend) {
 			if h.countCalls("kill Ubuntu-24.04 ") != 1 {

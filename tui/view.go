@@ -46,8 +46,9 @@ type headerKey struct {
 }
 
 type footerKey struct {
-	w     int
+	w, h  int // which panes are on screen
 	view  View
+	focus Pane // the footer follows it
 	flash flash
 }
 
@@ -95,7 +96,7 @@ func (m *Model) render() string {
 	if m.filter.typing() {
 		c.rows[h-1].WriteString(m.renderFooter(w))
 	} else {
-		fk := footerKey{w: w, flash: m.flash, view: m.view}
+		fk := footerKey{w: w, h: h, flash: m.flash, view: m.view, focus: m.focus}
 		if !c.valid || fk != c.footerKey {
 			c.footer, c.footerKey = m.renderFooter(w), fk
 		}
@@ -322,7 +323,7 @@ func (m *Model) renderFooter(w int) string {
 		b.WriteString("   ")
 	}
 	// Help and quit always show; the others as room allows, in order.
-	all := m.keys.shortHelp(m.view)
+	all := m.keys.shortHelp(m.scope())
 	tail := "  " + m.keyChip(all[len(all)-2], false) + "  " + m.keyChip(all[len(all)-1], false)
 	room := w - textWidth(ansi.Strip(b.String())) - ansi.StringWidth(tail)
 	first := true

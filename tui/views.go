@@ -76,8 +76,12 @@ type viewDef struct {
 	// (backend.MemoryWatcher), which costs work in the VM, so no other view asks for it.
 	distroMemory bool
 
-	footer []string   // the footer's keys by config name, in order; the last two always stay
-	keys   []keyGroup // the keys that act while it is open, as `?` groups them (before the Views and Dialogs groups every view has)
+	// The keys of the view as a whole, whichever pane has focus (moving, the filter, the VM's),
+	// as `?` groups them; its panes' own keys come from their entries (keysHere). footer is the
+	// footer's view-wide keys by config name, in order, after the focused pane's; the last two
+	// (help and quit) always stay.
+	keys   []keyGroup
+	footer []string
 }
 
 // viewKey is the default key that opens a view, its help text and its config name ([keys] in
@@ -90,17 +94,26 @@ type keyGroup struct {
 	keys  []string
 }
 
-// paneKeys are the keys of every pane. Today every view takes them all: the distro table's
-// and the process list's keys act from any view (keyPanes), the others on their focused pane.
-var paneKeys = []keyGroup{
+// viewKeys are the keys every view takes, whichever pane has focus: they move the focused
+// list or act on the VM, never on a row of another pane.
+var viewKeys = []keyGroup{
 	{"Move", []string{"up", "down", "page_up", "page_down", "top", "bottom", "focus_next", "focus_prev", "filter"}},
-	{"Distro", []string{"start", "terminate", "set_default", "shell", "keep", "release"}},
-	{"Manage", []string{"export", "import", "clone", "unregister", "manage", "restore", "purge", "install"}},
-	{"VM", []string{"shutdown", "reclaim", "kill", "sort", "all_processes"}},
+	{"VM", []string{"reclaim", "shutdown"}},
 }
 
-// distroFooter is the footer of the views around the distro table.
-var distroFooter = []string{"start", "terminate", "shell", "set_default", "manage", "filter", "reclaim", "shutdown", "help", "quit"}
+// vmFooter is the view-wide end of the footer of the views whose panes show the VM's figures.
+var vmFooter = []string{"filter", "reclaim", "shutdown", "help", "quit"}
+
+// The panes' own keys (their entries in panes).
+var (
+	distroKeys = []keyGroup{
+		{"Distro", []string{"start", "terminate", "set_default", "shell", "keep", "release"}},
+		{"Manage", []string{"export", "import", "clone", "unregister", "manage"}},
+	}
+	procKeys    = []keyGroup{{"Processes", []string{"kill", "sort", "all_processes"}}}
+	trashKeys   = []keyGroup{{"Trash", []string{"restore", "purge"}}}
+	catalogKeys = []keyGroup{{"Catalogue", []string{"install", "import"}}}
+)
 
 var views = [viewCount]viewDef{
 	ViewOverview: {
@@ -109,8 +122,8 @@ var views = [viewCount]viewDef{
 		panes:  []Pane{PaneDistros, PaneProcs, PaneMemory, PaneCPU, PaneMounts},
 		focus:  []Pane{PaneDistros, PaneProcs, PaneMounts},
 		layout: layoutOverview,
-		footer: distroFooter,
-		keys:   paneKeys,
+		footer: vmFooter,
+		keys:   viewKeys,
 	},
 	ViewMemory: {
 		name:   "memory",
@@ -120,8 +133,8 @@ var views = [viewCount]viewDef{
 		layout: layoutMemory,
 		// The memory pane draws each distro's line here (pane_charts.go).
 		distroMemory: true,
-		footer:       distroFooter,
-		keys:         paneKeys,
+		footer:       vmFooter,
+		keys:         viewKeys,
 	},
 	ViewProcesses: {
 		name:   "processes",
@@ -129,8 +142,8 @@ var views = [viewCount]viewDef{
 		panes:  []Pane{PaneDistros, PaneProcs},
 		focus:  []Pane{PaneProcs, PaneDistros},
 		layout: layoutDetail(PaneProcs),
-		footer: distroFooter,
-		keys:   paneKeys,
+		footer: vmFooter,
+		keys:   viewKeys,
 	},
 	ViewMounts: {
 		name:   "mounts",
@@ -138,8 +151,8 @@ var views = [viewCount]viewDef{
 		panes:  []Pane{PaneDistros, PaneMounts},
 		focus:  []Pane{PaneMounts, PaneDistros},
 		layout: layoutDetail(PaneMounts),
-		footer: distroFooter,
-		keys:   paneKeys,
+		footer: vmFooter,
+		keys:   viewKeys,
 	},
 	ViewConfig: {
 		name:    "config",
@@ -150,8 +163,8 @@ var views = [viewCount]viewDef{
 		open:    func(m *Model) []tea.Cmd { return []tea.Cmd{m.loadConfig()} }, // the files may have changed
 		refetch: (*Model).loadConfig,                                           // another distro's wsl.conf; the demo's files follow its Info
 		update:  answers((*Model).onConfig),
-		footer:  distroFooter,
-		keys:    paneKeys,
+		footer:  vmFooter,
+		keys:    viewKeys,
 	},
 	ViewPorts: {
 		name:   "ports",
@@ -162,8 +175,8 @@ var views = [viewCount]viewDef{
 		open:   func(m *Model) []tea.Cmd { return m.portsCmds(true) },
 		every:  func(m *Model) []tea.Cmd { return m.portsCmds(false) },
 		update: answers((*Model).onPorts),
-		footer: distroFooter,
-		keys:   paneKeys,
+		footer: vmFooter,
+		keys:   viewKeys,
 	},
 	ViewVMs: {
 		name:   "vms",
@@ -174,8 +187,8 @@ var views = [viewCount]viewDef{
 		open:   func(m *Model) []tea.Cmd { return m.vmsCmds(true) },
 		every:  func(m *Model) []tea.Cmd { return m.vmsCmds(false) },
 		update: answers((*Model).onVMs),
-		footer: distroFooter,
-		keys:   paneKeys,
+		footer: vmFooter,
+		keys:   viewKeys,
 	},
 	ViewDisks: {
 		name:   "disks",
@@ -186,9 +199,8 @@ var views = [viewCount]viewDef{
 		open:   (*Model).openDisks,
 		every:  func(m *Model) []tea.Cmd { return m.diskCmds(false) },
 		update: answers((*Model).onDisks),
-		// Its own keys first: the trash's, and what acts on the selected disk.
-		footer: []string{"restore", "purge", "manage", "unregister", "export", "start", "help", "quit"},
-		keys:   paneKeys,
+		footer: []string{"filter", "help", "quit"},
+		keys:   viewKeys,
 	},
 	ViewCatalog: {
 		name:   "catalogue",
@@ -198,26 +210,38 @@ var views = [viewCount]viewDef{
 		layout: fullScreen(PaneCatalog),
 		open:   (*Model).catalogCmds, // on each open, never refreshed meanwhile
 		update: answers((*Model).onCatalog),
-		footer: []string{"install", "import", "help", "quit"},
-		keys:   paneKeys,
+		footer: []string{"filter", "help", "quit"},
+		keys:   viewKeys,
 	},
 }
 
-// paneDef is one pane's entry: its name and where the root model keeps it.
+// paneDef is one pane's entry: its name, where the root model keeps it, and its keys.
 type paneDef struct {
 	name string
 	of   func(m *Model) pane
 	// moved runs after the root moved the pane's cursor (optional).
 	moved func(m *Model) tea.Cmd
+
+	// keys act on the pane's row under the cursor while it has focus, as `?` groups them;
+	// footer is what the footer shows of them, first, while it has focus.
+	keys   []keyGroup
+	footer []string
+	// reach: its keys also act while another pane of the view has focus, as long as it is on
+	// screen (its highlighted row stays visible): the distro table's and the process list's.
+	reach bool
+	// handler is what takes its keys when that is not the pane itself (optional).
+	handler func(m *Model) keyPane
 }
 
 var panes = [paneCount]paneDef{
 	PaneNone: {name: "none"},
 	PaneDistros: {name: "distros", of: func(m *Model) pane { return &m.distroPane },
-		moved: func(m *Model) tea.Cmd { return m.selectionChanged(m.selected) }}, // the cursor is the selection
-	PaneMemory:    {name: "memory", of: func(*Model) pane { return memoryPane{} }},
-	PaneCPU:       {name: "cpu", of: func(*Model) pane { return cpuPane{} }},
-	PaneProcs:     {name: "processes", of: func(m *Model) pane { return &m.procPane }},
+		moved: func(m *Model) tea.Cmd { return m.selectionChanged(m.selected) }, // the cursor is the selection
+		keys:  distroKeys, footer: []string{"start", "terminate", "shell", "set_default", "manage"}, reach: true},
+	PaneMemory: {name: "memory", of: func(*Model) pane { return memoryPane{} }},
+	PaneCPU:    {name: "cpu", of: func(*Model) pane { return cpuPane{} }},
+	PaneProcs: {name: "processes", of: func(m *Model) pane { return &m.procPane },
+		keys: procKeys, footer: []string{"kill", "sort", "all_processes"}, reach: true},
 	PaneMounts:    {name: "mounts", of: func(m *Model) pane { return &m.mountPane }},
 	PaneReclaim:   {name: "reclaim", of: func(*Model) pane { return reclaimPane{} }},
 	PaneEvents:    {name: "events", of: func(*Model) pane { return eventsPane{} }},
@@ -226,11 +250,15 @@ var panes = [paneCount]paneDef{
 	PanePorts:     {name: "ports", of: func(m *Model) pane { return m.ports }},
 	PaneDistroMem: {name: "by distro", of: func(*Model) pane { return distroMemPane{} }},
 	PaneVMs:       {name: "vms", of: func(m *Model) pane { return m.vms }},
-	PaneDisks: {name: "disks", of: func(m *Model) pane { return &m.disk.disks },
-		moved: (*Model).followDisk}, // the distro keys act on the disk under the cursor
-	PaneAdvice:  {name: "reclaim advice", of: func(m *Model) pane { return m.disk.advice }},
-	PaneTrash:   {name: "trash", of: func(m *Model) pane { return &m.disk.trash }},
-	PaneCatalog: {name: "catalogue", of: func(m *Model) pane { return m.catalog }},
+	// The distro keys act on the disk under the cursor: moving it moves the distro selection.
+	PaneDisks: {name: "disks", of: func(m *Model) pane { return &m.disk.disks }, moved: (*Model).followDisk,
+		keys: distroKeys, footer: []string{"start", "terminate", "manage", "unregister", "export"}, reach: true,
+		handler: func(m *Model) keyPane { return &m.distroPane }},
+	PaneAdvice: {name: "reclaim advice", of: func(m *Model) pane { return m.disk.advice }},
+	PaneTrash: {name: "trash", of: func(m *Model) pane { return &m.disk.trash },
+		keys: trashKeys, footer: []string{"restore", "purge"}},
+	PaneCatalog: {name: "catalogue", of: func(m *Model) pane { return m.catalog },
+		keys: catalogKeys, footer: []string{"install", "import"}},
 }
 
 // viewState is the views' own state, embedded in the root model. Each is a pointer so that the

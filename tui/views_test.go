@@ -42,9 +42,11 @@ func TestViewRegistry(t *testing.T) {
 		if got := km.named(e.footer); len(got) != len(e.footer) {
 			t.Errorf("%v: the footer names an unknown key: %v", v, e.footer)
 		}
-		for _, b := range km.named(e.footer) {
-			if !km.offers(v, b) {
-				t.Errorf("%v: the footer shows %q, which the view does not take", v, b.Help().Desc)
+		for _, f := range e.focus {
+			for _, b := range km.shortHelp(everywhere(v, f)) {
+				if !km.offers(everywhere(v, f), b) {
+					t.Errorf("%v focus %v: the footer shows %q, which does not act there", v, f, b.Help().Desc)
+				}
 			}
 		}
 		for _, g := range e.keys {
@@ -55,10 +57,22 @@ func TestViewRegistry(t *testing.T) {
 	}
 	names := map[string]bool{}
 	for p := PaneNone + 1; p < paneCount; p++ {
-		if d := panes[p]; d.name == "" || d.of == nil || names[d.name] || m.paneOf(p) == nil {
+		d := panes[p]
+		if d.name == "" || d.of == nil || names[d.name] || m.paneOf(p) == nil {
 			t.Errorf("pane %d: no name, no pane, or a name used twice (%q)", p, d.name)
 		}
-		names[panes[p].name] = true
+		names[d.name] = true
+		if len(d.keys) > 0 && m.keyHandler(p) == nil {
+			t.Errorf("%v lists keys but nothing takes them", p)
+		}
+		for _, g := range d.keys {
+			if got := km.named(g.keys); len(got) != len(g.keys) {
+				t.Errorf("%v: key group %q names an unknown key: %v", p, g.title, g.keys)
+			}
+		}
+		if got := km.named(d.footer); len(got) != len(d.footer) {
+			t.Errorf("%v: the footer names an unknown key: %v", p, d.footer)
+		}
 	}
 }
 
@@ -98,7 +112,9 @@ func TestEveryKeyHasAView(t *testing.T) {
 		}
 		taken := false
 		for v := range viewCount {
-			taken = taken || km.offers(v, e.B)
+			for _, f := range views[v].focus {
+				taken = taken || km.offers(everywhere(v, f), e.B)
+			}
 		}
 		if !taken {
 			t.Errorf("no view takes %q", e.Name)
@@ -158,8 +174,8 @@ func TestViewEntryDrivesTheView(t *testing.T) {
 		every:   func(*Model) []tea.Cmd { every++; return []tea.Cmd{answer(2)} },
 		refetch: func(*Model) tea.Cmd { refetched++; return answer(3) },
 		update:  answers(func(_ *Model, msg probeMsg) { got[msg.n]++ }),
-		footer:  []string{"start", "help", "quit"},
-		keys:    paneKeys,
+		footer:  []string{"help", "quit"},
+		keys:    viewKeys,
 	}
 	h, _ := newFakeHarness(t, 120, 40)
 	h.tick()
@@ -170,8 +186,8 @@ func TestViewEntryDrivesTheView(t *testing.T) {
 	if h.m.view != ViewVMs || opened != 1 || got[1] != 1 {
 		t.Fatalf("view %v: opened %d times, answers %d", h.m.view, opened, got)
 	}
-	if scr := h.screen(); strings.Contains(scr, "CPU") || !strings.Contains(scr, "s start") || strings.Contains(scr, "t terminate") {
-		t.Fatalf("the screen is not the entry's (no CPU pane; its footer):\n%s", scr)
+	if scr := h.screen(); strings.Contains(scr, "CPU") || !strings.Contains(scr, "s start") || strings.Contains(scr, "r reclaim") {
+		t.Fatalf("the screen is not the entry's (no CPU pane; its footer: the distro pane's keys, no reclaim):\n%s", scr)
 	}
 	for range 2 * fetchEvery {
 		h.tick()
@@ -192,28 +208,47 @@ func TestViewEntryDrivesTheView(t *testing.T) {
 	}
 }
 
-// The keys a view's entry lists are the ones that act while it is open, and the ones its
-// footer and `?` screen show. (Today every view lists every key.)
-func TestViewTakesOnlyItsKeys(t *testing.T) {
+// The keys that act are the registry's for what is on screen: the focused pane's, the view's,
+// and those of the panes on screen whose entry says they reach; the footer and `?` follow the
+// focus. A stand-in entry whose distro table does not reach shows it: with the process list
+// focused, s neither starts the selection nor is silent.
+func TestKeysFollowFocus(t *testing.T) {
 	h, _ := newFakeHarness(t, 120, 40)
 	h.selectDistro("kali-linux")
-	saved := views[ViewOverview]
-	t.Cleanup(func() { views[ViewOverview] = saved })
-	views[ViewOverview].keys = []keyGroup{{"Move", []string{"up", "down"}}}
-	views[ViewOverview].footer = []string{"help", "quit"}
+	footer := func() string {
+		scr := strings.Split(strings.TrimRight(h.screen(), "\n"), "\n")
+		return scr[len(scr)-1]
+	}
+	if f := footer(); !strings.HasPrefix(strings.TrimSpace(f), "s start") {
+		t.Fatalf("the distro table has focus, the footer starts elsewhere: %q", f)
+	}
+	h.key("tab") // the processes
+	if h.m.focus != PaneProcs {
+		t.Fatalf("tab focused %v", h.m.focus)
+	}
+	if f := footer(); !strings.HasPrefix(strings.TrimSpace(f), "x kill  o sort processes  a all") {
+		t.Fatalf("the process list has focus, the footer does not start with its keys: %q", f)
+	}
+	h.key("?")
+	if scr := h.screen(); !strings.Contains(scr, "Processes") || !strings.Contains(scr, "Distro") {
+		t.Fatalf("help does not list the process list's and the distro table's keys:\n%s", scr)
+	}
+	h.key("?")
+
+	saved := panes[PaneDistros]
+	t.Cleanup(func() { panes[PaneDistros] = saved })
+	panes[PaneDistros].reach = false
 	h.m.cache.invalidate()
 	h.key("s")
 	mustNotCallPrefix(t, h, "start")
-	scr := strings.Split(strings.TrimRight(h.screen(), "\n"), "\n")
-	if footer := scr[len(scr)-1]; strings.Contains(footer, "start") || !strings.Contains(footer, "quit") {
-		t.Fatalf("the footer is not the entry's (help, quit): %q", footer)
+	if !strings.Contains(h.m.flash.text, "works in the distros pane: tab to it") {
+		t.Fatalf("s off its pane says %q", h.m.flash.text)
 	}
-	h.key("?")
-	if scr := h.screen(); strings.Contains(scr, "terminate") || !strings.Contains(scr, "Move") || !strings.Contains(scr, "memory & reclaim") {
-		t.Fatalf("help is not the entry's keys and every view's:\n%s", scr)
+	if f := footer(); strings.Contains(f, "s start") {
+		t.Fatalf("the footer offers start, which does not act here: %q", f)
 	}
-	h.key("?")
-	views[ViewOverview] = saved
+	h.key("tab") // the mounts
+	h.key("tab") // the distros
 	h.key("s")
 	mustCall(t, h, "start kali-linux")
 }
