@@ -185,11 +185,11 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if m.refuse(backend.ActReclaim) {
 			return m, nil
 		}
-		body := "Give the guest's memory back to Windows."
+		body := reclaimAsk(m.info.ThisMachine)
 		if s, ok := m.hist.Last(); ok {
 			body += fmt.Sprintf(" About %s of page cache can be dropped now.", units.HumanBytes(float64(s.Guest.Reclaimable())))
 		}
-		m.dialog = chooseDialog("Reclaim memory?", body, "reclaim", reclaimChoices, op{act: backend.ActReclaim})
+		m.dialog = chooseDialog("Reclaim memory?", body, "reclaim", reclaimChoicesFor(m.info.ThisMachine), op{act: backend.ActReclaim})
 	default:
 		// The panes' own keys: the focused pane's first, then the distro table's (its keys act
 		// on the selection from anywhere) and the process list's.
@@ -389,7 +389,7 @@ func (m *Model) onShellReady(msg shellReadyMsg) tea.Cmd {
 		return nil
 	}
 	name := msg.distro
-	return tea.ExecProcess(msg.cmd, func(err error) tea.Msg { return shellDoneMsg{distro: name, err: err} })
+	return execShell(msg.cmd, shellBanner(name, m.info.ThisMachine, m.info.Hostname), func(err error) tea.Msg { return shellDoneMsg{distro: name, err: err} })
 }
 
 func (m *Model) onClick(ms tea.Mouse) tea.Cmd {
