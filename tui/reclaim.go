@@ -183,22 +183,6 @@ func (r *reclaimState) push(e reclaimEntry) {
 // Bytes is the entry's size: the larger of the two series (they measure the same memory).
 func (e reclaimEntry) Bytes() uint64 { return max(e.Cache, e.VM) }
 
-// sourceText is a source in the log's words. On this machine (no WSL VM) a drop nobody asked for
-// is the kernel's own: "cache dropped", not WSL's automatic reclaim.
-func sourceText(s reclaim.Source, thisMachine bool) string {
-	switch s {
-	case reclaim.SourceAutomatic:
-		if thisMachine {
-			return "cache dropped"
-		}
-	case reclaim.SourceDistroStopped:
-		return "distro stopped"
-	case reclaim.SourceVMShutdown:
-		return "VM shut down"
-	}
-	return string(s)
-}
-
 // markerLabel is a short label for the graph ("dropped" for a drop nobody asked for on this
 // machine, where there is no automatic reclaim).
 func markerLabel(e reclaimEntry, thisMachine bool) string {

@@ -150,7 +150,7 @@ func (eventsPane) render(sh *shared, r Rect) {
 		b.WriteString(col(e.Time.Format("15:04:05"), timeW-1, false))
 		b.WriteString(col(units.HumanBytes(float64(e.Bytes())), sizeW-1, true)) // under FREED: no minus
 		b.WriteString("  ")
-		b.WriteString(col(sourceText(e.Source, sh.info.ThisMachine), 15, false))
+		b.WriteString(col(e.Source.Label(sh.info.ThisMachine), 15, false))
 		if showSeries {
 			parts := make([]string, 0, 2)
 			if e.Cache > 0 {
