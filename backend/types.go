@@ -46,9 +46,14 @@ type Distro struct {
 	Kept bool `json:"kept,omitempty"`
 }
 
-// GuestMemory is the Linux guest's view of memory (/proc/meminfo, VM-wide on WSL 2).
-// Used + Cache + Free == Total: Cache is buff/cache as free(1) counts it (Buffers + Cached +
-// SReclaimable) and Used is the rest.
+// GuestMemory is the Linux guest's view of memory (/proc/meminfo, VM-wide on WSL 2; on local,
+// this machine's).
+//
+// Used is Total − Free − Cache on every backend, so that Used + Cache + Free == Total and the
+// memory graph stacks them up to the total: Cache is buff/cache as free(1) counts it (Buffers +
+// Cached + SReclaimable). This is not the "used" of free(1) in procps-ng 4, which is Total −
+// Available: that one also counts the cache the kernel could not drop (shared memory, dirty
+// pages, its reserves), so it is larger. AvailableBytes is MemAvailable, for that comparison.
 type GuestMemory struct {
 	TotalBytes     uint64 `json:"total_bytes"`
 	UsedBytes      uint64 `json:"used_bytes"`

@@ -189,11 +189,11 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if m.refuse(backend.ActReclaim) {
 			return m, nil
 		}
-		body := "Give the guest's memory back to Windows."
+		body := reclaimAsk(m.info.ThisMachine)
 		if s, ok := m.hist.Last(); ok {
 			body += fmt.Sprintf(" About %s of page cache can be dropped now.", units.HumanBytes(float64(s.Guest.Reclaimable())))
 		}
-		m.dialog = chooseDialog("Reclaim memory?", body, "reclaim", reclaimChoices, op{act: backend.ActReclaim})
+		m.dialog = chooseDialog("Reclaim memory?", body, "reclaim", reclaimChoicesFor(m.info.ThisMachine), op{act: backend.ActReclaim})
 	case key.Matches(msg, k.Import): // a new distro from a file: it acts on no row
 		return m, m.manage(backend.ActImport, backend.Distro{})
 	default:
@@ -395,7 +395,7 @@ func (m *Model) onShellReady(msg shellReadyMsg) tea.Cmd {
 		return nil
 	}
 	name := msg.distro
-	return tea.ExecProcess(msg.cmd, func(err error) tea.Msg { return shellDoneMsg{distro: name, err: err} })
+	return execShell(msg.cmd, shellBanner(name, m.info.ThisMachine, m.info.Hostname), func(err error) tea.Msg { return shellDoneMsg{distro: name, err: err} })
 }
 
 func (m *Model) onClick(ms tea.Mouse) tea.Cmd {

@@ -62,6 +62,9 @@ func (sh *shared) registered(name string) bool {
 }
 
 func (cs *catalogState) render(sh *shared, r Rect) {
+	if needsWindows(sh, r, PaneCatalog, "Catalogue", "WSL's online catalogue") {
+		return
+	}
 	P := &sh.styles.P
 	iw := r.W - 2
 	const statW = 11

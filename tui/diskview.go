@@ -214,6 +214,9 @@ func diskNote(u *diskRow) string {
 }
 
 func (p *disksPane) render(sh *shared, r Rect) {
+	if needsWindows(sh, r, PaneDisks, "Disks", "WSL distros' VHDX disks") {
+		return
+	}
 	st := sh.styles
 	P := &st.P
 	iw := r.W - 2
@@ -266,6 +269,9 @@ func (p *disksPane) render(sh *shared, r Rect) {
 }
 
 func (p advicePane) render(sh *shared, r Rect) {
+	if needsWindows(sh, r, PaneAdvice, "Getting the space back", "shrinking a VHDX") {
+		return
+	}
 	P := &sh.styles.P
 	iw := r.W - 2
 	body := make([]string, 0, r.H-2)
@@ -313,6 +319,9 @@ func trashState(e *backend.TrashEntry) string {
 }
 
 func (p *trashPane) render(sh *shared, r Rect) {
+	if needsWindows(sh, r, PaneTrash, "Trash", "the trash of WSL distros") {
+		return
+	}
 	P := &sh.styles.P
 	iw := r.W - 2
 	const whenW, sizeW = 18, 10

@@ -14,6 +14,9 @@ import (
 // the shared sample history; it has no state of its own.
 type memoryPane struct{}
 
+// usedMeaning says what the memory legend's "used" is: what the graph stacks under the cache.
+const usedMeaning = "(total − free − cache)"
+
 // cpuPane is the CPU graph: the guest's CPU and the host's view of the VM's.
 type cpuPane struct{}
 
@@ -42,6 +45,9 @@ func (memoryPane) render(sh *shared, r Rect) {
 		// Used and cache are stacked areas; free is the empty space above them, up to the total.
 		items := []legendItem{
 			{sh.swatch(sh.seriesStyle(st.Used), "used", hb(g.UsedBytes)), 9},
+			// What "used" means here, where there is room: free(1) of procps-ng 4 says
+			// total − available, which is smaller (backend.GuestMemory).
+			{st.Muted.Render(usedMeaning), 0},
 			{sh.swatch(sh.seriesStyle(st.Cache), "cache", hb(g.CacheBytes)), 8},
 			{st.Muted.Render("□ free") + " " + st.Cell.Render(hb(g.FreeBytes)), 5},
 		}
@@ -121,7 +127,7 @@ func (memoryPane) render(sh *shared, r Rect) {
 					continue
 				}
 				if i := indexAt(n, at, e.Time); i >= 0 {
-					c.chartMarkers = append(c.chartMarkers, chart.Marker{Index: i, Label: markerLabel(e), Value: float64(e.Bytes())})
+					c.chartMarkers = append(c.chartMarkers, chart.Marker{Index: i, Label: markerLabel(e, sh.info.ThisMachine), Value: float64(e.Bytes())})
 				}
 			}
 		}
@@ -157,7 +163,11 @@ func (cpuPane) render(sh *shared, r Rect) {
 		if note = percentText(last.CPUPercent, stale, "%.0f%%"); note == unknown {
 			note = "" // the legend says it
 		}
-		items := []legendItem{{sh.swatch(sh.seriesStyle(st.CPU), "guest", cpu), 9}}
+		who := "guest"
+		if sh.info.ThisMachine {
+			who = "busy" // no guest here: this machine's own CPUs
+		}
+		items := []legendItem{{sh.swatch(sh.seriesStyle(st.CPU), who, cpu), 9}}
 		hostCPU := last.Host != nil && last.Host.VMCPUPercent != nil
 		if hostCPU {
 			items = append(items, legendItem{sh.seriesStyle(st.VM).Render("━") + " " + st.Muted.Render("host VM") + " " +

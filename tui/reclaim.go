@@ -183,21 +183,14 @@ func (r *reclaimState) push(e reclaimEntry) {
 // Bytes is the entry's size: the larger of the two series (they measure the same memory).
 func (e reclaimEntry) Bytes() uint64 { return max(e.Cache, e.VM) }
 
-// sourceText is a source in the log's words.
-func sourceText(s reclaim.Source) string {
-	switch s {
-	case reclaim.SourceDistroStopped:
-		return "distro stopped"
-	case reclaim.SourceVMShutdown:
-		return "VM shut down"
-	}
-	return string(s)
-}
-
-// markerLabel is a short label for the graph.
-func markerLabel(e reclaimEntry) string {
+// markerLabel is a short label for the graph ("dropped" for a drop nobody asked for on this
+// machine, where there is no automatic reclaim).
+func markerLabel(e reclaimEntry, thisMachine bool) string {
 	src := map[reclaim.Source]string{reclaim.SourceAutomatic: "auto", reclaim.SourceManual: "manual",
 		reclaim.SourceDistroStopped: "stop", reclaim.SourceVMShutdown: "shutdown"}[e.Source]
+	if thisMachine && e.Source == reclaim.SourceAutomatic {
+		src = "dropped"
+	}
 	return "-" + units.HumanBytes(float64(e.Bytes())) + " " + src
 }
 

@@ -67,6 +67,8 @@ func (reclaimPane) render(sh *shared, r Rect) {
 	}
 	last, ok := sh.hist.Last()
 	switch {
+	case sh.info.ThisMachine && ok:
+		localReclaimLines(sh, line, wrapped)
 	case sh.rec.vmDown():
 		line("VM stopped", P.cell.s("Windows has all of its memory back"))
 		line("autoReclaim", P.cell.s(cmp.Or(string(sh.info.ReclaimMode), "unknown")))
@@ -132,7 +134,8 @@ func (eventsPane) render(sh *shared, r Rect) {
 	P := &st.P
 	iw := r.W - 2
 	const timeW, sizeW = 10, 10
-	showSeries := iw >= timeW+sizeW+16+26
+	// On this machine there is no VM process: the cache is the only series.
+	showSeries := iw >= timeW+sizeW+16+26 && !sh.info.ThisMachine
 	hdr := " " + col("TIME", timeW-1, false) + col("FREED", sizeW-1, true) + "  " + col("SOURCE", 15, false)
 	if showSeries {
 		hdr += "CACHE · VM"
@@ -147,7 +150,7 @@ func (eventsPane) render(sh *shared, r Rect) {
 		b.WriteString(col(e.Time.Format("15:04:05"), timeW-1, false))
 		b.WriteString(col(units.HumanBytes(float64(e.Bytes())), sizeW-1, true)) // under FREED: no minus
 		b.WriteString("  ")
-		b.WriteString(col(sourceText(e.Source), 15, false))
+		b.WriteString(col(e.Source.Label(sh.info.ThisMachine), 15, false))
 		if showSeries {
 			parts := make([]string, 0, 2)
 			if e.Cache > 0 {
@@ -161,7 +164,11 @@ func (eventsPane) render(sh *shared, r Rect) {
 		body = append(body, P.cell.s(fit(b.String(), iw)))
 	}
 	if len(log) == 0 {
-		body = append(body, fit(P.muted.s("  no memory has come back since wsldash started watching"), iw))
+		msg := "  no memory has come back since wsldash started watching"
+		if sh.info.ThisMachine {
+			msg = "  no cache has been dropped yet"
+		}
+		body = append(body, fit(P.muted.s(msg), iw))
 	}
 	note := "newest first"
 	if len(log) > 0 {

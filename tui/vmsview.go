@@ -87,6 +87,9 @@ func cpuTime(s float64) string {
 func (vs *vmsState) render(sh *shared, r Rect) {
 	st := sh.styles
 	P := &st.P
+	if needsWindows(sh, r, PaneVMs, "VMs", "VMs on a Windows host") {
+		return
+	}
 	l := vs.val
 	iw := r.W - 2
 	kindW, ownerW, stateW, memW, cpuW, pmemW := 16, 8, 9, 10, 8, 11

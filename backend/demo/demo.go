@@ -499,9 +499,10 @@ func (b *Backend) ShellCommand(distro string) (*exec.Cmd, error) {
 	if sh == "" {
 		sh = "/bin/sh"
 	}
-	banner := fmt.Sprintf("[demo] On Windows this is `wsl.exe -d %s --cd ~`. Here is your own shell; exit to return to wsldash.", d.Name)
+	// The dashboard's banner before it says how to come back; this line says what it stands for.
+	banner := fmt.Sprintf("[demo] your own shell: on Windows this is `wsl.exe -d %s --cd ~`", d.Name)
 	if firstRun {
-		banner = fmt.Sprintf("[demo] On Windows this first `wsl.exe -d %s` runs its first-run set-up (it asks for a new user name and password). Here is your own shell; exit to return to wsldash.", d.Name)
+		banner = fmt.Sprintf("[demo] your own shell: on Windows this first `wsl.exe -d %s` runs its first-run set-up (a new user name and password)", d.Name)
 	}
 	c := exec.Command("/bin/sh", "-c", `printf '%s\n' "$1"; exec "$2"`, "sh", banner, sh)
 	return c, nil

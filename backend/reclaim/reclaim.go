@@ -55,6 +55,23 @@ const (
 	SourceVMShutdown    Source = "vm-shutdown"
 )
 
+// Label is the source in an event log's words. The JSON keeps the Source itself. On a machine
+// with no WSL VM (backend.Info.ThisMachine) a drop nobody asked for is the kernel's own, not
+// WSL's autoMemoryReclaim: "cache dropped".
+func (s Source) Label(thisMachine bool) string {
+	switch s {
+	case SourceAutomatic:
+		if thisMachine {
+			return "cache dropped"
+		}
+	case SourceDistroStopped:
+		return "distro stopped"
+	case SourceVMShutdown:
+		return "VM shut down"
+	}
+	return string(s)
+}
+
 // Series names.
 const (
 	SeriesCache = "cache" // Guest.CacheBytes

@@ -460,3 +460,21 @@ func BenchmarkObserve(b *testing.B) {
 		d.Observe(s)
 	}
 }
+
+func TestSourceLabel(t *testing.T) {
+	for _, c := range []struct {
+		s    Source
+		this bool
+		want string
+	}{
+		{SourceAutomatic, false, "automatic"},
+		{SourceAutomatic, true, "cache dropped"},
+		{SourceManual, true, "manual"},
+		{SourceDistroStopped, false, "distro stopped"},
+		{SourceVMShutdown, false, "VM shut down"},
+	} {
+		if got := c.s.Label(c.this); got != c.want {
+			t.Errorf("%q.Label(%v) = %q, want %q", c.s, c.this, got, c.want)
+		}
+	}
+}
