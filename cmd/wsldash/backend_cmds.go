@@ -297,7 +297,7 @@ func watchStats(ctx context.Context, a *app, b backend.Backend, info backend.Inf
 				if ev.Series == reclaim.SeriesVM {
 					what = "the VM process"
 				}
-				fmt.Fprintf(out, "%s  ↓ %s came back from %s (%s)\n", ev.Time.Format("15:04:05"), humanBytes(ev.Bytes), what, ev.Source)
+				fmt.Fprintf(out, "%s  ↓ %s came back from %s (%s)\n", ev.Time.Format("15:04:05"), humanBytes(ev.Bytes), what, ev.Source.Label(info.ThisMachine))
 			}
 		}
 		n++
