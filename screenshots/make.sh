@@ -36,6 +36,14 @@ sock="wsldash-shots-$$"
 tm() { tmux -L "$sock" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null || true' EXIT
 
+# fresh ends the previous picture's tmux server and waits (bounded) until it is gone: killing
+# its last session left it exiting while the next new-session reached it ("server exited
+# unexpectedly").
+fresh() {
+  tm kill-server 2>/dev/null || true
+  for _ in $(seq 1 50); do tm ls >/dev/null 2>&1 || return 0; sleep 0.1; done
+}
+
 # wait_for TEXT: poll the pane (bounded) until TEXT shows.
 wait_for() {
   for _ in $(seq 1 100); do
@@ -52,7 +60,7 @@ shot() {
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do args+=("$1"); shift; done
   [ $# -gt 0 ] && shift
   keys=("$@")
-  tm kill-session -t shot 2>/dev/null || true
+  fresh
   tm new-session -d -s shot -x "${size%x*}" -y "${size#*x}" \
     env TERM=xterm-256color COLORTERM=truecolor "$bin" --demo --demo-epoch 2026-11-25T09:41:00Z "${args[@]}"
   wait_for "Ubuntu-24.04"
@@ -90,7 +98,7 @@ gif() {
   [ $# -gt 0 ] && shift
   steps=("$@")
   frames=$(mktemp -d)
-  tm kill-session -t shot 2>/dev/null || true
+  fresh
   tm new-session -d -s shot -x "${size%x*}" -y "${size#*x}" \
     env TERM=xterm-256color COLORTERM=truecolor "$bin" --demo --demo-epoch 2026-11-25T09:41:00Z "${args[@]}"
   wait_for "Ubuntu-24.04"
