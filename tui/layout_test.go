@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -147,5 +148,19 @@ func TestLayoutTableHeight(t *testing.T) {
 	}
 	if long.Rect(PaneDistros).H != long.Rect(PaneMemory).H {
 		t.Fatalf("a long table should fill the top row: %v vs %v", long.Rect(PaneDistros), long.Rect(PaneMemory))
+	}
+}
+
+// A WSL 1 distro's "no VM" note keeps a space before the next column (at 120 columns it ran
+// into the install folder: "— no VM…oupLimited").
+func TestNoVMNoteKeepsItsColumn(t *testing.T) {
+	for _, view := range []string{"1", "3", "5"} {
+		h := newDemoHarness(t, 120, 40)
+		h.key(view)
+		for _, line := range strings.Split(h.screen(), "\n") {
+			if i := strings.Index(line, "no VM"); i >= 0 && !strings.HasPrefix(line[i+len("no VM"):], " ") {
+				t.Errorf("view %s: %q runs into the next column", view, strings.TrimSpace(line))
+			}
+		}
 	}
 }

@@ -157,8 +157,9 @@ func (p *distrosPane) render(sh *shared, r Rect) {
 	st := sh.styles
 	P := &st.P
 	iw := r.W - 2
-	// Columns: marker 2, name flex, state 13, ver 4, disk 9, held 5.
-	const stateW, verW, diskW, heldW = 13, 4, 9, 5
+	// Columns: marker 2, name flex, state 13, ver 4, disk 9, held 6 ("no VM" and a space before
+	// the location).
+	const stateW, verW, diskW, heldW = 13, 4, 9, 6
 	showDisk := iw >= 2+14+stateW+verW+diskW
 	showHeld := iw >= 2+16+stateW+verW+diskW+heldW
 	restW := verW
@@ -184,7 +185,7 @@ func (p *distrosPane) render(sh *shared, r Rect) {
 		hdr += col("DISK", diskW-1, true) + " "
 	}
 	if showHeld {
-		hdr += col("", heldW, false)
+		hdr += col("", heldW-1, false) + " "
 	}
 	if locW > 0 {
 		hdr += col("LOCATION", locW, false)
@@ -225,7 +226,7 @@ func (p *distrosPane) render(sh *shared, r Rect) {
 			case d.Version == 1: // outside the VM: no VM figures come from it
 				held = "no VM"
 			}
-			rest += col(held, heldW, false)
+			rest += col(held, heldW-1, false) + " "
 		}
 		if locW > 0 {
 			loc := d.BasePath
