@@ -728,3 +728,23 @@ func BenchmarkView(b *testing.B) {
 		})
 	}
 }
+
+// A choice's description that does not fit the dialog wraps under itself instead of ending in
+// "…" (the manage menu at 80 columns hid what "sparse" does), and the cursor's choice stays in
+// view.
+func TestChoiceDescriptionsWrap(t *testing.T) {
+	d := NewChoose("Manage Ubuntu", "", "choose", []Choice{
+		{Label: "sparse", Desc: "make its disk sparse (freed space goes back to Windows by itself)"},
+		{Label: "compact", Desc: "give the disk's free space back to Windows (fstrim, then Optimize-VHD)"},
+	})
+	v := ansi.Strip(d.View(60, 24, NoColorStyles()))
+	if strings.Contains(v, "…") {
+		t.Fatalf("a description was cut:\n%s", v)
+	}
+	flat := strings.Join(strings.Fields(strings.NewReplacer("│", " ", "╭", " ", "╰", " ", "─", " ", "╮", " ", "╯", " ").Replace(v)), " ")
+	for _, want := range []string{"goes back to Windows by itself", "then Optimize-VHD)"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("%q is not shown:\n%s", want, v)
+		}
+	}
+}

@@ -259,7 +259,7 @@ func button(st Styles, label string, active bool) string {
 func (d Dialog) main(inner int, st Styles) ([]string, int) {
 	switch d.kind {
 	case Choose:
-		return d.viewChoices(inner, st), d.cursor
+		return d.viewChoices(inner, st)
 	case TypedName:
 		var lines []string
 		for _, l := range wrap("Type "+quote(d.name)+" to confirm:", inner) {
@@ -333,13 +333,16 @@ func (d Dialog) footer(inner int, st Styles) []string {
 	return nil
 }
 
-func (d Dialog) viewChoices(inner int, st Styles) []string {
+// viewChoices draws the choices, a description that does not fit wrapped under itself (not
+// cut: "goes back to Win…" hid what the choice does), and returns the line of the cursor's.
+func (d Dialog) viewChoices(inner int, st Styles) ([]string, int) {
 	lw := 0
 	for _, c := range d.choices {
 		lw = max(lw, ansi.StringWidth(c.Label))
 	}
 	lw = min(lw, max(inner/3, 4))
-	out := make([]string, len(d.choices))
+	out := make([]string, 0, len(d.choices))
+	focus := 0
 	for i, c := range d.choices {
 		label := ansi.Truncate(c.Label, lw, "…")
 		label += strings.Repeat(" ", max(lw-ansi.StringWidth(label), 0))
@@ -347,18 +350,29 @@ func (d Dialog) viewChoices(inner int, st Styles) []string {
 		if c.Disabled != "" {
 			desc = "✗ " + c.Disabled
 		}
-		rest := max(inner-lw-3, 0)
-		desc = ansi.Truncate(desc, rest, "…")
-		switch {
-		case c.Disabled != "":
-			out[i] = st.Muted.Render("  " + label + " " + desc)
-		case i == d.cursor:
-			out[i] = st.Selected.Render("▸ "+label) + " " + st.Body.Render(desc)
-		default:
-			out[i] = st.Body.Render("  "+label) + " " + st.Muted.Render(desc)
+		rest := max(inner-lw-3, 1)
+		lines := wrap(desc, rest)
+		if i == d.cursor {
+			focus = len(out)
+		}
+		for j, l := range lines {
+			lead := "  " + label
+			if j > 0 {
+				lead = strings.Repeat(" ", lw+2)
+			}
+			switch {
+			case c.Disabled != "":
+				out = append(out, st.Muted.Render(lead+" "+l))
+			case i == d.cursor && j == 0:
+				out = append(out, st.Selected.Render("▸ "+label)+" "+st.Body.Render(l))
+			case i == d.cursor:
+				out = append(out, lead+" "+st.Body.Render(l))
+			default:
+				out = append(out, st.Body.Render(lead)+" "+st.Muted.Render(l))
+			}
 		}
 	}
-	return out
+	return out, focus
 }
 
 // inputView draws a text input inner cells wide. The input's scroll window is recomputed here
