@@ -16,16 +16,7 @@ import (
 // Every command with --json prints one JSON value per line (README "JSON contract"), the
 // one-shot answers a single line. Each such command must be listed here, so a new one is too.
 func TestJSONIsOneValuePerLine(t *testing.T) {
-	cache := t.TempDir()
-	t.Setenv("XDG_CACHE_HOME", cache)
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	trash := filepath.Join(cache, "trash")
-	t.Setenv("WSLDASH_TRASH_DIR", trash)
-	os.MkdirAll(trash, 0o755)
-	os.WriteFile(filepath.Join(trash, "Debian-1.tar"), []byte("x"), 0o644)
-	os.WriteFile(filepath.Join(trash, "Debian-1.json"), []byte(`{"name":"Debian","version":2,"archive":"`+filepath.Join(trash, "Debian-1.tar")+`","bytes":1,"trashed":"2026-11-25T12:00:00Z"}`), 0o644)
-	wslcfg := filepath.Join(t.TempDir(), ".wslconfig")
-	os.WriteFile(wslcfg, []byte("[wsl2]\nmemory=8GB\nmemry=4GB\n"), 0o644)
+	wslcfg := cliFixture(t)
 	demo := func(args ...string) func(t *testing.T) string { return cli(append(args, "--demo")...) }
 	lines := map[string]int{"stats --watch": 2} // the rest: one
 	cases := map[string]func(t *testing.T) string{
@@ -46,7 +37,7 @@ func TestJSONIsOneValuePerLine(t *testing.T) {
 		"sparse":        cliDouble("sparse", "Ubuntu", "off", "--yes", "--json"),
 		"stats":         demo("stats", "--json"),
 		"stats --watch": demo("stats", "--json", "--watch", "--count", "2", "--refresh", "100ms"),
-		"trash list":    cli("trash", "list", "--json", "--backend", "wsl", "--wsl-exe", filepath.Join(cache, "none.exe")),
+		"trash list":    cli("trash", "list", "--json", "--backend", "wsl", "--wsl-exe", filepath.Join(t.TempDir(), "none.exe")),
 		"vms":           demo("vms", "--json"),
 		"rename": func(t *testing.T) string {
 			a := newApp()

@@ -96,17 +96,7 @@ func readmeExamples(t *testing.T) map[string]struct {
 	optional []string
 	runs     []exampleRun
 } {
-	cache := t.TempDir()
-	t.Setenv("XDG_CACHE_HOME", cache)
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	trash := filepath.Join(cache, "wsldash", "trash")
-	t.Setenv("WSLDASH_TRASH_DIR", trash)
-	os.MkdirAll(trash, 0o755)
-	os.WriteFile(filepath.Join(trash, "Debian-20261125T120000Z.tar"), []byte("x"), 0o644)
-	os.WriteFile(filepath.Join(trash, "Debian-20261125T120000Z.json"), []byte(`{"name":"Debian","version":2,"archive":"`+
-		filepath.ToSlash(filepath.Join(trash, "Debian-20261125T120000Z.tar"))+`","bytes":1,"trashed":"2026-11-25T12:00:00Z","base_path":"C:\\x"}`), 0o644)
-	wslcfg := filepath.Join(t.TempDir(), ".wslconfig")
-	os.WriteFile(wslcfg, []byte("[wsl2]\nmemory=8GB\nmemry=4GB\nmemory=4GB\n"), 0o644)
+	wslcfg := cliFixture(t)
 
 	demo := func(args ...string) exampleRun { return exampleRun{on: "demo", args: append(args, "--demo")} }
 	local := func(args ...string) exampleRun {
@@ -145,7 +135,7 @@ func readmeExamples(t *testing.T) map[string]struct {
 			[]exampleRun{demo("ports", "--json"), local("ports", "--json")}},
 		"trash": {[]string{"base_path", "note"}, []exampleRun{
 			{on: "demo", args: []string{"trash", "list", "--json", "--demo"}, app: trashed},
-			{on: "wsl", args: []string{"trash", "list", "--json", "--backend", "wsl", "--wsl-exe", filepath.Join(cache, "none.exe")}}}},
+			{on: "wsl", args: []string{"trash", "list", "--json", "--backend", "wsl", "--wsl-exe", filepath.Join(t.TempDir(), "none.exe")}}}},
 		"config-get": {nil, []exampleRun{demo("config", "get", "wsl2.memory", "--json", "--file", wslcfg),
 			local("config", "get", "wsl2.memory", "--json", "--file", wslcfg)}},
 		"config-list": {[]string{"settings.file_value", "settings.line"},
@@ -254,4 +244,22 @@ func TestCompareShapes(t *testing.T) {
 			t.Errorf("%s: undocumented %v missing %v, want %q %q", c.out, u, m, c.undocumented, c.missing)
 		}
 	}
+}
+
+// cliFixture gives a CLI test a cache, config and trash of its own holding one trashed Debian,
+// and returns a .wslconfig with an unknown key and a duplicate one (what config list reports).
+func cliFixture(t *testing.T) (wslcfg string) {
+	t.Helper()
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	trash := filepath.Join(cache, "wsldash", "trash")
+	t.Setenv("WSLDASH_TRASH_DIR", trash)
+	os.MkdirAll(trash, 0o755)
+	os.WriteFile(filepath.Join(trash, "Debian-20261125T120000Z.tar"), []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(trash, "Debian-20261125T120000Z.json"), []byte(`{"name":"Debian","version":2,"archive":"`+
+		filepath.ToSlash(filepath.Join(trash, "Debian-20261125T120000Z.tar"))+`","bytes":1,"trashed":"2026-11-25T12:00:00Z","base_path":"C:\\x"}`), 0o644)
+	wslcfg = filepath.Join(t.TempDir(), ".wslconfig")
+	os.WriteFile(wslcfg, []byte("[wsl2]\nmemory=8GB\nmemry=4GB\nmemory=4GB\n"), 0o644)
+	return wslcfg
 }

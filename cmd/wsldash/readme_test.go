@@ -141,16 +141,7 @@ func sortedSet(m map[string]bool) []string {
 // Go type it is printed from (every documented key exists, and every field of the type is
 // documented in some example).
 func TestREADMEJSONContract(t *testing.T) {
-	cache := t.TempDir()
-	t.Setenv("XDG_CACHE_HOME", cache)
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	trash := filepath.Join(cache, "wsldash", "trash")
-	t.Setenv("WSLDASH_TRASH_DIR", trash)
-	os.MkdirAll(trash, 0o755)
-	os.WriteFile(filepath.Join(trash, "Debian-1.tar"), []byte("x"), 0o644)
-	os.WriteFile(filepath.Join(trash, "Debian-1.json"), []byte(`{"name":"Debian","version":2,"archive":"`+filepath.Join(trash, "Debian-1.tar")+`","bytes":1,"trashed":"2026-11-25T12:00:00Z","base_path":"C:\\x"}`), 0o644)
-	wslcfg := filepath.Join(t.TempDir(), ".wslconfig")
-	os.WriteFile(wslcfg, []byte("[wsl2]\nmemory=8GB\nmemry=4GB\n"), 0o644)
+	wslcfg := cliFixture(t)
 
 	cli := func(args ...string) func(t *testing.T) string {
 		return func(t *testing.T) string {
@@ -180,7 +171,7 @@ func TestREADMEJSONContract(t *testing.T) {
 		"ps":          {reflect.TypeFor[[]backend.Process](), cli("ps", "--json", "--demo")},
 		"mounts":      {reflect.TypeFor[[]backend.Mount](), cli("mounts", "--json", "--demo")},
 		"reclaim":     {reflect.TypeFor[reclaimJSON](), cli("reclaim", "--json", "--demo")},
-		"trash":       {reflect.TypeFor[[]wsl.TrashEntry](), cli("trash", "list", "--json", "--backend", "wsl", "--wsl-exe", filepath.Join(cache, "none.exe"))},
+		"trash":       {reflect.TypeFor[[]wsl.TrashEntry](), cli("trash", "list", "--json", "--backend", "wsl", "--wsl-exe", filepath.Join(t.TempDir(), "none.exe"))},
 		"config-get":  {reflect.TypeFor[cfgSettingJSON](), cli("config", "get", "wsl2.memory", "--json", "--file", wslcfg)},
 		"config-list": {reflect.TypeFor[cfgListOut](), cli("config", "list", "--json", "--file", wslcfg)},
 		"doctor":      {reflect.TypeFor[doctor.Report](), cli("doctor", "--json", "--demo")},
